@@ -1,9 +1,15 @@
 /**
- * PLACEHOLDER SIGNATURE — implementation in progress (lead engineer). Do not edit.
+ * A sweep: depths × widths × seeds columns, each over the c grid in ascending order until its
+ * first divergence (as the paper does). Records are reported as they finish.
  */
 import type { Settings } from '../settings/schema';
+import { expandCGrid } from '../settings/codec';
 import type { PreparedData } from '../data/types';
 import type { ColumnRecord, RunRecord } from './records';
+import { runId } from './records';
+import { classifyRun, criticalValues, summarize } from '../phase/regime';
+import type { ColumnRunner } from '../train/column';
+import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
 
 export interface StepUpdate {
   depth: number;
@@ -16,10 +22,18 @@ export interface StepUpdate {
   sharpRatio: Float64Array;
 }
 
+export interface ColumnStart {
+  depth: number;
+  width: number;
+  seed: number;
+  lambda0: number;
+  loss0: number;
+}
+
 export interface SweepHooks {
   /** Clock in milliseconds (injected: the core never reads time itself). */
   now(): number;
-  onColumnStart?(c: { depth: number; width: number; seed: number; lambda0: number; loss0: number }): void;
+  onColumnStart?(c: ColumnStart): void;
   onStep?(u: StepUpdate): void;
   onRun(r: RunRecord): void;
   onColumn(c: ColumnRecord): void;
@@ -29,17 +43,153 @@ export interface SweepHooks {
   waitWhilePaused?(): Promise<void>;
 }
 
+/** Builds the column runner of an FCN; injected so this module does not load tfjs for uv sweeps. */
+export type FcnColumnFactory = (o: {
+  settings: Settings;
+  data: PreparedData;
+  depth: number;
+  width: number;
+  seed: number;
+}) => Promise<ColumnRunner>;
+
+export interface SweepPlanColumn {
+  depth: number;
+  width: number;
+  seed: number;
+}
+
+/** Columns in the order they run: depth, then width, then seed. */
+export function planColumns(s: Settings): SweepPlanColumn[] {
+  const out: SweepPlanColumn[] = [];
+  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
+  for (const depth of depths)
+    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
+  return out;
+}
+
+/** Upper bound on the number of runs (a column may stop early at its first divergence). */
+export function plannedRunCount(s: Settings): number {
+  return planColumns(s).length * expandCGrid(s.cGrid).length;
+}
+
+function ratios(values: readonly (number | null)[], ref: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v / ref;
+  }
+  return out;
+}
+
+/** A column record from its runs. */
+export function columnRecord(
+  key: SweepPlanColumn,
+  lambda0: number,
+  loss0: number,
+  runs: readonly RunRecord[],
+  epsilon: number,
+): ColumnRecord {
+  return {
+    type: 'column',
+    depth: key.depth,
+    width: key.width,
+    seed: key.seed,
+    lambda0,
+    loss0,
+    ...criticalValues(runs, epsilon),
+    runs: runs.length,
+  };
+}
+
 /**
- * Run a sweep: depths × widths × seeds columns, each over the c grid (or by bisection) until its
- * first divergence. `data` is null for the uv model. `done` are finished runs of these same
- * settings: they are reported again through onRun? No — they are NOT re-reported; they are only
- * used to skip work and to decide when a column stops.
+ * Run a sweep. `data` is null for the uv model. `done` are finished runs of these same settings
+ * (restored from storage): they are not recomputed or reported again, but count for stopping a
+ * column at its first divergence and for its critical values.
  */
 export async function runSweep(
-  _settings: Settings,
-  _data: PreparedData | null,
-  _done: RunRecord[],
-  _hooks: SweepHooks,
+  settings: Settings,
+  data: PreparedData | null,
+  done: readonly RunRecord[],
+  hooks: SweepHooks,
+  fcnFactory?: FcnColumnFactory,
 ): Promise<{ runs: number; cancelled: boolean }> {
-  throw new Error('runSweep: not implemented yet');
+  const cs = expandCGrid(settings.cGrid);
+  const doneById = new Map(done.map((r) => [runId(r), r]));
+  const cancelled = (): boolean => hooks.isCancelled?.() ?? false;
+  let computed = 0;
+
+  for (const key of planColumns(settings)) {
+    const have: RunRecord[] = [];
+    const todo: number[] = [];
+    let stopped = false;
+    for (const c of cs) {
+      if (stopped) break;
+      const prior = doneById.get(runId({ ...key, c }));
+      if (prior) {
+        have.push(prior);
+        if (prior.diverged) stopped = true;
+      } else todo.push(c);
+    }
+    // Everything of this column up to its first divergence is already known.
+    if (todo.length === 0) {
+      const first = have[0];
+      if (first)
+        hooks.onColumn(columnRecord(key, first.lambda0, first.loss0, have, settings.sharpEpsilon));
+      continue;
+    }
+
+    await hooks.waitWhilePaused?.();
+    if (cancelled()) return { runs: computed, cancelled: true };
+    let runner: ColumnRunner;
+    if (settings.model === 'uv') {
+      runner = createUvColumn({
+        width: key.width,
+        seed: key.seed,
+        steps: settings.steps,
+        divergenceLoss: settings.divergenceLoss,
+      });
+    } else {
+      if (!data) throw new Error('runSweep: an FCN sweep needs data');
+      const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;
+      runner = await factory({ settings, data, ...key });
+    }
+    try {
+      hooks.onColumnStart?.({ ...key, lambda0: runner.lambda0, loss0: runner.loss0 });
+      const runs = [...have];
+      for (const c of cs) {
+        if (runs.some((r) => r.diverged && r.c <= c)) break;
+        if (runs.some((r) => r.c === c)) continue;
+        await hooks.waitWhilePaused?.();
+        if (cancelled()) return { runs: computed, cancelled: true };
+        const startMs = hooks.now();
+        const raw = await runner.run(
+          c,
+          (p) =>
+            hooks.onStep?.({
+              ...key,
+              c,
+              step: p.step,
+              lossRatio: ratios(p.loss, runner.loss0),
+              sharpRatio: ratios(p.sharpness, runner.lambda0),
+            }),
+          cancelled,
+        );
+        if (raw === null) return { runs: computed, cancelled: true };
+        const summary = summarize(raw.loss, raw.sharpness, raw.loss0, raw.lambda0, raw.diverged);
+        const record: RunRecord = {
+          ...raw,
+          regime: classifyRun(c, raw.diverged, summary, settings.sharpEpsilon),
+          ...summary,
+          seconds: (hooks.now() - startMs) / 1000,
+        };
+        runs.push(record);
+        computed++;
+        hooks.onRun(record);
+      }
+      hooks.onColumn(columnRecord(key, runner.lambda0, runner.loss0, runs, settings.sharpEpsilon));
+    } finally {
+      runner.dispose();
+    }
+  }
+  return { runs: computed, cancelled: false };
 }

@@ -1,0 +1,29 @@
+/**
+ * The data order: SGD batches drawn without replacement from epoch-wise permutations of the N
+ * training examples, from the data-order stream alone. Every c and every init seed of a sweep sees
+ * the same batches.
+ */
+import { createRng, permutation } from '../random/prng';
+
+/** Index arrays of the batches for steps 1..steps (each of length `batch`). */
+export function batchIndices(
+  trainSize: number,
+  batch: number,
+  steps: number,
+  dataSeed: number,
+): Int32Array[] {
+  if (batch > trainSize) throw new Error(`batch ${batch} exceeds the training-set size ${trainSize}`);
+  const rng = createRng(dataSeed, 'data-order');
+  const out: Int32Array[] = [];
+  let perm = permutation(rng, trainSize);
+  let pos = 0;
+  for (let t = 0; t < steps; t++) {
+    if (pos + batch > trainSize) {
+      perm = permutation(rng, trainSize);
+      pos = 0;
+    }
+    out.push(perm.slice(pos, pos + batch));
+    pos += batch;
+  }
+  return out;
+}
