@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlags, helpText } from './flags';
+import { SCHEMA } from '../core/settings/schema';
+
+const ok = (argv: string[]) => {
+  const r = parseFlags(argv);
+  if (!r.ok) throw new Error(r.error);
+  return r.options;
+};
+const err = (argv: string[]) => {
+  const r = parseFlags(argv);
+  if (r.ok) throw new Error(`accepted ${argv.join(' ')}`);
+  return r.error;
+};
+
+describe('CLI flags', () => {
+  it('parses the flags of DESIGN.md', () => {
+    const o = ok([
+      '--dataset', 'cifar10', '--data-dir', '/d', '--model', 'fcn', '--activation', 'tanh',
+      '--param', 'ntk', '--readout', 'zero', '--depths', '2,4,8', '--widths', '64,128',
+      '--c', 'log2:0:3:0.5', '--steps', '10', '--batch', '512', '--train-size', '4096',
+      '--measure-size', '1024', '--seeds', '0,1,2', '--loss', 'xent', '--search', 'bisect',
+      '--lanczos-tol', '0', '--lanczos-max-iters', '12', '--backend', 'cpu', '--out', 'x.jsonl',
+    ]);
+    expect(o.settings).toMatchObject({
+      dataset: 'cifar10', activation: 'tanh', param: 'ntk', readout: 'zero', depths: [2, 4, 8],
+      widths: [64, 128], cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.5 }, batch: 512,
+      trainSize: 4096, measureSize: 1024, seeds: [0, 1, 2], loss: 'xent', search: 'bisect',
+      lanczosTol: 0, lanczosMaxIters: 12,
+    });
+    expect(o).toMatchObject({ dataDir: '/d', backend: 'cpu', out: 'x.jsonl' });
+  });
+
+  it('accepts --flag=value, lists of c and boolean flags', () => {
+    const o = ok(['--c=1,2,4', '--bias', '--quiet']);
+    expect(o.settings.cGrid).toEqual({ kind: 'list', values: [1, 2, 4] });
+    expect(o.settings.bias).toBe(true);
+    expect(o.quiet).toBe(true);
+  });
+
+  it('treats --model uv and --dataset uv alike', () => {
+    expect(ok(['--model', 'uv']).settings.dataset).toBe('uv');
+    expect(ok(['--dataset', 'uv']).settings.model).toBe('uv');
+    expect(err(['--model', 'fcn', '--dataset', 'uv'])).toMatch(/--model fcn contradicts --dataset uv/);
+  });
+
+  it.each([
+    [['--depths', '2,x'], /--depths: "x" is not an integer/],
+    [['--widths', '0'], /--widths: 0 is outside/],
+    [['--steps'], /--steps needs a value/],
+    [['--steps', '--batch', '4'], /--steps needs a value/],
+    [['--dataset', 'imagenet'], /--dataset: "imagenet" is not one of/],
+    [['--backend', 'webgpu'], /--backend/],
+    [['--frobnicate', '1'], /unknown flag --frobnicate/],
+    [['--c', 'log2:0:3'], /--c: expected log2:START:STOP:STEP/],
+    [['--batch', '4096', '--train-size', '1000'], /--batch 4096 exceeds --train-size 1000/],
+    [['--steps', '3', '--steps', '4'], /--steps given twice/],
+    [['stray'], /unexpected argument "stray"/],
+    [['--lanczos-tol', '-1'], /--lanczos-tol: -1 is outside/],
+  ])('rejects %j naming the flag', (argv, message) => {
+    expect(err(argv)).toMatch(message);
+  });
+
+  it('documents every run setting in --help', () => {
+    const text = helpText();
+    for (const row of SCHEMA) if (row.affectsRuns) expect(text).toContain(`--${row.flag}`);
+  });
+});
