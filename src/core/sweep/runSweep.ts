@@ -3,13 +3,13 @@
  * first divergence (as the paper does). Records are reported as they finish.
  */
 import type { Settings } from '../settings/schema';
-import { expandCGrid } from '../settings/codec';
 import type { PreparedData } from '../data/types';
 import type { ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import type { ColumnRunner } from '../train/column';
 import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
+import { plannerFor } from './plan';
 
 export interface StepUpdate {
   depth: number;
@@ -69,7 +69,7 @@ export function planColumns(s: Settings): SweepPlanColumn[] {
 
 /** Upper bound on the number of runs (a column may stop early at its first divergence). */
 export function plannedRunCount(s: Settings): number {
-  return planColumns(s).length * expandCGrid(s.cGrid).length;
+  return planColumns(s).length * plannerFor(s).maxRuns;
 }
 
 function ratios(values: readonly (number | null)[], ref: number): Float64Array {
@@ -113,28 +113,27 @@ export async function runSweep(
   hooks: SweepHooks,
   fcnFactory?: FcnColumnFactory,
 ): Promise<{ runs: number; cancelled: boolean }> {
-  const cs = expandCGrid(settings.cGrid);
   const doneById = new Map(done.map((r) => [runId(r), r]));
   const cancelled = (): boolean => hooks.isCancelled?.() ?? false;
   let computed = 0;
 
   for (const key of planColumns(settings)) {
-    const have: RunRecord[] = [];
-    const todo: number[] = [];
-    let stopped = false;
-    for (const c of cs) {
-      if (stopped) break;
+    const planner = plannerFor(settings);
+    const columnDone = done.filter(
+      (r) => r.depth === key.depth && r.width === key.width && r.seed === key.seed,
+    );
+    // Replay the planner over the finished runs: they are reused, never recomputed.
+    const runs: RunRecord[] = [];
+    let c = planner.next(runs);
+    while (c !== null) {
       const prior = doneById.get(runId({ ...key, c }));
-      if (prior) {
-        have.push(prior);
-        if (prior.diverged) stopped = true;
-      } else todo.push(c);
+      if (!prior) break;
+      runs.push(prior);
+      c = planner.next(runs);
     }
-    // Everything of this column up to its first divergence is already known.
-    if (todo.length === 0) {
-      const first = have[0];
-      if (first)
-        hooks.onColumn(columnRecord(key, first.lambda0, first.loss0, have, settings.sharpEpsilon));
+    if (c === null) {
+      const first = runs[0] ?? columnDone[0];
+      if (first) hooks.onColumn(columnRecord(key, first.lambda0, first.loss0, runs, settings.sharpEpsilon));
       continue;
     }
 
@@ -155,36 +154,40 @@ export async function runSweep(
     }
     try {
       hooks.onColumnStart?.({ ...key, lambda0: runner.lambda0, loss0: runner.loss0 });
-      const runs = [...have];
-      for (const c of cs) {
-        if (runs.some((r) => r.diverged && r.c <= c)) break;
-        if (runs.some((r) => r.c === c)) continue;
+      while (c !== null) {
+        const cNow = c;
         await hooks.waitWhilePaused?.();
         if (cancelled()) return { runs: computed, cancelled: true };
-        const startMs = hooks.now();
-        const raw = await runner.run(
-          c,
-          (p) =>
-            hooks.onStep?.({
-              ...key,
-              c,
-              step: p.step,
-              lossRatio: ratios(p.loss, runner.loss0),
-              sharpRatio: ratios(p.sharpness, runner.lambda0),
-            }),
-          cancelled,
-        );
-        if (raw === null) return { runs: computed, cancelled: true };
-        const summary = summarize(raw.loss, raw.sharpness, raw.loss0, raw.lambda0, raw.diverged);
-        const record: RunRecord = {
-          ...raw,
-          regime: classifyRun(c, raw.diverged, summary, settings.sharpEpsilon),
-          ...summary,
-          seconds: (hooks.now() - startMs) / 1000,
-        };
+        const prior = doneById.get(runId({ ...key, c: cNow }));
+        let record: RunRecord;
+        if (prior) record = prior;
+        else {
+          const startMs = hooks.now();
+          const raw = await runner.run(
+            cNow,
+            (p) =>
+              hooks.onStep?.({
+                ...key,
+                c: cNow,
+                step: p.step,
+                lossRatio: ratios(p.loss, runner.loss0),
+                sharpRatio: ratios(p.sharpness, runner.lambda0),
+              }),
+            cancelled,
+          );
+          if (raw === null) return { runs: computed, cancelled: true };
+          const summary = summarize(raw.loss, raw.sharpness, raw.loss0, raw.lambda0, raw.diverged);
+          record = {
+            ...raw,
+            regime: classifyRun(cNow, raw.diverged, summary, settings.sharpEpsilon),
+            ...summary,
+            seconds: (hooks.now() - startMs) / 1000,
+          };
+          computed++;
+          hooks.onRun(record);
+        }
         runs.push(record);
-        computed++;
-        hooks.onRun(record);
+        c = planner.next(runs);
       }
       hooks.onColumn(columnRecord(key, runner.lambda0, runner.loss0, runs, settings.sharpEpsilon));
     } finally {

@@ -1,0 +1,106 @@
+/**
+ * Which c to run next in a column, given the runs it already has. Two planners:
+ * - grid: every c of the grid in ascending order, until the first divergence (the paper's way);
+ * - bisect: locate c_max, c_loss and c_sharp on a log2 lattice of spacing `resolution` with
+ *   bisection, assuming each event is monotone in c. Lattice points are start + k·resolution, so
+ *   when the events are monotone bisection returns exactly the values the full grid of that
+ *   spacing would (see README.md in this folder).
+ */
+import type { Settings } from '../settings/schema';
+import { expandCGrid } from '../settings/codec';
+import { lossRose, sharpnessRose } from '../phase/regime';
+import type { RunRecord } from './records';
+
+export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>;
+
+export interface ColumnPlanner {
+  /** The next c to run, or null when the column is complete. */
+  next(runs: readonly PlannedRun[]): number | null;
+  /** Most runs this column can take. */
+  readonly maxRuns: number;
+}
+
+/** Same c up to float noise (grid values come from 2^x). */
+function sameC(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(a, b);
+}
+
+export function gridPlanner(cs: readonly number[]): ColumnPlanner {
+  return {
+    maxRuns: cs.length,
+    next(runs) {
+      const firstDiv = runs.filter((r) => r.diverged).reduce((m, r) => Math.min(m, r.c), Infinity);
+      for (const c of cs) {
+        if (c >= firstDiv) return null;
+        if (!runs.some((r) => sameC(r.c, c))) return c;
+      }
+      return null;
+    },
+  };
+}
+
+/** The log2 range a bisection searches: the c grid's own range. */
+export function bisectRange(s: Settings): { start: number; stop: number } {
+  if (s.cGrid.kind === 'log2') return { start: s.cGrid.start, stop: s.cGrid.stop };
+  const cs = expandCGrid(s.cGrid);
+  return { start: Math.log2(cs[0]!), stop: Math.log2(cs[cs.length - 1]!) };
+}
+
+export function bisectPlanner(
+  start: number,
+  stop: number,
+  resolution: number,
+  epsilon: number,
+): ColumnPlanner {
+  const K = Math.max(0, Math.floor((stop - start) / resolution + 1e-9));
+  const cOf = (k: number): number => 2 ** (Math.round((start + k * resolution) * 1e9) / 1e9);
+  const steps = Math.ceil(Math.log2(K + 1));
+  return {
+    maxRuns: Math.min(K + 1, 2 + 3 * steps),
+    next(runs) {
+      const known = new Map<number, PlannedRun>();
+      for (let k = 0; k <= K; k++) {
+        const r = runs.find((x) => sameC(x.c, cOf(k)));
+        if (r) known.set(k, r);
+      }
+      if (!known.has(0)) return cOf(0);
+      if (!known.has(K)) return cOf(K);
+      const ks = [...known.keys()].sort((a, b) => a - b);
+      const divKs = ks.filter((k) => known.get(k)!.diverged);
+      const firstDiv = divKs.length > 0 ? divKs[0]! : K + 1;
+      const below = ks.filter((k) => k < firstDiv);
+      if (below.length === 0) return null; // diverged already at the smallest c
+      const lastStable = below[below.length - 1]!;
+      // 1. c_max: the divergence boundary between lastStable and firstDiv.
+      if (firstDiv <= K && firstDiv - lastStable > 1)
+        return cOf(Math.floor((lastStable + firstDiv) / 2));
+      // 2. c_loss and c_sharp: the first lattice point, below the divergence, where the event holds.
+      const events: ((r: PlannedRun) => boolean)[] = [
+        (r) => lossRose({ lossRatioMax: r.lossRatioMax, sharpRatioMax: null, sharpRatioFinal: null }),
+        (r) =>
+          sharpnessRose(
+            { lossRatioMax: null, sharpRatioMax: r.sharpRatioMax, sharpRatioFinal: null },
+            epsilon,
+          ),
+      ];
+      for (const holds of events) {
+        const yes = below.filter((k) => holds(known.get(k)!));
+        if (yes.length === 0) continue; // never happens before divergence: null
+        const t = yes[0]!;
+        const no = below.filter((k) => k < t);
+        if (no.length === 0) continue; // holds already at the smallest c
+        const f = no[no.length - 1]!;
+        if (t - f > 1) return cOf(Math.floor((f + t) / 2));
+      }
+      return null;
+    },
+  };
+}
+
+export function plannerFor(s: Settings): ColumnPlanner {
+  if (s.search === 'bisect') {
+    const { start, stop } = bisectRange(s);
+    return bisectPlanner(start, stop, s.bisectResolution, s.sharpEpsilon);
+  }
+  return gridPlanner(expandCGrid(s.cGrid));
+}
