@@ -31,7 +31,10 @@ function formatSeconds(s: number): string {
 async function loadPrepared(o: CliOptions, io: CliIo): Promise<PreparedData | null> {
   const s = o.settings;
   if (s.model === 'uv') return null;
-  const ds = loadDataset(s.dataset === 'uv' ? 'synthetic' : s.dataset, o.dataDir, io.repoRoot);
+  const ds = loadDataset(s.dataset === 'uv' ? 'synthetic' : s.dataset, o.dataDir, io.repoRoot, {
+    count: s.trainSize,
+    seed: s.dataSeed,
+  });
   if (!ds.ok) throw new CliError(ds.error, 1);
   const prepared = prepareData(ds.value, s.trainSize);
   if (!prepared.ok) throw new CliError(prepared.error, 1);
@@ -110,6 +113,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isEntry) {
+  // `sweep ... | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   main(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),

@@ -206,7 +206,14 @@ export function conflicts(s: Settings): SettingIssue[] {
 }
 
 export function cloneDefaults(): Settings {
-  return structuredClone(DEFAULTS) as Settings;
+  const d = DEFAULTS;
+  return {
+    ...d,
+    depths: [...d.depths],
+    widths: [...d.widths],
+    seeds: [...d.seeds],
+    cGrid: d.cGrid.kind === 'list' ? { kind: 'list', values: [...d.cGrid.values] } : { ...d.cGrid },
+  };
 }
 
 export { SCHEMA, DEFAULTS };

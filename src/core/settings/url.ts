@@ -91,7 +91,7 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
     if (value === undefined) continue;
     fields.delete(row.url);
     const parsed = parseField(row, value);
-    if (parsed.ok) (settings as Record<string, unknown>)[row.key] = parsed.value;
+    if (parsed.ok) (settings as unknown as Record<string, unknown>)[row.key] = parsed.value;
     else issues.push({ key: row.key, message: `${row.label}: ${parsed.error}; using the default` });
   }
   for (const key of fields.keys()) {

@@ -8,9 +8,9 @@ import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
 import { isDivergedLoss, type ColumnRunner, type RunProgress } from './column';
 import { batchIndices } from './batches';
-import { forward, initParams, paramShapes, type ModelSpec } from '../models';
+import { forward, initParams, paramShapes, type ModelSpec } from '../models/model';
 import { loss as lossFn } from '../models/loss';
-import { makeHvp, flattenParams, unflattenParams } from '../hessian/hvp';
+import { makeFlatHvp } from '../hessian/hvp';
 import { topEigen } from '../hessian/lanczos';
 import { registerGradientFixes } from '../tf/gradients';
 
@@ -66,12 +66,9 @@ export async function createFcnColumn(o: FcnColumnOptions): Promise<ColumnRunner
     const out = forward(spec, params, x);
     return lossFn(s.loss, f0 ? tf.sub(out, f0) : out, y);
   };
-  const hvpM = makeHvp((p) => lossOn(p, xM, yM, f0M));
-
   const estimate = (params: tf.Tensor[], start: tf.Tensor1D | undefined) =>
     topEigen(
-      (v) =>
-        tf.tidy(() => flattenParams(hvpM(params, unflattenParams(v, shapes))) as tf.Tensor1D),
+      makeFlatHvp((p) => lossOn(p, xM, yM, f0M), params),
       dim,
       {
         maxIters: s.lanczosMaxIters,
