@@ -102,7 +102,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
     if (!row) return { ok: false, error: `unknown flag --${flag} (see --help)` };
     const parsed = parseField(row, value);
     if (!parsed.ok) return { ok: false, error: `--${flag}: ${parsed.error}` };
-    (settings as Record<string, unknown>)[row.key] = parsed.value;
+    (settings as unknown as Record<string, unknown>)[row.key] = parsed.value;
     if (row.key === 'dataset') datasetGiven = true;
     if (row.key === 'model') modelGiven = true;
   }

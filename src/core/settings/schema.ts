@@ -39,6 +39,7 @@ export interface Settings {
   bisectResolution: number;
   lanczosTol: number;
   lanczosMaxIters: number;
+  ensemble: number;
   sharpEpsilon: number;
   divergenceLoss: number;
   axis: DiagramAxis;
@@ -111,15 +112,17 @@ export type Row =
   | IntRow<'measureSize'>
   | IntRow<'dataSeed'>
   | IntRow<'lanczosMaxIters'>
+  | IntRow<'ensemble'>
   | NumberRow<'bisectResolution'>
   | NumberRow<'lanczosTol'>
   | NumberRow<'sharpEpsilon'>
   | NumberRow<'divergenceLoss'>;
 
 /**
- * Defaults are the app's quick demo: built-in MNIST, small enough to fill in about a minute on a
- * laptop's CPU, yet wide enough in d/w to show c_loss near 2 at the small end and a
- * sharpness-reduction window at the large end.
+ * Defaults are the app's quick demo: built-in MNIST, small enough to fill in about a minute on one
+ * CPU core (wasm), yet wide enough in d/w (2/256 to 2/16) to show c_loss near 2 at the small end
+ * and a wide sharpness-reduction window at the large end. M = 128 keeps each HVP cheap; the
+ * Lanczos tolerance 1e-3 is the relative residual (eigenvalue error is quadratic in it).
  */
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
   dataset: 'mnist',
@@ -129,20 +132,21 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   readout: 'normal',
   bias: false,
   centered: false,
-  depths: [2, 8],
-  widths: [16, 128],
-  cGrid: { kind: 'log2', start: 0, stop: 4.5, step: 0.5 },
+  depths: [2],
+  widths: [16, 64, 256],
+  cGrid: { kind: 'log2', start: 0.5, stop: 7, step: 0.5 },
   steps: 10,
   batch: 128,
   trainSize: 2048,
-  measureSize: 256,
+  measureSize: 128,
   seeds: [0],
   dataSeed: 0,
   loss: 'mse',
   search: 'grid',
   bisectResolution: 0.1,
-  lanczosTol: 1e-4,
+  lanczosTol: 1e-3,
   lanczosMaxIters: 20,
+  ensemble: 1,
   sharpEpsilon: 0,
   divergenceLoss: 1e5,
   axis: 'd/w',
@@ -383,6 +387,17 @@ export const SCHEMA: readonly Row[] = [
     max: 200,
     label: 'Lanczos iterations (max)',
     help: 'Most Hessian-vector products per sharpness estimate.',
+    affectsRuns: true,
+  },
+  {
+    key: 'ensemble',
+    url: 'ens',
+    flag: 'ensemble',
+    kind: 'int',
+    min: 1,
+    max: 64,
+    label: 'Ensemble size',
+    help: 'Run this many c values of a column together as one batched model (one HVP serves all). Faster on a GPU; results are the same.',
     affectsRuns: true,
   },
   {
