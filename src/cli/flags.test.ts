@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseFlags, helpText } from './flags';
 import { SCHEMA } from '../core/settings/schema';
 
@@ -16,17 +17,63 @@ const err = (argv: string[]) => {
 describe('CLI flags', () => {
   it('parses the flags of DESIGN.md', () => {
     const o = ok([
-      '--dataset', 'cifar10', '--data-dir', '/d', '--model', 'fcn', '--activation', 'tanh',
-      '--param', 'ntk', '--readout', 'zero', '--depths', '2,4,8', '--widths', '64,128',
-      '--c', 'log2:0:3:0.5', '--steps', '10', '--batch', '512', '--train-size', '4096',
-      '--measure-size', '1024', '--seeds', '0,1,2', '--loss', 'xent', '--search', 'bisect',
-      '--lanczos-tol', '0', '--lanczos-max-iters', '12', '--backend', 'cpu', '--out', 'x.jsonl',
+      '--dataset',
+      'cifar10',
+      '--data-dir',
+      '/d',
+      '--model',
+      'fcn',
+      '--activation',
+      'tanh',
+      '--param',
+      'ntk',
+      '--readout',
+      'zero',
+      '--depths',
+      '2,4,8',
+      '--widths',
+      '64,128',
+      '--c',
+      'log2:0:3:0.5',
+      '--steps',
+      '10',
+      '--batch',
+      '512',
+      '--train-size',
+      '4096',
+      '--measure-size',
+      '1024',
+      '--seeds',
+      '0,1,2',
+      '--loss',
+      'xent',
+      '--search',
+      'bisect',
+      '--lanczos-tol',
+      '0',
+      '--lanczos-max-iters',
+      '12',
+      '--backend',
+      'cpu',
+      '--out',
+      'x.jsonl',
     ]);
     expect(o.settings).toMatchObject({
-      dataset: 'cifar10', activation: 'tanh', param: 'ntk', readout: 'zero', depths: [2, 4, 8],
-      widths: [64, 128], cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.5 }, batch: 512,
-      trainSize: 4096, measureSize: 1024, seeds: [0, 1, 2], loss: 'xent', search: 'bisect',
-      lanczosTol: 0, lanczosMaxIters: 12,
+      dataset: 'cifar10',
+      activation: 'tanh',
+      param: 'ntk',
+      readout: 'zero',
+      depths: [2, 4, 8],
+      widths: [64, 128],
+      cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.5 },
+      batch: 512,
+      trainSize: 4096,
+      measureSize: 1024,
+      seeds: [0, 1, 2],
+      loss: 'xent',
+      search: 'bisect',
+      lanczosTol: 0,
+      lanczosMaxIters: 12,
     });
     expect(o).toMatchObject({ dataDir: '/d', backend: 'cpu', out: 'x.jsonl' });
   });
@@ -41,7 +88,9 @@ describe('CLI flags', () => {
   it('treats --model uv and --dataset uv alike', () => {
     expect(ok(['--model', 'uv']).settings.dataset).toBe('uv');
     expect(ok(['--dataset', 'uv']).settings.model).toBe('uv');
-    expect(err(['--model', 'fcn', '--dataset', 'uv'])).toMatch(/--model fcn contradicts --dataset uv/);
+    expect(err(['--model', 'fcn', '--dataset', 'uv'])).toMatch(
+      /--model fcn contradicts --dataset uv/,
+    );
   });
 
   it.each([
@@ -64,5 +113,31 @@ describe('CLI flags', () => {
   it('documents every run setting in --help', () => {
     const text = helpText();
     for (const row of SCHEMA) if (row.affectsRuns) expect(text).toContain(`--${row.flag}`);
+  });
+
+  it('never throws on arbitrary argv, and every refusal names a flag or argument', () => {
+    const flags = [
+      ...SCHEMA.map((r) => `--${r.flag}`),
+      '--data-dir',
+      '--backend',
+      '--out',
+      '--quiet',
+      '--help',
+      '--x',
+    ];
+    const token = fc.oneof(
+      fc.constantFrom(...flags),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('-1', '0', '1e9', 'NaN', 'log2:0:1:0.1', '1,2', '', '--'),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 8 }), (argv) => {
+        const r = parseFlags(argv);
+        if (!r.ok) expect(r.error).toMatch(/--|argument/);
+        else if (r.options.settings.model !== 'uv')
+          expect(r.options.settings.batch).toBeLessThanOrEqual(r.options.settings.trainSize);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
