@@ -9,7 +9,7 @@ const uiOnly = ['react', 'react-dom', 'react-dom/*', 'd3', 'd3-*', 'zustand', 'z
 const tfjs = ['@tensorflow/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'docs/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'docs/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

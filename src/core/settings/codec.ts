@@ -2,14 +2,7 @@
  * Text <-> value for each kind of settings row. Used by the URL hash, the CLI flags and the
  * form controls, so that a value means the same thing everywhere. Errors are values.
  */
-import {
-  DEFAULTS,
-  SCHEMA,
-  type CGrid,
-  type Row,
-  type SettingKey,
-  type Settings,
-} from './schema';
+import { DEFAULTS, SCHEMA, type CGrid, type Row, type SettingKey, type Settings } from './schema';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -57,7 +50,14 @@ function parseCGrid(text: string, row: Row & { kind: 'cGrid' }): Parsed<CGrid> {
     const parts = t.slice(5).split(':');
     if (parts.length !== 3) return fail(`expected log2:START:STOP:STEP, got ${quote(t)}`);
     const [start, stop, step] = parts.map(parseNumber);
-    if (start == null || stop == null || step == null)
+    if (
+      start === null ||
+      stop === null ||
+      step === null ||
+      start === undefined ||
+      stop === undefined ||
+      step === undefined
+    )
       return fail(`START, STOP and STEP must be numbers in ${quote(t)}`);
     if (step <= 0) return fail(`STEP must be positive, got ${step}`);
     if (stop < start) return fail(`STOP (${stop}) is below START (${start})`);
@@ -67,7 +67,8 @@ function parseCGrid(text: string, row: Row & { kind: 'cGrid' }): Parsed<CGrid> {
     const values: number[] = [];
     for (const p of parts) {
       const v = parseNumber(p);
-      if (v === null) return fail(`${quote(p)} is not a number (expected "1,2,4" or log2:START:STOP:STEP)`);
+      if (v === null)
+        return fail(`${quote(p)} is not a number (expected "1,2,4" or log2:START:STOP:STEP)`);
       values.push(v);
     }
     if (values.length === 0) return fail('empty list');
@@ -196,7 +197,10 @@ export function reconcile(input: Settings): { settings: Settings; issues: Settin
 export function conflicts(s: Settings): SettingIssue[] {
   const issues: SettingIssue[] = [];
   if (s.batch > s.trainSize)
-    issues.push({ key: 'batch', message: `--batch ${s.batch} exceeds --train-size ${s.trainSize}` });
+    issues.push({
+      key: 'batch',
+      message: `--batch ${s.batch} exceeds --train-size ${s.trainSize}`,
+    });
   if (s.measureSize > s.trainSize)
     issues.push({
       key: 'measureSize',
