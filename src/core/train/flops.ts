@@ -1,0 +1,107 @@
+/**
+ * Analytic floating-point operation counts of the FCN work (for `npm run bench`): forward pass,
+ * SGD step, exact Hessian-vector product and a whole run. One multiply-add counts as 2 FLOPs.
+ *
+ * Only the matrix products are counted. For a Dense layer l with fan-in a_l and fan-out b_l on a
+ * batch of n examples, the product h_{l−1}·W_l costs F_l = 2·n·a_l·b_l; everything else
+ * (activations, multipliers, biases, the loss, transposes, the update θ ← θ − η·g) is O(n·w) or
+ * O(P) and at most a few percent of one product at the sizes benchmarked. Write
+ *   S  = Σ_l F_l            (all layers)
+ *   S' = Σ_{l ≥ 2} F_l       (all but the first: its input x is data, not a function of θ)
+ * Then, counting the products tfjs actually runs (its tape computes a gradient only for inputs
+ * that depend on the variables, `getFilteredNodesXToY`, so ∂/∂x of layer 1 is never formed):
+ *   forward            S
+ *   gradient           S + (S + S')          forward, then dW_l = h_{l−1}ᵀ dz_l (all l) and
+ *                                              dh_{l−1} = dz_l W_lᵀ (l ≥ 2)
+ *   HVP (rev-over-rev) 4S + 5S'              H v = ∇_θ ⟨∇_θ L, v⟩: the gradient's 2S + S', then the
+ *                                              outer backward through every product on the inner
+ *                                              tape: h·W → S + S' (W, and h for l ≥ 2);
+ *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
+ * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
+ * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured in DESIGN.md.
+ * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
+ */
+import { paramShapes, type ModelSpec } from '../models/model';
+
+/** [fanIn, fanOut] of each weight matrix of an FCN, in order (biases are not products). */
+export function matmulDims(spec: ModelSpec): [number, number][] {
+  if (spec.kind !== 'fcn') throw new Error('matmulDims: FLOP counts are for FCNs');
+  return paramShapes(spec)
+    .filter((s) => s.length === 2)
+    .map((s) => [s[0] ?? 0, s[1] ?? 0]);
+}
+
+/** Number of parameters P. */
+export function parameterCount(spec: ModelSpec): number {
+  return paramShapes(spec).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+}
+
+/** FLOPs of one m×k by k×n product: 2·m·k·n. */
+export function matmulFlops(m: number, k: number, n: number): number {
+  return 2 * m * k * n;
+}
+
+/** S and S' of the module comment for a batch of `n` examples. */
+function layerSums(spec: ModelSpec, n: number): { all: number; notFirst: number } {
+  const f = matmulDims(spec).map(([a, b]) => matmulFlops(n, a, b));
+  const all = f.reduce((x, y) => x + y, 0);
+  return { all, notFirst: all - (f[0] ?? 0) };
+}
+
+/** Forward pass f(x; θ) on `n` examples: S. */
+export function forwardFlops(spec: ModelSpec, n: number): number {
+  return layerSums(spec, n).all;
+}
+
+/** Loss and its gradient ∇_θ L on `n` examples: 2S + S'. */
+export function gradientFlops(spec: ModelSpec, n: number): number {
+  const { all, notFirst } = layerSums(spec, n);
+  return 2 * all + notFirst;
+}
+
+/** One SGD step on a batch of `n`: the gradient plus the update θ − η·g (2P). */
+export function sgdStepFlops(spec: ModelSpec, n: number): number {
+  return gradientFlops(spec, n) + 2 * parameterCount(spec);
+}
+
+/** One exact Hessian-vector product (reverse over reverse) on `n` examples: 4S + 5S'. */
+export function hvpFlops(spec: ModelSpec, n: number): number {
+  const { all, notFirst } = layerSums(spec, n);
+  return 4 * all + 5 * notFirst;
+}
+
+/**
+ * Vector work of Lanczos iteration j (1-based, j vectors in the basis) on R^P, besides its HVP:
+ * α = qᵀw (2P), two passes of w − Q(Qᵀw) (2 × 4jP), β = ‖w‖ (2P), q = w/β (P). Small next to an
+ * HVP unless the network is tiny; included so that a run's count is complete.
+ */
+export function lanczosIterationFlops(params: number, j: number): number {
+  return 8 * j * params + 5 * params;
+}
+
+/** One Lanczos estimate with `iters` iterations on `m` measurement examples. */
+export function lanczosFlops(spec: ModelSpec, m: number, iters: number): number {
+  const p = parameterCount(spec);
+  let total = 0;
+  for (let j = 1; j <= iters; j++) total += hvpFlops(spec, m) + lanczosIterationFlops(p, j);
+  return total;
+}
+
+/**
+ * One run of T steps as `createFcnColumn` does it: per step an SGD step on a batch of `batch`,
+ * the loss on the `measure` set (a forward pass) and a warm Lanczos estimate with `itersPerStep[t]`
+ * iterations (0 after a divergence). λ_0 and L_0 belong to the column, not the run.
+ */
+export function runFlops(
+  spec: ModelSpec,
+  batch: number,
+  measure: number,
+  itersPerStep: readonly number[],
+): number {
+  let total = 0;
+  for (const iters of itersPerStep) {
+    total += sgdStepFlops(spec, batch) + forwardFlops(spec, measure);
+    total += lanczosFlops(spec, measure, iters);
+  }
+  return total;
+}
