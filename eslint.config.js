@@ -16,7 +16,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       eqeqeq: ['error', 'always'],
     },
   },
@@ -32,7 +35,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: uiOnly, message: 'src/core must not depend on UI packages.' },
-            { group: ['**/app/**', '**/worker/**', '**/cli/**', 'node:*', 'fs', 'path'], message: 'src/core is the innermost ring.' },
+            {
+              group: ['**/app/**', '**/worker/**', '**/cli/**', 'node:*', 'fs', 'path'],
+              message: 'src/core is the innermost ring.',
+            },
           ],
         },
       ],
@@ -54,7 +60,15 @@ export default tseslint.config(
         {
           patterns: [
             { group: tfjs, message: 'The UI never imports tfjs; talk to the worker.' },
-            { group: ['**/core/models/**', '**/core/hessian/**', '**/core/train/**', '**/core/tf/**'], message: 'tfjs-backed core modules run in the worker.' },
+            {
+              group: [
+                '**/core/models/**',
+                '**/core/hessian/**',
+                '**/core/train/**',
+                '**/core/tf/**',
+              ],
+              message: 'tfjs-backed core modules run in the worker.',
+            },
           ],
         },
       ],

@@ -19,7 +19,11 @@ export interface CliOptions {
 export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
 
 const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
-  { flag: 'data-dir', arg: 'DIR', help: 'Folder with the dataset files (CIFAR-10 .bin or .tar.gz, IDX .gz).' },
+  {
+    flag: 'data-dir',
+    arg: 'DIR',
+    help: 'Folder with the dataset files (CIFAR-10 .bin or .tar.gz, IDX .gz).',
+  },
   { flag: 'backend', arg: 'wasm|cpu', help: 'tfjs backend (default wasm).' },
   { flag: 'out', arg: 'FILE|-', help: 'Where the JSON Lines go (default -, standard output).' },
   { flag: 'quiet', arg: '', help: 'No progress on standard error.' },
@@ -38,7 +42,12 @@ export function helpText(): string {
   for (const row of SCHEMA) {
     if (!row.affectsRuns) continue;
     const def = formatField(row, defaults[row.key]);
-    const arg = row.kind === 'enum' ? (row.options as readonly string[]).join('|') : row.kind === 'bool' ? '' : 'VALUE';
+    const arg =
+      row.kind === 'enum'
+        ? (row.options as readonly string[]).join('|')
+        : row.kind === 'bool'
+          ? ''
+          : 'VALUE';
     lines.push(`  --${row.flag}${arg ? ` ${arg}` : ''}`);
     lines.push(`      ${row.help} (default ${def})`);
   }
@@ -52,13 +61,24 @@ export function helpText(): string {
 /** Parse argv (without node and script). `--flag value` and `--flag=value` are both accepted. */
 export function parseFlags(argv: readonly string[]): FlagResult {
   const settings = cloneDefaults();
-  const options: CliOptions = { settings, dataDir: null, backend: 'wasm', out: '-', quiet: false, help: false };
+  const options: CliOptions = {
+    settings,
+    dataDir: null,
+    backend: 'wasm',
+    out: '-',
+    quiet: false,
+    help: false,
+  };
   const seen = new Set<string>();
   let datasetGiven = false;
   let modelGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) return { ok: false, error: `unexpected argument ${JSON.stringify(arg)} (flags start with --)` };
+    if (!arg.startsWith('--'))
+      return {
+        ok: false,
+        error: `unexpected argument ${JSON.stringify(arg)} (flags start with --)`,
+      };
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     if (seen.has(flag)) return { ok: false, error: `--${flag} given twice` };
@@ -109,7 +129,10 @@ export function parseFlags(argv: readonly string[]): FlagResult {
   // --dataset uv and --model uv mean the same model; contradicting them is an error.
   if (settings.dataset === 'uv' || settings.model === 'uv') {
     if (datasetGiven && modelGiven && (settings.dataset === 'uv') !== (settings.model === 'uv'))
-      return { ok: false, error: `--model ${settings.model} contradicts --dataset ${settings.dataset}` };
+      return {
+        ok: false,
+        error: `--model ${settings.model} contradicts --dataset ${settings.dataset}`,
+      };
     settings.dataset = 'uv';
     settings.model = 'uv';
   }

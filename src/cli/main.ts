@@ -73,7 +73,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   };
   try {
     const data = await loadPrepared(o, io);
-    const backend = o.settings.model === 'uv' ? 'none (exact float64)' : await initNodeBackend(o.backend);
+    const backend =
+      o.settings.model === 'uv' ? 'none (exact float64)' : await initNodeBackend(o.backend);
     if (o.out !== '-') fileOut = createWriteStream(o.out);
     const planned = plannedRunCount(o.settings);
     log(

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { classifyRun, criticalValues, spread, summarize, summarizeColumns } from './regime';
 import type { ColumnRecord } from '../sweep/records';
 
-const run = (c: number, diverged: boolean, lossRatioMax: number | null, sharpRatioMax: number | null) => ({
+const run = (
+  c: number,
+  diverged: boolean,
+  lossRatioMax: number | null,
+  sharpRatioMax: number | null,
+) => ({
   c,
   diverged,
   lossRatioMax,

@@ -37,7 +37,9 @@ export function summarize(
   }
   const last = sharpness[sharpness.length - 1];
   const sharpRatioFinal =
-    !diverged && last !== null && last !== undefined && Number.isFinite(last) ? last / lambda0 : null;
+    !diverged && last !== null && last !== undefined && Number.isFinite(last)
+      ? last / lambda0
+      : null;
   return { lossRatioMax, sharpRatioMax, sharpRatioFinal };
 }
 

@@ -34,14 +34,16 @@ function splitmix32(state: { s: number }): number {
 }
 
 export function createRng(seed: number, stream: string): Rng {
-  const sm = { s: (hashString(stream) ^ Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32)) | 0 };
+  const sm = {
+    s: (hashString(stream) ^ Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32)) | 0,
+  };
   let a = splitmix32(sm);
   let b = splitmix32(sm);
   let c = splitmix32(sm);
   let d = splitmix32(sm);
   if ((a | b | c | d) === 0) a = 1;
   const next = (): number => {
-    const r = Math.imul(((Math.imul(b, 5) << 7) | (Math.imul(b, 5) >>> 25)), 9) >>> 0;
+    const r = Math.imul((Math.imul(b, 5) << 7) | (Math.imul(b, 5) >>> 25), 9) >>> 0;
     const t = b << 9;
     c ^= a;
     d ^= b;

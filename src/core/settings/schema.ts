@@ -14,8 +14,7 @@ export type DiagramAxis = 'd/w' | '1/w' | 'd' | 'w';
 
 /** A c grid: either c = 2^x for x = start, start+step, ..., stop, or an explicit list. */
 export type CGrid =
-  | { kind: 'log2'; start: number; stop: number; step: number }
-  | { kind: 'list'; values: number[] };
+  { kind: 'log2'; start: number; stop: number; step: number } | { kind: 'list'; values: number[] };
 
 export interface Settings {
   dataset: DatasetName;

@@ -60,7 +60,10 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
     const key = safeDecode(rawKey);
     const value = safeDecode(rawValue);
     if (key === null || value === null) {
-      issues.push({ key: 'hash', message: `could not decode ${JSON.stringify(pair.slice(0, 40))}` });
+      issues.push({
+        key: 'hash',
+        message: `could not decode ${JSON.stringify(pair.slice(0, 40))}`,
+      });
       continue;
     }
     fields.set(key, value);
@@ -72,7 +75,10 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
   if (v !== undefined) {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > URL_VERSION) {
-      issues.push({ key: 'v', message: `unknown link version ${JSON.stringify(v.slice(0, 20))}; read as version ${URL_VERSION}` });
+      issues.push({
+        key: 'v',
+        message: `unknown link version ${JSON.stringify(v.slice(0, 20))}; read as version ${URL_VERSION}`,
+      });
     } else version = n;
   }
   for (let from = version; from < URL_VERSION; from++) {
@@ -95,7 +101,10 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
     else issues.push({ key: row.key, message: `${row.label}: ${parsed.error}; using the default` });
   }
   for (const key of fields.keys()) {
-    issues.push({ key: 'hash', message: `unknown link field ${JSON.stringify(key.slice(0, 40))} ignored` });
+    issues.push({
+      key: 'hash',
+      message: `unknown link field ${JSON.stringify(key.slice(0, 40))} ignored`,
+    });
   }
   const reconciled = reconcile(settings);
   return { settings: reconciled.settings, issues: [...issues, ...reconciled.issues] };

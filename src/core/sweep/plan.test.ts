@@ -33,7 +33,9 @@ describe('column planners', () => {
   it('grid stops at the first divergence', () => {
     const cs = expandCGrid({ kind: 'log2', start: 0, stop: 5, step: 0.5 });
     const runs = drive(gridPlanner(cs), fakeColumn(1.5, 2, 3));
-    expect(runs.map((r) => Math.round(Math.log2(r.c) * 1e9) / 1e9)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3]);
+    expect(runs.map((r) => Math.round(Math.log2(r.c) * 1e9) / 1e9)).toEqual([
+      0, 0.5, 1, 1.5, 2, 2.5, 3,
+    ]);
   });
 
   it('bisection finds the grid’s critical values with fewer runs', () => {
@@ -90,7 +92,9 @@ describe('sweeps', () => {
     s.search = 'bisect';
     s.bisectResolution = 0.05;
     const bis = await sweep(s);
-    expect(bis.cols.map(({ runs: _r, ...c }) => c)).toEqual(grid.cols.map(({ runs: _r, ...c }) => c));
+    expect(bis.cols.map(({ runs: _r, ...c }) => c)).toEqual(
+      grid.cols.map(({ runs: _r, ...c }) => c),
+    );
     expect(bis.runs.length * 2).toBeLessThan(grid.runs.length);
   });
 

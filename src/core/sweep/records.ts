@@ -5,11 +5,7 @@
 
 /** The regime (cell colour) of one run; SCIENCE.md §2 "Regime of one run". */
 export type Regime =
-  | 'divergence'
-  | 'loss-sharpness-catapult'
-  | 'loss-catapult'
-  | 'sharpness-reduction'
-  | 'stable';
+  'divergence' | 'loss-sharpness-catapult' | 'loss-catapult' | 'sharpness-reduction' | 'stable';
 
 export const REGIMES: readonly Regime[] = [
   'stable',

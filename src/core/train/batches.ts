@@ -12,7 +12,8 @@ export function batchIndices(
   steps: number,
   dataSeed: number,
 ): Int32Array[] {
-  if (batch > trainSize) throw new Error(`batch ${batch} exceeds the training-set size ${trainSize}`);
+  if (batch > trainSize)
+    throw new Error(`batch ${batch} exceeds the training-set size ${trainSize}`);
   const rng = createRng(dataSeed, 'data-order');
   const out: Int32Array[] = [];
   let perm = permutation(rng, trainSize);
