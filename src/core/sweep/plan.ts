@@ -18,6 +18,13 @@ export interface ColumnPlanner {
   next(runs: readonly PlannedRun[]): number | null;
   /** Most runs this column can take. */
   readonly maxRuns: number;
+  /**
+   * Grid planner only (batched ensembles): up to n of the c values `next` would return one after
+   * another if none of them diverged, i.e. the first n grid values not yet run, below the first
+   * divergence, in ascending order. The caller keeps those up to and including the first that
+   * diverges.
+   */
+  nextMany?(runs: readonly PlannedRun[], n: number): number[];
 }
 
 /** Same c up to float noise (grid values come from 2^x). */
@@ -35,6 +42,15 @@ export function gridPlanner(cs: readonly number[]): ColumnPlanner {
         if (!runs.some((r) => sameC(r.c, c))) return c;
       }
       return null;
+    },
+    nextMany(runs, n) {
+      const firstDiv = runs.filter((r) => r.diverged).reduce((m, r) => Math.min(m, r.c), Infinity);
+      const out: number[] = [];
+      for (const c of cs) {
+        if (c >= firstDiv || out.length >= n) break;
+        if (!runs.some((r) => sameC(r.c, c))) out.push(c);
+      }
+      return out;
     },
   };
 }
@@ -76,7 +92,8 @@ export function bisectPlanner(
         return cOf(Math.floor((lastStable + firstDiv) / 2));
       // 2. c_loss and c_sharp: the first lattice point, below the divergence, where the event holds.
       const events: ((r: PlannedRun) => boolean)[] = [
-        (r) => lossRose({ lossRatioMax: r.lossRatioMax, sharpRatioMax: null, sharpRatioFinal: null }),
+        (r) =>
+          lossRose({ lossRatioMax: r.lossRatioMax, sharpRatioMax: null, sharpRatioFinal: null }),
         (r) =>
           sharpnessRose(
             { lossRatioMax: null, sharpRatioMax: r.sharpRatioMax, sharpRatioFinal: null },

@@ -7,7 +7,7 @@ import type { PreparedData } from '../data/types';
 import type { ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
-import type { ColumnRunner } from '../train/column';
+import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
 import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
 import { plannerFor } from './plan';
 
@@ -133,12 +133,18 @@ export async function runSweep(
     }
     if (c === null) {
       const first = runs[0] ?? columnDone[0];
-      if (first) hooks.onColumn(columnRecord(key, first.lambda0, first.loss0, runs, settings.sharpEpsilon));
+      if (first)
+        hooks.onColumn(columnRecord(key, first.lambda0, first.loss0, runs, settings.sharpEpsilon));
       continue;
     }
 
     await hooks.waitWhilePaused?.();
     if (cancelled()) return { runs: computed, cancelled: true };
+    // Batched ensembles (grid search, FCN only): up to `ensemble` c values per runMany call.
+    const ensembleSize =
+      settings.model === 'fcn' && settings.search === 'grid' && settings.ensemble > 1
+        ? settings.ensemble
+        : 1;
     let runner: ColumnRunner;
     if (settings.model === 'uv') {
       runner = createUvColumn({
@@ -149,11 +155,78 @@ export async function runSweep(
       });
     } else {
       if (!data) throw new Error('runSweep: an FCN sweep needs data');
-      const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;
+      const factory =
+        fcnFactory ??
+        (ensembleSize > 1
+          ? (await import('../train/ensembleColumn')).createFcnEnsembleColumn
+          : (await import('../train/fcnColumn')).createFcnColumn);
       runner = await factory({ settings, data, ...key });
     }
+    const many =
+      ensembleSize > 1 && isEnsembleRunner(runner) && planner.nextMany !== undefined
+        ? runner
+        : null;
     try {
       hooks.onColumnStart?.({ ...key, lambda0: runner.lambda0, loss0: runner.loss0 });
+      while (c !== null && many !== null) {
+        await hooks.waitWhilePaused?.();
+        if (cancelled()) return { runs: computed, cancelled: true };
+        // The next c values in ascending order, cut after a finished run that diverged.
+        const batch: number[] = [];
+        for (const cb of planner.nextMany?.(runs, ensembleSize) ?? []) {
+          batch.push(cb);
+          if (doneById.get(runId({ ...key, c: cb }))?.diverged === true) break;
+        }
+        if (batch.length === 0) break;
+        const todo = batch.filter((cb) => !doneById.has(runId({ ...key, c: cb })));
+        const raws = new Map<number, RawRun>();
+        const startMs = hooks.now();
+        if (todo.length > 0) {
+          const out = await many.runMany(
+            todo,
+            (e, p) =>
+              hooks.onStep?.({
+                ...key,
+                c: todo[e]!,
+                step: p.step,
+                lossRatio: ratios(p.loss, many.loss0),
+                sharpRatio: ratios(p.sharpness, many.lambda0),
+              }),
+            cancelled,
+          );
+          if (out === null) return { runs: computed, cancelled: true };
+          out.forEach((raw, e) => raws.set(todo[e]!, raw));
+        }
+        // Each computed run is charged an equal share of the batch's time.
+        const seconds = (hooks.now() - startMs) / 1000 / Math.max(1, todo.length);
+        // Keep runs in ascending c up to and including the first divergence; drop the rest.
+        for (const cb of batch) {
+          const prior = doneById.get(runId({ ...key, c: cb }));
+          let record: RunRecord;
+          if (prior) record = prior;
+          else {
+            const raw = raws.get(cb)!;
+            const summary = summarize(
+              raw.loss,
+              raw.sharpness,
+              raw.loss0,
+              raw.lambda0,
+              raw.diverged,
+            );
+            record = {
+              ...raw,
+              regime: classifyRun(cb, raw.diverged, summary, settings.sharpEpsilon),
+              ...summary,
+              seconds,
+            };
+            computed++;
+            hooks.onRun(record);
+          }
+          runs.push(record);
+          if (record.diverged) break;
+        }
+        c = planner.next(runs);
+      }
       while (c !== null) {
         const cNow = c;
         await hooks.waitWhilePaused?.();

@@ -11,6 +11,12 @@ export interface RunProgress {
   sharpness: readonly (number | null)[];
 }
 
+/** What a finished run of a column yields: a RunRecord before the sweep classifies and times it. */
+export type RawRun = Omit<
+  RunRecord,
+  'regime' | 'lossRatioMax' | 'sharpRatioMax' | 'sharpRatioFinal' | 'seconds'
+>;
+
 /** What the sweep needs from a column, whatever the model. */
 export interface ColumnRunner {
   readonly depth: number;
@@ -29,8 +35,34 @@ export interface ColumnRunner {
     c: number,
     onStep: (p: RunProgress) => void,
     isCancelled: () => boolean,
-  ): Promise<Omit<RunRecord, 'regime' | 'lossRatioMax' | 'sharpRatioMax' | 'sharpRatioFinal' | 'seconds'> | null>;
+  ): Promise<RawRun | null>;
   dispose(): void;
+}
+
+/**
+ * A column that can also run several c values together as one batched ensemble (stacked weights,
+ * one HVP for all members; on wasm the FCN runner runs them one after another instead, see
+ * `ensembleColumn.ts`). Each member's result is the run `run(c)` would give, up to float32
+ * rounding (and Lanczos iteration counts, which may differ by rounding near the tolerance).
+ */
+export interface EnsembleColumnRunner extends ColumnRunner {
+  /**
+   * Train one member per c from θ_0 on the same batches, member e at η_e = c_e/λ_0. A member that
+   * diverges is frozen (reset to θ_0, no further updates) and excluded from later sharpness
+   * estimates; the others go on. `onStep` sees (member index into `cs`, its progress) as each step
+   * is measured; `isCancelled` is checked between steps (a cancelled call resolves to null).
+   * Results come in the order of `cs`.
+   */
+  runMany(
+    cs: readonly number[],
+    onStep: (memberIndex: number, p: RunProgress) => void,
+    isCancelled: () => boolean,
+  ): Promise<RawRun[] | null>;
+}
+
+/** True when a column runner supports `runMany`. */
+export function isEnsembleRunner(r: ColumnRunner): r is EnsembleColumnRunner {
+  return typeof (r as Partial<EnsembleColumnRunner>).runMany === 'function';
 }
 
 /** True when the loss counts as diverged: non-finite or above the threshold. */

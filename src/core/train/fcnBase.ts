@@ -1,0 +1,156 @@
+/**
+ * What every FCN column runner shares (single runs in `fcnColumn.ts`, batched ensembles in
+ * `ensembleColumn.ts`): the device-resident data, the batches, θ_0, L_0 and λ_0 on the fixed
+ * measurement set (the first M training examples), computed once per column (SCIENCE.md §2).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Settings } from '../settings/schema';
+import type { PreparedData } from '../data/types';
+import { batchIndices } from './batches';
+import { forward, initParams, paramShapes, type ModelSpec } from '../models/model';
+import { loss as lossFn } from '../models/loss';
+import { makeFlatHvp } from '../hessian/hvp';
+import { topEigen, type TopEigenResult } from '../hessian/lanczos';
+import { registerGradientFixes } from '../tf/gradients';
+
+export interface FcnColumnOptions {
+  settings: Settings;
+  data: PreparedData;
+  depth: number;
+  width: number;
+  seed: number;
+}
+
+export function fcnSpec(s: Settings, data: PreparedData, depth: number, width: number): ModelSpec {
+  return {
+    kind: 'fcn',
+    depth,
+    width,
+    inputDim: data.dim,
+    numClasses: data.numClasses,
+    activation: s.activation,
+    param: s.param,
+    readout: s.readout,
+    bias: s.bias,
+  };
+}
+
+/** Read a scalar back and dispose it. */
+export async function readScalar(t: tf.Scalar): Promise<number> {
+  const v = (await t.data())[0]!;
+  t.dispose();
+  return v;
+}
+
+/** The shared state of one FCN column; `dispose` frees every tensor in it. */
+export interface FcnColumnBase {
+  readonly options: FcnColumnOptions;
+  readonly settings: Settings;
+  readonly spec: ModelSpec;
+  readonly shapes: number[][];
+  /** Parameter count P. */
+  readonly dim: number;
+  /** The first N training examples [N, D] and their targets [N, k]. */
+  readonly xAll: tf.Tensor2D;
+  readonly yAll: tf.Tensor2D;
+  /** The measurement set: the first M of them. */
+  readonly xM: tf.Tensor2D;
+  readonly yM: tf.Tensor2D;
+  /** Batch indices of steps 1..T (step t uses `batches[t − 1]`). */
+  readonly batches: tf.Tensor1D[];
+  readonly theta0: tf.Tensor[];
+  /** f(x_M; θ_0) when the output is centred, else null. */
+  readonly f0M: tf.Tensor2D | null;
+  readonly loss0: number;
+  /** Lanczos estimate of λ_0 (its vector is the warm start of λ_1). */
+  readonly est0: TopEigenResult;
+  /** Loss of one model on (x, y); `f0` is subtracted from the output when the output is centred. */
+  lossOn(params: tf.Tensor[], x: tf.Tensor2D, y: tf.Tensor2D, f0: tf.Tensor2D | null): tf.Scalar;
+  /** λ of one model on the measurement set, warm-started from `start` when given. */
+  estimate(params: tf.Tensor[], start: tf.Tensor1D | undefined): Promise<TopEigenResult>;
+  /** The batch of step t (1-based): inputs, targets and, when centred, f(x_b; θ_0). New tensors:
+   * call inside `tf.tidy`. */
+  batch(t: number): { xb: tf.Tensor2D; yb: tf.Tensor2D; f0b: tf.Tensor2D | null };
+  dispose(): void;
+}
+
+/** Upload the column's data, draw θ_0 and measure L_0 and λ_0. */
+export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBase> {
+  registerGradientFixes();
+  const s = o.settings;
+  const spec = fcnSpec(s, o.data, o.depth, o.width);
+  const shapes = paramShapes(spec);
+  const dim = shapes.reduce((a, sh) => a + sh.reduce((x, y) => x * y, 1), 0);
+  const k = o.data.numClasses;
+  const n = Math.min(s.trainSize, o.data.count);
+  const m = Math.min(s.measureSize, n);
+
+  // Device-resident data, kept for the whole column.
+  const xAll = tf.tensor2d(o.data.x.subarray(0, n * o.data.dim), [n, o.data.dim]);
+  const yAll = tf.tensor2d(o.data.y.subarray(0, n * k), [n, k]);
+  const xM = xAll.slice([0, 0], [m, o.data.dim]);
+  const yM = yAll.slice([0, 0], [m, k]);
+  const batches = batchIndices(n, s.batch, s.steps, s.dataSeed).map((b) => tf.tensor1d(b, 'int32'));
+  const theta0 = initParams(spec, o.seed).map((a, i) => tf.tensor(a, shapes[i]!));
+  // Centred output trains f(x; θ) − f(x; θ_0); θ_0 is a constant here.
+  const f0M = s.centered ? forward(spec, theta0, xM) : null;
+
+  const lossOn = (params: tf.Tensor[], x: tf.Tensor2D, y: tf.Tensor2D, f0: tf.Tensor2D | null) => {
+    const out = forward(spec, params, x);
+    return lossFn(s.loss, f0 ? tf.sub(out, f0) : out, y);
+  };
+  const estimate = (params: tf.Tensor[], start: tf.Tensor1D | undefined) =>
+    topEigen(
+      makeFlatHvp((p) => lossOn(p, xM, yM, f0M), params),
+      dim,
+      {
+        maxIters: s.lanczosMaxIters,
+        tol: s.lanczosTol,
+        seed: o.seed,
+        ...(start ? { start } : {}),
+      },
+    );
+
+  const dispose = (): void => {
+    tf.dispose([xAll, yAll, xM, yM, ...batches, ...theta0]);
+    if (f0M) f0M.dispose();
+  };
+  let loss0: number;
+  let est0: TopEigenResult;
+  try {
+    loss0 = await readScalar(tf.tidy(() => lossOn(theta0, xM, yM, f0M)));
+    est0 = await estimate(theta0, undefined);
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+
+  return {
+    options: o,
+    settings: s,
+    spec,
+    shapes,
+    dim,
+    xAll,
+    yAll,
+    xM,
+    yM,
+    batches,
+    theta0,
+    f0M,
+    loss0,
+    est0,
+    lossOn,
+    estimate,
+    batch(t) {
+      const idx = batches[t - 1]!;
+      const xb = tf.gather(xAll, idx) as tf.Tensor2D;
+      const yb = tf.gather(yAll, idx) as tf.Tensor2D;
+      return { xb, yb, f0b: s.centered ? forward(spec, theta0, xb) : null };
+    },
+    dispose() {
+      dispose();
+      est0.vector.dispose();
+    },
+  };
+}
