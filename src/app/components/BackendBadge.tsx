@@ -1,0 +1,92 @@
+import { useServices } from '../services';
+import { useApp } from '../store/store';
+
+const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+
+/** Software rasterisers: a "GPU" backend on them is much slower than WebAssembly. */
+export function isSoftwareAdapter(adapter: string | null): boolean {
+  return adapter !== null && /swiftshader|llvmpipe|softpipe|software|basic render/i.test(adapter);
+}
+
+/**
+ * The active backend and GPU adapter, always visible; why better backends were refused on hover.
+ * On a software GPU it offers WebAssembly, which is faster there.
+ */
+export function BackendBadge() {
+  const services = useServices();
+  const backend = useApp((s) => s.backend);
+  const state = useApp((s) => s.workerState);
+  const restarts = useApp((s) => s.restarts);
+  const busy = useApp(
+    (s) =>
+      s.status === 'starting' ||
+      s.status === 'running' ||
+      s.status === 'paused' ||
+      s.status === 'stopping',
+  );
+  let text: string;
+  let title: string;
+  if (state === 'booting') {
+    text = 'Starting backend…';
+    title = 'Probing WebGPU, WebGL, WebAssembly and CPU in turn.';
+  } else if (state === 'failed' || !backend) {
+    text = 'No backend';
+    title = 'No backend could start in this browser.';
+  } else {
+    text = NAMES[backend.name];
+    const refused = backend.refused.map((r) => `${r.backend}: ${r.reason}`);
+    title = [
+      `Training runs on ${NAMES[backend.name]}${backend.adapter ? ` (${backend.adapter})` : ''}.`,
+      ...(refused.length ? ['Not used:', ...refused] : []),
+      ...(restarts.length ? ['Restarts:', ...restarts] : []),
+    ].join('\n');
+  }
+  const software =
+    backend !== null &&
+    (backend.name === 'webgpu' || backend.name === 'webgl') &&
+    isSoftwareAdapter(backend.adapter);
+  const cpuChosen = state === 'ready' && services.backendPreference() === 'cpu';
+  return (
+    <div className="backend-area">
+      <div
+        className={`backend-badge backend-${backend?.name ?? state}`}
+        data-testid="backend"
+        data-backend={backend?.name ?? ''}
+        title={title}
+        role="status"
+        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}`}
+      >
+        <span className="backend-dot" aria-hidden="true" />
+        <span className="backend-name">{text}</span>
+        {backend?.adapter ? <span className="backend-adapter">{backend.adapter}</span> : null}
+        {restarts.length > 0 ? (
+          <span className="backend-restarts">
+            {restarts.length} restart{restarts.length > 1 ? 's' : ''}
+          </span>
+        ) : null}
+      </div>
+      {software ? (
+        <button
+          type="button"
+          className="secondary backend-switch"
+          disabled={busy}
+          title="This GPU is emulated in software: WebAssembly on the CPU is many times faster here."
+          onClick={() => services.preferBackends('cpu')}
+        >
+          Use WebAssembly (faster here)
+        </button>
+      ) : null}
+      {cpuChosen ? (
+        <button
+          type="button"
+          className="secondary backend-switch"
+          disabled={busy}
+          title="You chose WebAssembly earlier; probe WebGPU and WebGL again."
+          onClick={() => services.preferBackends('auto')}
+        >
+          Try the GPU again
+        </button>
+      ) : null}
+    </div>
+  );
+}

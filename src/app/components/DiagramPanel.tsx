@@ -1,0 +1,177 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { rowFor } from '../../core/settings/schema';
+import type { RunRecord } from '../../core/sweep/records';
+import { renderPhaseDiagram, type RunningCell, type SeedMode } from '../charts/phaseDiagram';
+import { REGIME_NAMES } from '../charts/palette';
+import { useElementSize } from '../hooks/useElementSize';
+import { useServices } from '../services';
+import { useApp } from '../store/store';
+import { SettingField } from './SettingField';
+
+export const DIAGRAM_SVG_ID = 'phase-diagram-svg';
+
+function fmt(v: number | null, digits = 4): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  return Number(v.toPrecision(digits)).toString();
+}
+
+function RunDetails({ run }: { run: RunRecord }) {
+  return (
+    <dl className="run-details">
+      <div>
+        <dt>Run</dt>
+        <dd>
+          d = {run.depth}, w = {run.width}, seed {run.seed}
+        </dd>
+      </div>
+      <div>
+        <dt>c</dt>
+        <dd>
+          {fmt(run.c, 6)} (η = {fmt(run.eta)})
+        </dd>
+      </div>
+      <div>
+        <dt>Regime</dt>
+        <dd>{REGIME_NAMES[run.regime]}</dd>
+      </div>
+      <div>
+        <dt>λ₀, L₀</dt>
+        <dd>
+          {fmt(run.lambda0)}, {fmt(run.loss0)}
+        </dd>
+      </div>
+      <div>
+        <dt>max L/L₀</dt>
+        <dd>{fmt(run.lossRatioMax)}</dd>
+      </div>
+      <div>
+        <dt>max λ/λ₀</dt>
+        <dd>{fmt(run.sharpRatioMax)}</dd>
+      </div>
+      <div>
+        <dt>λ_T/λ₀</dt>
+        <dd>
+          {run.diverged ? `diverged at step ${run.divergedAt ?? '?'}` : fmt(run.sharpRatioFinal)}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/**
+ * Height for a given width: the legend sits to the right from about 650 px on (the chart's own
+ * rule), and below the plot on narrower screens, where it needs about 240 px of its own.
+ */
+export function diagramHeight(width: number): number {
+  if (width >= 650) return Math.round(Math.min(640, Math.max(380, width * 0.55)));
+  return Math.round(Math.max(260, width * 0.6) + 250);
+}
+
+/** The phase diagram: c (log2) against d/w, cells coloured by regime, filled as runs finish. */
+export function DiagramPanel() {
+  const { store } = useServices();
+  const runsById = useApp((s) => s.runs);
+  const columnsById = useApp((s) => s.columns);
+  const axis = useApp((s) => s.settings.axis);
+  const selected = useApp((s) => s.selected);
+  const focusedId = useApp((s) => s.focusedId);
+  const hovered = useApp((s) => s.hovered);
+  const [seedMode, setSeedMode] = useState<SeedMode>('mean');
+  const boxRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const { width } = useElementSize(boxRef);
+  const height = diagramHeight(width);
+
+  const runs = useMemo(() => Object.values(runsById), [runsById]);
+  // Seeds present in the results (imported files carry their own).
+  const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
+  const columns = useMemo(() => Object.values(columnsById), [columnsById]);
+  // Steps of the running cell arrive many times a second; the diagram only cares which cell it is.
+  const runningKey = useApp((s) => {
+    const cells = Object.values(s.live);
+    const last = cells[cells.length - 1];
+    return last ? `${last.depth}/${last.width}/${last.seed}/${last.c}` : '';
+  });
+  const running: RunningCell | null = useMemo(() => {
+    if (!runningKey) return null;
+    const [depth, width, seed, c] = runningKey.split('/').map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { depth, width, seed, c };
+  }, [runningKey]);
+
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg || width < 50) return;
+    renderPhaseDiagram(
+      svg,
+      { runs, columns, running },
+      {
+        axis,
+        width,
+        height,
+        selected,
+        focusedId,
+        seedMode: seeds > 1 ? seedMode : 'all',
+        onSelect: (id, mode) => store.getState().select(id, mode),
+        onHover: (run) => store.getState().setHovered(run),
+        onFocusChange: (id) => store.setState({ focusedId: id }),
+      },
+    );
+  }, [runs, columns, running, axis, width, height, selected, focusedId, seedMode, seeds, store]);
+
+  const focusedRun = focusedId ? runsById[focusedId] : undefined;
+  const shown = hovered ?? focusedRun ?? null;
+  const setting = useApp((s) => s.settings);
+
+  return (
+    <section className="panel diagram-panel" aria-labelledby="diagram-title">
+      <div className="panel-head">
+        <h2 id="diagram-title">Phase diagram</h2>
+        <div className="panel-tools">
+          <SettingField
+            row={rowFor('axis')}
+            value={setting.axis}
+            disabled={false}
+            onCommit={(v) => {
+              store.getState().setSetting('axis', v as typeof setting.axis);
+              return null;
+            }}
+          />
+          {seeds > 1 ? (
+            <label className="inline-check">
+              <input
+                type="checkbox"
+                checked={seedMode === 'all'}
+                onChange={(e) => setSeedMode(e.target.checked ? 'all' : 'mean')}
+              />
+              Show every seed
+            </label>
+          ) : null}
+        </div>
+      </div>
+      <div className="chart-box diagram-box" ref={boxRef}>
+        <svg
+          id={DIAGRAM_SVG_ID}
+          ref={svgRef}
+          width={width}
+          height={height}
+          data-testid="phase-diagram"
+        />
+      </div>
+      <div className="hover-card" aria-live="off">
+        {shown ? (
+          <RunDetails run={shown} />
+        ) : (
+          <p className="hint">
+            Hover or focus a cell for its numbers. Click to select, shift-click for a range,
+            Ctrl-click to add; arrow keys move between cells.
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

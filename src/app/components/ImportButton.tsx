@@ -1,0 +1,56 @@
+import { useRef } from 'react';
+import { parseResultsText, rejectedSummary } from '../io/importResults';
+import { useServices } from '../services';
+import { useApp } from '../store/store';
+
+/** Open a results file (the CLI's JSON Lines or this app's JSON) to view it without computing. */
+export function ImportButton() {
+  const { store } = useServices();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const busy = useApp(
+    (s) =>
+      s.status === 'starting' ||
+      s.status === 'running' ||
+      s.status === 'paused' ||
+      s.status === 'stopping',
+  );
+
+  const onFile = async (file: File): Promise<void> => {
+    const text = await file.text();
+    const result = parseResultsText(text);
+    const st = store.getState();
+    const summary = rejectedSummary(result);
+    if (result.runs.length === 0 && result.columns.length === 0) {
+      st.setToast(`${file.name}: no valid records. ${summary ?? ''}`.trim());
+      st.setError(
+        `Import of ${file.name} failed: no valid run or column records. ${summary ?? ''}`.trim(),
+      );
+      return;
+    }
+    if (result.settings) st.replaceSettings(result.settings);
+    st.setError(null);
+    st.setImported({ name: file.name, rejected: summary }, result.runs, result.columns);
+  };
+
+  return (
+    <>
+      <button type="button" disabled={busy} onClick={() => inputRef.current?.click()}>
+        Import
+      </button>
+      <input
+        ref={inputRef}
+        type="file"
+        accept=".jsonl,.ndjson,.json,application/json,application/x-ndjson,text/plain"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="import-input"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void onFile(f);
+        }}
+      />
+    </>
+  );
+}

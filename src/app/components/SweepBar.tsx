@@ -1,0 +1,155 @@
+import { useEffect, useState } from 'react';
+import { useServices } from '../services';
+import { useApp } from '../store/store';
+import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
+
+const STATUS_TEXT = {
+  idle: 'Ready',
+  starting: 'Starting',
+  running: 'Running',
+  paused: 'Paused',
+  stopping: 'Stopping',
+  done: 'Finished',
+  stopped: 'Stopped',
+  error: 'Stopped by an error',
+} as const;
+
+/** Run / Pause / Stop with progress: cells done of total, cells per minute and the time left. */
+export function SweepBar() {
+  const { controller, clearResults } = useServices();
+  const status = useApp((s) => s.status);
+  const settings = useApp((s) => s.settings);
+  const runs = useApp((s) => s.runs);
+  const columns = useApp((s) => s.columns);
+  const sweepComputed = useApp((s) => s.sweepComputed);
+  const activeMs = useApp((s) => s.activeMs);
+  const activeSince = useApp((s) => s.activeSince);
+  const message = useApp((s) => s.statusMessage);
+  const error = useApp((s) => s.error);
+  const imported = useApp((s) => s.imported);
+  const importedRuns = Object.keys(runs).length;
+  const workerState = useApp((s) => s.workerState);
+  const persistence = useApp((s) => s.persistence);
+  const restored = useApp((s) => s.restoredRuns);
+  // Step of the running cell: long runs (hundreds of steps) show their own progress.
+  const liveStep = useApp((s) => {
+    const cells = Object.values(s.live);
+    return cells.length > 0 ? Math.max(...cells.map((c) => c.step)) : null;
+  });
+  const [now, setNow] = useState(() => performance.now());
+
+  // Tick once a second while active, for the rate and ETA.
+  useEffect(() => {
+    if (activeSince === null) return;
+    const t = setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(t);
+  }, [activeSince]);
+
+  const active =
+    status === 'starting' || status === 'running' || status === 'paused' || status === 'stopping';
+  const { done, total } = progressOf(settings, runs, columns);
+  const elapsed = activeMs + (activeSince !== null ? Math.max(0, now - activeSince) : 0);
+  const remaining = total === null ? null : Math.max(0, total - done);
+  const { perMinute, etaMs } = rateAndEta(sweepComputed, elapsed, remaining);
+  const fraction = imported ? 1 : total ? Math.min(1, done / total) : 0;
+  const complete = total !== null && total > 0 && done >= total;
+
+  return (
+    <section className="sweep-bar" aria-label="Sweep control">
+      <div className="sweep-buttons">
+        <button
+          type="button"
+          className="primary"
+          disabled={active || imported !== null || workerState !== 'ready'}
+          onClick={() => controller.start()}
+          title={
+            complete
+              ? 'Every cell is computed; Run checks again and finishes at once.'
+              : 'Compute the missing cells'
+          }
+        >
+          Run
+        </button>
+        {status === 'paused' ? (
+          <button type="button" onClick={() => controller.resume()}>
+            Resume
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={status !== 'running' && status !== 'starting'}
+            onClick={() => controller.pause()}
+          >
+            Pause
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={!active || status === 'stopping'}
+          onClick={() => controller.stop()}
+        >
+          Stop
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={active || imported !== null || done === 0}
+          onClick={() => void clearResults()}
+          title="Forget the stored cells of these settings so that Run computes them again"
+        >
+          Clear results
+        </button>
+      </div>
+      <div className="sweep-progress">
+        <div
+          className="progress-track"
+          role="progressbar"
+          aria-label="Cells done"
+          aria-valuemin={0}
+          aria-valuemax={total ?? undefined}
+          aria-valuenow={done}
+        >
+          <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+        </div>
+        <p className="sweep-stats" aria-live="polite">
+          <span className={`sweep-status status-${status}`} data-testid="sweep-status">
+            {STATUS_TEXT[status]}
+          </span>
+          {imported ? (
+            <span data-testid="cells-done">{importedRuns} runs imported</span>
+          ) : (
+            <span data-testid="cells-done">
+              {done}
+              {total !== null ? ` / ${total}` : ''} cells
+            </span>
+          )}
+          {active && liveStep !== null && settings.steps >= 50 ? (
+            <span>
+              step {liveStep} / {settings.steps}
+            </span>
+          ) : null}
+          {perMinute !== null ? (
+            <span>{perMinute >= 10 ? perMinute.toFixed(0) : perMinute.toFixed(1)} cells/min</span>
+          ) : null}
+          {active && etaMs !== null && remaining ? (
+            <span>about {formatDuration(etaMs)} left</span>
+          ) : null}
+          {restored > 0 && !imported ? (
+            <span title="Cells restored from this browser's storage">{restored} restored</span>
+          ) : null}
+        </p>
+        {message ? <p className="sweep-message">{message}</p> : null}
+        {persistence === 'unavailable' || persistence === 'failed' ? (
+          <p className="sweep-message warn">
+            Storage is unavailable here: finished cells will not survive a reload.
+          </p>
+        ) : null}
+        {error ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,247 @@
+/**
+ * Read a results file to view a sweep without computing it: the CLI's JSON Lines
+ * (`{"type":"run",...}` and `{"type":"column",...}` per line) or this app's JSON export. Every
+ * record's shape is checked; bad lines are counted and reported, never half-used.
+ */
+import { summarize } from '../../core/phase/regime';
+import { decodeSettings } from '../../core/settings/url';
+import type { Settings } from '../../core/settings/schema';
+import {
+  REGIMES,
+  columnId,
+  runId,
+  type ColumnRecord,
+  type Regime,
+  type RunRecord,
+} from '../../core/sweep/records';
+import { JSON_FORMAT } from './exportData';
+
+export interface RejectedLine {
+  /** 1-based line number (or record index for the JSON format). */
+  line: number;
+  reason: string;
+}
+
+export interface ImportedResults {
+  runs: RunRecord[];
+  columns: ColumnRecord[];
+  rejected: RejectedLine[];
+  /** Records read in total (accepted + rejected). */
+  records: number;
+  /** Settings, when the file carries them (the app's JSON export). */
+  settings: Settings | null;
+}
+
+type Obj = Record<string, unknown>;
+type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function need<T>(o: Obj, key: string, test: (v: unknown) => v is T, what: string): T {
+  const v = o[key];
+  if (!test(v)) throw new Error(v === undefined ? `missing "${key}"` : `"${key}" must be ${what}`);
+  return v;
+}
+
+const posInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+const nonNegInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const positive = (v: unknown): v is number => finite(v) && v > 0;
+const nonNeg = (v: unknown): v is number => finite(v) && v >= 0;
+const numOrNull = (v: unknown): v is number | null => v === null || finite(v);
+const bool = (v: unknown): v is boolean => typeof v === 'boolean';
+const regime = (v: unknown): v is Regime => REGIMES.includes(v as Regime);
+/** JSON has no NaN or Infinity: the CLI writes null for them. */
+const series = (v: unknown): v is (number | null)[] =>
+  Array.isArray(v) &&
+  v.length > 0 &&
+  v.length <= 100_000 &&
+  v.every((x) => x === null || finite(x));
+const numbers = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length <= 100_000 && v.every((x) => finite(x));
+
+function opt<T>(o: Obj, key: string, test: (v: unknown) => v is T, what: string, fallback: T): T {
+  return o[key] === undefined ? fallback : need(o, key, test, what);
+}
+
+export function checkRun(o: Obj): Check<RunRecord> {
+  try {
+    const depth = need(o, 'depth', posInt, 'a positive integer');
+    const width = need(o, 'width', posInt, 'a positive integer');
+    const seed = need(o, 'seed', nonNegInt, 'a non-negative integer');
+    const c = need(o, 'c', positive, 'a positive number');
+    const eta = need(o, 'eta', positive, 'a positive number');
+    const lambda0 = need(o, 'lambda0', positive, 'a positive number');
+    const loss0 = need(o, 'loss0', nonNeg, 'a non-negative number');
+    const diverged = need(o, 'diverged', bool, 'true or false');
+    const reg = need(o, 'regime', regime, `one of ${REGIMES.join(', ')}`);
+    const loss = need(o, 'loss', series, 'a list of numbers (or null)');
+    const sharpness = need(o, 'sharpness', series, 'a list of numbers (or null)');
+    if (sharpness.length !== loss.length)
+      throw new Error(`"loss" has ${loss.length} steps but "sharpness" has ${sharpness.length}`);
+    const lanczosIters = opt(o, 'lanczosIters', numbers, 'a list of numbers', []);
+    const lanczosResidual = opt(o, 'lanczosResidual', series, 'a list of numbers (or null)', []);
+    const divergedAt = opt(
+      o,
+      'divergedAt',
+      (v): v is number | null => v === null || nonNegInt(v),
+      'a step or null',
+      null,
+    );
+    const seconds = opt(o, 'seconds', nonNeg, 'a non-negative number', 0);
+    const s = summarize(loss, sharpness, loss0, lambda0, diverged);
+    return {
+      ok: true,
+      value: {
+        type: 'run',
+        depth,
+        width,
+        seed,
+        c,
+        eta,
+        lambda0,
+        loss0,
+        diverged,
+        divergedAt,
+        regime: reg,
+        loss,
+        sharpness,
+        lanczosIters,
+        lanczosResidual,
+        lossRatioMax: opt(o, 'lossRatioMax', numOrNull, 'a number or null', s.lossRatioMax),
+        sharpRatioMax: opt(o, 'sharpRatioMax', numOrNull, 'a number or null', s.sharpRatioMax),
+        sharpRatioFinal: opt(
+          o,
+          'sharpRatioFinal',
+          numOrNull,
+          'a number or null',
+          s.sharpRatioFinal,
+        ),
+        seconds,
+      },
+    };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+}
+
+export function checkColumn(o: Obj): Check<ColumnRecord> {
+  try {
+    const critical = (key: string): number | null =>
+      need(
+        o,
+        key,
+        (v): v is number | null => v === null || positive(v),
+        'a positive number or null',
+      );
+    return {
+      ok: true,
+      value: {
+        type: 'column',
+        depth: need(o, 'depth', posInt, 'a positive integer'),
+        width: need(o, 'width', posInt, 'a positive integer'),
+        seed: need(o, 'seed', nonNegInt, 'a non-negative integer'),
+        lambda0: need(o, 'lambda0', positive, 'a positive number'),
+        loss0: need(o, 'loss0', nonNeg, 'a non-negative number'),
+        c_loss: critical('c_loss'),
+        c_sharp: critical('c_sharp'),
+        c_max: critical('c_max'),
+        runs: opt(o, 'runs', nonNegInt, 'a non-negative integer', 0),
+      },
+    };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+}
+
+function checkRecord(v: unknown): Check<RunRecord | ColumnRecord> {
+  if (!isObj(v)) return { ok: false, reason: 'not a JSON object' };
+  if (v['type'] === 'run') return checkRun(v);
+  if (v['type'] === 'column') return checkColumn(v);
+  return {
+    ok: false,
+    reason:
+      v['type'] === undefined
+        ? 'missing "type"'
+        : `unknown type ${JSON.stringify(v['type']).slice(0, 30)}`,
+  };
+}
+
+function collect(
+  items: { line: number; value: unknown }[],
+  settings: Settings | null,
+  rejected: RejectedLine[],
+): ImportedResults {
+  const rejectedBefore = rejected.length;
+  const runs = new Map<string, RunRecord>();
+  const columns = new Map<string, ColumnRecord>();
+  for (const { line, value } of items) {
+    const r = checkRecord(value);
+    if (!r.ok) rejected.push({ line, reason: r.reason });
+    else if (r.value.type === 'run') runs.set(runId(r.value), r.value);
+    else columns.set(columnId(r.value), r.value);
+  }
+  for (const col of columns.values()) {
+    if (col.runs === 0)
+      col.runs = [...runs.values()].filter((r) => columnId(r) === columnId(col)).length;
+  }
+  return {
+    runs: [...runs.values()],
+    columns: [...columns.values()],
+    rejected,
+    records: items.length + rejectedBefore,
+    settings,
+  };
+}
+
+/** Parse a results file's text. Never throws. */
+export function parseResultsText(text: string): ImportedResults {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
+    // Maybe this app's JSON export (one document), maybe a one-line JSONL file.
+    try {
+      const doc: unknown = JSON.parse(trimmed);
+      if (isObj(doc) && doc['format'] === JSON_FORMAT) {
+        const settings =
+          typeof doc['hash'] === 'string' ? decodeSettings(doc['hash']).settings : null;
+        const list = (key: string): unknown[] =>
+          Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
+        const items = [...list('runs'), ...list('columns')].map((value, i) => ({
+          line: i + 1,
+          value,
+        }));
+        return collect(items, settings, []);
+      }
+    } catch {
+      // Fall through to JSON Lines, which reports the line.
+    }
+  }
+  const items: { line: number; value: unknown }[] = [];
+  const rejected: RejectedLine[] = [];
+  const lines = text.split(/\r?\n/);
+  let count = 0;
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    count++;
+    try {
+      items.push({ line: i + 1, value: JSON.parse(line) });
+    } catch {
+      rejected.push({ line: i + 1, reason: 'not valid JSON' });
+    }
+  });
+  const result = collect(items, null, rejected);
+  result.rejected.sort((a, b) => a.line - b.line);
+  return { ...result, records: count };
+}
+
+/** A one-paragraph summary of what was rejected, e.g. "2 of 40 lines rejected: line 3: ...". */
+export function rejectedSummary(r: ImportedResults): string | null {
+  if (r.rejected.length === 0) return null;
+  const shown = r.rejected
+    .slice(0, 3)
+    .map((x) => `line ${x.line}: ${x.reason}`)
+    .join('; ');
+  const more = r.rejected.length > 3 ? `; and ${r.rejected.length - 3} more` : '';
+  return `${r.rejected.length} of ${r.records} lines rejected (${shown}${more}).`;
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { cloneDefaults } from '../../core/settings/codec';
+import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
+import { columnsToCsv, resultsToJson, resultsToJsonl, runsToCsv } from './exportData';
+import { parseResultsText, rejectedSummary } from './importResults';
+
+const run: RunRecord = {
+  type: 'run',
+  depth: 4,
+  width: 64,
+  seed: 1,
+  c: 2.5,
+  eta: 0.05,
+  lambda0: 50,
+  loss0: 0.45,
+  diverged: false,
+  divergedAt: null,
+  regime: 'loss-catapult',
+  loss: [0.45, 0.9, 0.3],
+  sharpness: [50, 30, null],
+  lanczosIters: [12, 3, 3],
+  lanczosResidual: [1e-5, 1e-4, null],
+  lossRatioMax: 2,
+  sharpRatioMax: 0.6,
+  sharpRatioFinal: null,
+  seconds: 0.5,
+};
+const column: ColumnRecord = {
+  type: 'column',
+  depth: 4,
+  width: 64,
+  seed: 1,
+  lambda0: 50,
+  loss0: 0.45,
+  c_loss: 2.5,
+  c_sharp: null,
+  c_max: 8,
+  runs: 1,
+};
+
+describe('export', () => {
+  it('writes CSV with one row per record and series joined by ;', () => {
+    const csv = runsToCsv([run]).trim().split('\n');
+    expect(csv).toHaveLength(2);
+    expect(csv[0]).toBe(
+      'depth,width,seed,c,eta,lambda0,loss0,diverged,divergedAt,regime,lossRatioMax,sharpRatioMax,sharpRatioFinal,seconds,loss,sharpness,lanczosIters',
+    );
+    expect(csv[1]).toBe(
+      '4,64,1,2.5,0.05,50,0.45,false,,loss-catapult,2,0.6,,0.5,0.45;0.9;0.3,50;30;NaN,12;3;3',
+    );
+    expect(columnsToCsv([column]).trim().split('\n')[1]).toBe('4,64,1,50,0.45,2.5,,8,1');
+  });
+
+  it('round-trips through JSON Lines and JSON', () => {
+    const jsonl = parseResultsText(resultsToJsonl([run], [column]));
+    expect(jsonl.runs).toEqual([run]);
+    expect(jsonl.columns).toEqual([column]);
+    expect(jsonl.rejected).toEqual([]);
+    expect(jsonl.settings).toBeNull();
+    const s = { ...cloneDefaults(), widths: [64], depths: [4] };
+    const json = parseResultsText(resultsToJson(s, [run], [column]));
+    expect(json.runs).toEqual([run]);
+    expect(json.settings?.widths).toEqual([64]);
+  });
+});
+
+describe('import', () => {
+  it('accepts the CLI minimum and derives what is missing', () => {
+    const cli = {
+      type: 'run',
+      depth: 2,
+      width: 16,
+      c: 1,
+      seed: 0,
+      eta: 0.1,
+      lambda0: 10,
+      loss0: 0.5,
+      diverged: false,
+      regime: 'stable',
+      loss: [0.5, 0.25],
+      sharpness: [10, 8],
+      lanczosIters: [10, 2],
+      seconds: 0.1,
+    };
+    const r = parseResultsText(JSON.stringify(cli));
+    expect(r.rejected).toEqual([]);
+    expect(r.runs[0]).toMatchObject({
+      lossRatioMax: 1,
+      sharpRatioMax: 0.8,
+      sharpRatioFinal: 0.8,
+      divergedAt: null,
+    });
+  });
+
+  it('rejects bad lines, counts them and names the problem', () => {
+    const good = JSON.stringify(run);
+    const text = [
+      good,
+      '{not json',
+      JSON.stringify({ ...run, regime: 'chaos' }),
+      JSON.stringify({ ...run, depth: -1 }),
+      '',
+      JSON.stringify({ type: 'banana' }),
+      JSON.stringify({ ...run, sharpness: [1] }),
+      JSON.stringify([1, 2]),
+      JSON.stringify(column),
+    ].join('\n');
+    const r = parseResultsText(text);
+    expect(r.runs).toHaveLength(1);
+    expect(r.columns).toHaveLength(1);
+    expect(r.records).toBe(8);
+    expect(r.rejected.map((x) => x.line)).toEqual([2, 3, 4, 6, 7, 8]);
+    expect(r.rejected[0]!.reason).toBe('not valid JSON');
+    expect(r.rejected[1]!.reason).toContain('"regime"');
+    expect(r.rejected[2]!.reason).toContain('"depth"');
+    expect(r.rejected[3]!.reason).toContain('banana');
+    expect(r.rejected[4]!.reason).toContain('steps');
+    expect(rejectedSummary(r)).toMatch(
+      /^6 of 8 lines rejected \(line 2: not valid JSON; line 3: .*; and 3 more\)\.$/,
+    );
+  });
+
+  it('never throws on hostile input', () => {
+    for (const text of [
+      '',
+      '\n\n',
+      'null',
+      '[]',
+      '{"format":"phase-explorer-results","runs":7}',
+      '\u0000'.repeat(100),
+    ]) {
+      expect(() => parseResultsText(text)).not.toThrow();
+    }
+    expect(parseResultsText('{"format":"phase-explorer-results","runs":7}').runs).toEqual([]);
+  });
+
+  it('keeps the last of duplicate runs', () => {
+    const r = parseResultsText(
+      [JSON.stringify(run), JSON.stringify({ ...run, seconds: 9 })].join('\n'),
+    );
+    expect(r.runs).toHaveLength(1);
+    expect(r.runs[0]!.seconds).toBe(9);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * One-click presets. Each is a complete settings object (the quick demo's defaults plus its own
+ * changes) and, where the figure needs it, a view of the trajectory plot.
+ */
+import { cloneDefaults } from '../core/settings/codec';
+import type { Settings } from '../core/settings/schema';
+import type { FileDataset } from '../worker/protocol';
+
+export interface Preset {
+  id: string;
+  label: string;
+  /** What it shows, for the button's tooltip. */
+  description: string;
+  settings: Settings;
+  /** Trajectory view to switch to. */
+  view?: { rawSharpness?: boolean; logY?: boolean };
+  /** A dataset the user must load from files first. */
+  needsFile?: FileDataset;
+}
+
+function preset(overrides: Partial<Settings>): Settings {
+  return { ...cloneDefaults(), ...overrides };
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'quick',
+    label: 'Quick demo',
+    description:
+      'Built-in MNIST, small networks: fills in about a minute and shows c_loss near 2 at small d/w and a sharpness-reduction phase at large d/w.',
+    settings: preset({}),
+  },
+  {
+    id: 'paper-cifar',
+    label: 'Paper: d = 8 FCN on CIFAR-10',
+    description:
+      'The paper’s setting: SP ReLU FCN, depth 8, widths 64–2048, B = 512, M = 4096, c = 2^x in steps of 0.1. Needs the CIFAR-10 file (cifar-10-binary.tar.gz). Slow: minutes to hours depending on the backend.',
+    settings: preset({
+      dataset: 'cifar10',
+      depths: [8],
+      widths: [64, 128, 256, 512, 1024, 2048],
+      cGrid: { kind: 'log2', start: 0, stop: 4.5, step: 0.1 },
+      batch: 512,
+      trainSize: 8192,
+      measureSize: 4096,
+    }),
+    needsFile: 'cifar10',
+  },
+  {
+    id: 'zero-readout',
+    label: 'Zero output at init',
+    description:
+      'Readout initialised to zero (f = 0 at init): L_0 = 0.05 and c_loss = 2 at every depth and width, so the sharpness-reduction phase disappears. ε = 0.05 as in the paper.',
+    settings: preset({ readout: 'zero', sharpEpsilon: 0.05 }),
+  },
+  {
+    id: 'uv',
+    label: 'uv model',
+    description:
+      'The two-layer linear toy model on one example: exact and instant. The loss falls for c < 2, catapults for 2 < c < 4 and diverges beyond 4.',
+    settings: preset({
+      dataset: 'uv',
+      model: 'uv',
+      depths: [2],
+      widths: [64, 256, 1024, 4096],
+      cGrid: { kind: 'log2', start: 0, stop: 2.5, step: 0.05 },
+    }),
+  },
+  {
+    id: 'four-regimes',
+    label: 'Four regimes',
+    description:
+      'One long run: 600 full-batch steps at c = 1.5 (d = 4, w = 128, zero readout). λ_t sharpens progressively until it reaches 2/η near step 100, then sits at the edge of stability: it oscillates about 2/η while the loss falls with small spikes. With a random readout on MNIST the early transient and saturation show, but the sharpness keeps falling for at least 800 steps, so this preset zeroes the readout to show sharpening and the edge of stability.',
+    settings: preset({
+      depths: [4],
+      widths: [128],
+      readout: 'zero',
+      sharpEpsilon: 0.05,
+      cGrid: { kind: 'list', values: [1.5] },
+      steps: 600,
+      trainSize: 1024,
+      batch: 1024,
+      measureSize: 512,
+      lanczosTol: 1e-3,
+    }),
+    view: { rawSharpness: true, logY: false },
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

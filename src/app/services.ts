@@ -1,0 +1,205 @@
+/**
+ * Wires the page together: storage, the worker controller, URL sync and the loading of stored
+ * results whenever the run-affecting settings change. Components reach it through context.
+ */
+import { createContext, useContext } from 'react';
+import { BACKEND_CHAIN, type BackendName } from '../worker/protocol';
+import { memoryRunStore, openRunStore, type RunStore } from './storage/runStore';
+import { appStore, type AppStore } from './store/store';
+import { SweepController } from './sweep/controller';
+import { resultsKey } from './sweep/resultsKey';
+import { startUrlSync } from './sync/urlSync';
+
+export interface Services {
+  store: AppStore;
+  controller: SweepController;
+  runStore: Promise<RunStore>;
+  /** Drop stored results of the current settings (the "Clear results" button). */
+  clearResults(): Promise<void>;
+  /** Reload the stored results of the current settings (after closing an import). */
+  reloadResults(): Promise<void>;
+  /** 'cpu': skip the GPU backends from now on (kept across visits); 'auto': probe them again. */
+  preferBackends(choice: 'auto' | 'cpu'): void;
+  backendPreference(): 'auto' | 'cpu';
+}
+
+const MARKER_KEY = 'phase-explorer:active-sweep';
+const MNIST_SOURCE_KEY = 'phase-explorer:mnist-source';
+const BACKEND_PREF_KEY = 'phase-explorer:backends';
+const CPU_CHAIN: BackendName[] = ['wasm', 'cpu'];
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Test hooks in the query string (never in the hash, which is the settings):
+ * `?backends=wasm,cpu` limits the backend chain, `?failAfterRuns=N` makes the first backend
+ * fail after N runs so the restart path can be exercised.
+ */
+function testHooks(): { backends: BackendName[] | null; failAfterRuns: number | undefined } {
+  const q = new URLSearchParams(window.location.search);
+  const list = (q.get('backends') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is BackendName => (BACKEND_CHAIN as readonly string[]).includes(s));
+  const fail = Number(q.get('failAfterRuns'));
+  return {
+    backends: list.length > 0 ? list : null,
+    failAfterRuns: Number.isInteger(fail) && fail > 0 ? fail : undefined,
+  };
+}
+
+function scheduleFlush(flush: () => void): void {
+  let done = false;
+  const run = (): void => {
+    if (done) return;
+    done = true;
+    flush();
+  };
+  // One redraw per animation frame; a timer keeps hidden tabs (no frames) up to date.
+  requestAnimationFrame(run);
+  setTimeout(run, 250);
+}
+
+export function startServices(store: AppStore = appStore): Services {
+  const storage = safeStorage();
+  const hooks = testHooks();
+  const runStore = openRunStore().then((rs) => {
+    store.getState().setPersistence(rs ? 'ok' : 'unavailable');
+    return rs ?? memoryRunStore();
+  });
+  const marker = {
+    get: () => storage?.getItem(MARKER_KEY) ?? null,
+    set: (key: string | null) => {
+      try {
+        if (key === null) storage?.removeItem(MARKER_KEY);
+        else storage?.setItem(MARKER_KEY, key);
+      } catch {
+        // Without storage a reload simply does not resume by itself.
+      }
+    },
+  };
+  const controllerOptions: ConstructorParameters<typeof SweepController>[0] = {
+    store,
+    runStore,
+    createWorker: () =>
+      new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'sweep',
+      }),
+    backends:
+      hooks.backends ?? (storage?.getItem(BACKEND_PREF_KEY) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
+    now: () => performance.now(),
+    scheduleFlush,
+    marker,
+  };
+  if (hooks.failAfterRuns !== undefined) controllerOptions.failAfterRuns = hooks.failAfterRuns;
+  const controller = new SweepController(controllerOptions);
+
+  startUrlSync(store, {
+    onExternalChange: () => {
+      const s = store.getState().status;
+      if (s === 'running' || s === 'paused' || s === 'starting') controller.stop();
+    },
+  });
+
+  let loading = 0;
+  let resumedOnce = false;
+  const loadResults = async (): Promise<void> => {
+    const st = store.getState();
+    if (st.imported) return;
+    const key = resultsKey(st.settings, st.mnistSource);
+    const ticket = ++loading;
+    const rs = await runStore;
+    let stored: Awaited<ReturnType<RunStore['load']>> = { runs: [], columns: [] };
+    try {
+      stored = await rs.load(key);
+    } catch {
+      store.getState().setPersistence('failed');
+    }
+    if (ticket !== loading) return; // settings changed again meanwhile
+    const now = store.getState();
+    if (resultsKey(now.settings, now.mnistSource) !== key || now.imported) return;
+    now.setResults(key, stored.runs, stored.columns);
+    // A reload in the middle of a sweep carries on where it stopped.
+    if (!resumedOnce && marker.get() === key) {
+      resumedOnce = true;
+      const tryResume = (): void => {
+        const s = store.getState();
+        if (s.workerState === 'ready') controller.start();
+        else if (s.workerState === 'booting') setTimeout(tryResume, 100);
+      };
+      tryResume();
+    }
+    resumedOnce = true;
+  };
+
+  store.subscribe((s, prev) => {
+    if (
+      s.settings === prev.settings &&
+      s.mnistSource === prev.mnistSource &&
+      s.imported === prev.imported
+    )
+      return;
+    if (s.imported) return;
+    if (resultsKey(s.settings, s.mnistSource) !== s.resultsKey) void loadResults();
+  });
+  store.subscribe((s, prev) => {
+    const mnist = s.datasets.mnist;
+    if (mnist && mnist !== prev.datasets.mnist) {
+      // Freshly loaded files are used at once; cached ones if the user chose them before.
+      if (!mnist.cached || storage?.getItem(MNIST_SOURCE_KEY) === 'files')
+        s.setMnistSource('files');
+    }
+    if (s.mnistSource !== prev.mnistSource) {
+      try {
+        storage?.setItem(MNIST_SOURCE_KEY, s.mnistSource);
+      } catch {
+        // Preference not kept: harmless.
+      }
+    }
+  });
+
+  void loadResults();
+  controller.boot();
+
+  return {
+    store,
+    controller,
+    runStore,
+    async clearResults() {
+      const st = store.getState();
+      const key = resultsKey(st.settings, st.mnistSource);
+      const rs = await runStore;
+      await rs.clear(key).catch(() => undefined);
+      store.getState().setResults(key, [], []);
+    },
+    preferBackends(choice) {
+      try {
+        if (choice === 'cpu') storage?.setItem(BACKEND_PREF_KEY, 'cpu');
+        else storage?.removeItem(BACKEND_PREF_KEY);
+      } catch {
+        // Not remembered: it still applies to this page.
+      }
+      controller.switchBackends(choice === 'cpu' ? CPU_CHAIN : [...BACKEND_CHAIN]);
+    },
+    backendPreference: () => (storage?.getItem(BACKEND_PREF_KEY) === 'cpu' ? 'cpu' : 'auto'),
+    async reloadResults() {
+      store.setState({ imported: null, resultsKey: null });
+      await loadResults();
+    },
+  };
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('useServices outside ServicesContext');
+  return s;
+}

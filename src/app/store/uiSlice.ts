@@ -1,0 +1,26 @@
+import type { StateCreator } from 'zustand';
+import type { AppState, UiSlice } from './types';
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  backend: null,
+  workerState: 'booting',
+  logY: false,
+  rawSharpness: false,
+  datasets: {},
+  datasetLoading: null,
+  datasetError: null,
+  persistence: 'pending',
+  toast: null,
+  setBackend: (backend, workerState) => set({ backend, workerState }),
+  setLogY: (logY) => set({ logY }),
+  setRawSharpness: (rawSharpness) => set({ rawSharpness }),
+  setDataset: (name, info) =>
+    set((st) => ({
+      datasets: { ...st.datasets, [name]: info },
+      datasetLoading: st.datasetLoading === name ? null : st.datasetLoading,
+      datasetError: null,
+    })),
+  setDatasetLoading: (datasetLoading, datasetError) => set({ datasetLoading, datasetError }),
+  setPersistence: (persistence) => set({ persistence }),
+  setToast: (toast) => set({ toast }),
+});

@@ -1,0 +1,353 @@
+/**
+ * The worker's brain, free of `self`: commands in, events out through `post`. The entry file wires
+ * it to the real worker; tests drive it directly in Node with the cpu backend.
+ *
+ * Never throws across the boundary: every failure becomes an `error` event. A failure inside a
+ * running sweep is reported as fatal, because on a GPU backend it usually means the device or a
+ * shader is gone; the app then restarts the worker on the next backend and resumes the sweep.
+ */
+import type { ImageDataset, PreparedData } from '../core/data/types';
+import { parseBuiltinMnist, parseDatasetFiles, prepareData, syntheticDataset } from '../core/data';
+import { registerGradientFixes } from '../core/tf/gradients';
+import { runSweep, type StepUpdate } from '../core/sweep/runSweep';
+import type { Settings } from '../core/settings/schema';
+import {
+  STEP_BATCH_MS,
+  commandError,
+  type BackendName,
+  type BackendRefusal,
+  type Command,
+  type FileDataset,
+  type MnistSource,
+  type StepProgress,
+  type WorkerEvent,
+} from './protocol';
+
+export type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
+
+/** Parsed user datasets kept across reloads (IndexedDB in the browser; absent in tests). */
+export interface DatasetCache {
+  load(): Promise<{ dataset: FileDataset; files: string[]; data: ImageDataset }[]>;
+  save(dataset: FileDataset, files: string[], data: ImageDataset): Promise<void>;
+}
+
+export interface HandlerEnv {
+  /** Bytes of the built-in MNIST file. */
+  fetchBuiltin(): Promise<Uint8Array>;
+  /** Initialise the first backend of `names` that works. */
+  initBackend(names: BackendName[]): Promise<{
+    backend: BackendName;
+    adapter: string | null;
+    refused?: BackendRefusal[];
+    /** Settles with a reason if the backend is lost later (a WebGPU device, say). */
+    lost?: Promise<string>;
+  }>;
+  /** Clock in milliseconds. */
+  now(): number;
+  cache?: DatasetCache;
+  /** Lets queued messages (pause, cancel) in between runs; a macrotask in the browser. */
+  yieldToEvents?(): Promise<void>;
+  /** Where unexpected exceptions go, with their stacks (the worker's console in the browser). */
+  logError?(err: unknown): void;
+}
+
+interface SweepState {
+  id: string;
+  paused: boolean;
+  cancelled: boolean;
+  wake: (() => void) | null;
+}
+
+const BUILTIN_NAME = 'mnist.bin';
+
+function message(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+function defaultYield(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Key of the data a sweep trains on: recomputing PreparedData is skipped when it repeats. */
+function dataKey(settings: Settings, source: MnistSource): string {
+  const base = `${settings.dataset}:${settings.trainSize}`;
+  if (settings.dataset === 'mnist') return `${base}:${source}`;
+  if (settings.dataset === 'synthetic') return `${base}:${settings.dataSeed}`;
+  return base;
+}
+
+export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Promise<void> {
+  let backendReady: Promise<boolean> | null = null;
+  let backend: BackendName | null = null;
+  let dead = false;
+  const datasets = new Map<FileDataset, { data: ImageDataset; files: string[] }>();
+  let builtin: ImageDataset | null = null;
+  let prepared: { key: string; data: PreparedData } | null = null;
+  let sweep: SweepState | null = null;
+  const yieldToEvents = env.yieldToEvents ?? defaultYield;
+
+  const fail = (
+    where: Extract<WorkerEvent, { type: 'error' }>['where'],
+    msg: string,
+    fatal: boolean,
+    sweepId?: string,
+  ): void => {
+    const e: WorkerEvent = { type: 'error', where, message: msg, fatal };
+    if (sweepId !== undefined) e.sweepId = sweepId;
+    post(e);
+  };
+
+  async function init(names: BackendName[]): Promise<boolean> {
+    try {
+      const r = await env.initBackend(names);
+      backend = r.backend;
+      registerGradientFixes();
+      post({ type: 'ready', backend: r.backend, adapter: r.adapter, refused: r.refused ?? [] });
+      r.lost?.then((reason) => {
+        dead = true;
+        fail('backend', `${r.backend} backend lost: ${reason}`, true, sweep?.id);
+      });
+    } catch (err) {
+      fail('backend', `no backend could start (${names.join(', ')}): ${message(err)}`, true);
+      return false;
+    }
+    if (env.cache) {
+      try {
+        for (const entry of await env.cache.load()) {
+          if (datasets.has(entry.dataset)) continue;
+          datasets.set(entry.dataset, { data: entry.data, files: entry.files });
+          post({
+            type: 'dataset',
+            dataset: entry.dataset,
+            count: entry.data.count,
+            files: entry.files,
+            cached: true,
+          });
+        }
+      } catch {
+        // A broken cache only means the user is asked for the files again.
+      }
+    }
+    return true;
+  }
+
+  async function loadFiles(cmd: Extract<Command, { type: 'load-files' }>): Promise<void> {
+    const files = cmd.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
+    const parsed = parseDatasetFiles(cmd.dataset, files);
+    if (!parsed.ok) {
+      fail('load-files', parsed.error, false);
+      return;
+    }
+    const names = cmd.files.map((f) => f.name);
+    datasets.set(cmd.dataset, { data: parsed.value, files: names });
+    if (prepared?.key.startsWith(`${cmd.dataset}:`)) prepared = null;
+    post({
+      type: 'dataset',
+      dataset: cmd.dataset,
+      count: parsed.value.count,
+      files: names,
+      cached: false,
+    });
+    try {
+      await env.cache?.save(cmd.dataset, names, parsed.value);
+    } catch {
+      // Not cached: the data still works for this session.
+    }
+  }
+
+  /** The prepared data for these settings, or an error message for the user. */
+  async function dataFor(
+    settings: Settings,
+    source: MnistSource,
+    sweepId: string,
+  ): Promise<{ ok: true; data: PreparedData | null } | { ok: false; error: string }> {
+    if (settings.model === 'uv' || settings.dataset === 'uv') return { ok: true, data: null };
+    const key = dataKey(settings, source);
+    if (prepared?.key === key) return { ok: true, data: prepared.data };
+    let images: ImageDataset;
+    if (settings.dataset === 'synthetic') {
+      images = syntheticDataset({ count: settings.trainSize, seed: settings.dataSeed });
+    } else if (settings.dataset === 'mnist' && source === 'builtin') {
+      if (!builtin) {
+        post({ type: 'status', sweepId, message: 'Loading built-in MNIST…' });
+        let bytes: Uint8Array;
+        try {
+          bytes = await env.fetchBuiltin();
+        } catch (err) {
+          return { ok: false, error: `could not load the built-in MNIST file: ${message(err)}` };
+        }
+        const parsed = parseBuiltinMnist(bytes, BUILTIN_NAME);
+        if (!parsed.ok) return { ok: false, error: parsed.error };
+        builtin = parsed.value;
+      }
+      images = builtin;
+    } else {
+      const entry = datasets.get(settings.dataset);
+      if (!entry) {
+        const what = settings.dataset === 'cifar10' ? 'CIFAR-10' : settings.dataset;
+        return { ok: false, error: `load the ${what} files first (drop them on the page)` };
+      }
+      images = entry.data;
+    }
+    post({ type: 'status', sweepId, message: `Preparing ${settings.trainSize} examples…` });
+    const ready = prepareData(images, settings.trainSize);
+    if (!ready.ok) return { ok: false, error: ready.error };
+    prepared = { key, data: ready.value };
+    return { ok: true, data: ready.value };
+  }
+
+  async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
+    if (sweep) {
+      fail('protocol', `a sweep (${sweep.id}) is already running`, false, cmd.sweepId);
+      return;
+    }
+    const state: SweepState = { id: cmd.sweepId, paused: false, cancelled: false, wake: null };
+    sweep = state;
+    const t0 = env.now();
+    let runs = 0;
+    try {
+      const data = await dataFor(cmd.settings, cmd.mnistSource ?? 'builtin', cmd.sweepId);
+      if (!data.ok) {
+        fail('sweep', data.error, false, cmd.sweepId);
+        post({ type: 'done', sweepId: cmd.sweepId, cancelled: true, runs: 0, seconds: 0 });
+        return;
+      }
+      const pending = new Map<string, StepUpdate>();
+      let lastStepPost = -Infinity;
+      const flushSteps = (): void => {
+        if (pending.size === 0) return;
+        const updates: StepProgress[] = [];
+        const transfer: Transferable[] = [];
+        for (const u of pending.values()) {
+          // Copies: the core may keep writing into its own arrays.
+          const lossRatio = Float64Array.from(u.lossRatio);
+          const sharpRatio = Float64Array.from(u.sharpRatio);
+          updates.push({
+            depth: u.depth,
+            width: u.width,
+            seed: u.seed,
+            c: u.c,
+            step: u.step,
+            lossRatio,
+            sharpRatio,
+          });
+          transfer.push(lossRatio.buffer, sharpRatio.buffer);
+        }
+        pending.clear();
+        lastStepPost = env.now();
+        post({ type: 'steps', sweepId: state.id, updates }, transfer);
+      };
+      const result = await runSweep(cmd.settings, data.data, cmd.done, {
+        now: env.now,
+        onColumnStart(c) {
+          post({ type: 'column-start', sweepId: state.id, ...c });
+        },
+        onStep(u) {
+          pending.set(`${u.depth}/${u.width}/${u.seed}/${u.c}`, u);
+          if (env.now() - lastStepPost >= STEP_BATCH_MS) flushSteps();
+        },
+        onRun(record) {
+          pending.delete(`${record.depth}/${record.width}/${record.seed}/${record.c}`);
+          flushSteps();
+          runs++;
+          post({ type: 'run', sweepId: state.id, record });
+          if (cmd.failAfterRuns !== undefined && runs >= cmd.failAfterRuns)
+            throw new Error(`simulated backend failure after ${runs} runs (test hook)`);
+        },
+        onColumn(record) {
+          flushSteps();
+          post({ type: 'column', sweepId: state.id, record });
+        },
+        isCancelled: () => state.cancelled || dead,
+        async waitWhilePaused() {
+          await yieldToEvents();
+          while (state.paused && !state.cancelled) {
+            await new Promise<void>((resolve) => {
+              state.wake = resolve;
+            });
+            state.wake = null;
+          }
+        },
+      });
+      flushSteps();
+      if (dead) return; // the loss was reported already; the app restarts us.
+      post({
+        type: 'done',
+        sweepId: state.id,
+        cancelled: result.cancelled || state.cancelled,
+        runs,
+        seconds: (env.now() - t0) / 1000,
+      });
+    } catch (err) {
+      env.logError?.(err);
+      fail(
+        'sweep',
+        `${backend ?? 'backend'} failed during the sweep: ${message(err)}`,
+        true,
+        state.id,
+      );
+    } finally {
+      sweep = null;
+    }
+  }
+
+  function control(cmd: Extract<Command, { type: 'pause' | 'resume' | 'cancel' }>): void {
+    if (!sweep || sweep.id !== cmd.sweepId) {
+      // A late control message for a sweep that already ended is harmless.
+      return;
+    }
+    const s = sweep;
+    if (cmd.type === 'cancel') s.cancelled = true;
+    else {
+      const paused = cmd.type === 'pause';
+      if (s.paused === paused) return;
+      s.paused = paused;
+      post({ type: 'paused', sweepId: s.id, paused });
+    }
+    if ((!s.paused || s.cancelled) && s.wake) s.wake();
+  }
+
+  return async function handle(raw: Command): Promise<void> {
+    try {
+      const problem = commandError(raw);
+      if (problem !== null) {
+        fail('protocol', problem, false);
+        return;
+      }
+      const cmd = raw;
+      switch (cmd.type) {
+        case 'init':
+          if (backendReady) {
+            fail('protocol', 'init: already initialised', false);
+            return;
+          }
+          backendReady = init(cmd.backends);
+          await backendReady;
+          return;
+        case 'load-files':
+        case 'start': {
+          if (!backendReady) {
+            fail('protocol', `${cmd.type}: send init first`, false);
+            return;
+          }
+          if (!(await backendReady)) {
+            fail(cmd.type === 'start' ? 'sweep' : 'load-files', 'no backend is available', true);
+            return;
+          }
+          if (cmd.type === 'start') await start(cmd);
+          else await loadFiles(cmd);
+          return;
+        }
+        case 'pause':
+        case 'resume':
+        case 'cancel':
+          control(cmd);
+          return;
+      }
+    } catch (err) {
+      // Only a bug gets here; report it rather than let it escape the worker.
+      fail('protocol', `internal error: ${message(err)}`, false);
+    }
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Backend choice in real Chromium: WebGPU (SwiftShader) when the flags allow it, and a fallback
+ * that still completes when WebGPU is missing or the backend dies mid-sweep.
+ */
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import {
+  LINKS,
+  appAttr,
+  cellCount,
+  collectErrors,
+  dropProfile,
+  launch,
+  screenshot,
+  serve,
+  waitForBackend,
+  waitForStatus,
+  type Browser,
+  type Served,
+} from './harness';
+
+let server: Served;
+let browser: Browser | null = null;
+
+beforeAll(async () => {
+  server = await serve();
+});
+
+afterEach(async () => {
+  await browser?.close();
+  if (browser) dropProfile(browser.profileDir);
+  browser = null;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('backends', () => {
+  it('uses WebGPU when the browser offers it, shows the adapter, and completes a sweep', async () => {
+    browser = await launch({ webgpu: true });
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}${LINKS.tinyMnist}`);
+    expect(await waitForBackend(page)).toBe('webgpu');
+    const badge = (await page.getByTestId('backend').textContent()) ?? '';
+    expect(badge).toContain('WebGPU');
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    expect(await waitForStatus(page, ['done', 'error'], 420_000)).toBe('done');
+    console.log(
+      `tiny MNIST sweep on webgpu (SwiftShader): ${((Date.now() - t0) / 1000).toFixed(1)} s, adapter "${badge}"`,
+    );
+    expect(await cellCount(page)).toBeGreaterThanOrEqual(1);
+    expect(await appAttr(page, 'data-backend')).toBe('webgpu');
+
+    // SwiftShader is a software GPU: the app offers WebAssembly, and switching works.
+    await page.getByRole('button', { name: 'Use WebAssembly (faster here)' }).click();
+    await expect.poll(() => appAttr(page, 'data-backend')).toBe('wasm');
+    // The choice is remembered, and can be undone.
+    await page.reload();
+    expect(await waitForBackend(page)).toBe('wasm');
+    await page.getByRole('button', { name: 'Try the GPU again' }).click();
+    await expect.poll(() => appAttr(page, 'data-backend')).toBe('webgpu');
+    expect(errors).toEqual([]);
+  });
+
+  it('falls back when WebGPU is missing and completes', async () => {
+    browser = await launch({ webgpu: false });
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}${LINKS.tinyMnist}`);
+    const backend = await waitForBackend(page);
+    expect(backend).not.toBe('webgpu');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    expect(await waitForStatus(page, ['done', 'error'], 300_000)).toBe('done');
+    expect(await cellCount(page)).toBeGreaterThanOrEqual(1);
+    const title = (await page.getByTestId('backend').getAttribute('title')) ?? '';
+    expect(title).toContain('webgpu');
+    expect(errors).toEqual([]);
+  });
+
+  it('restarts on the next backend when the first dies mid-sweep, losing no finished cell', async () => {
+    browser = await launch({ webgpu: false });
+    const page = await browser.newPage();
+    // The hook makes the first backend fail after 2 runs, as a lost device would.
+    await page.goto(`${server.url}?backends=wasm,cpu&failAfterRuns=2${LINKS.tinyMnist}`);
+    expect(await waitForBackend(page)).toBe('wasm');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    expect(await waitForStatus(page, ['done', 'error'], 300_000)).toBe('done');
+    expect(await appAttr(page, 'data-backend')).toBe('cpu');
+    const cells = await cellCount(page);
+    expect(cells).toBeGreaterThanOrEqual(2);
+    // Each cell computed exactly once across both workers.
+    expect(Number(await appAttr(page, 'data-computed-runs'))).toBe(cells);
+    expect((await page.getByTestId('backend').textContent()) ?? '').toContain('1 restart');
+    await screenshot(page, 'after-backend-restart');
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * End-to-end harness: serves the built app (dist/) with `vite preview` on a free localhost port
+ * and drives Debian's Chromium through playwright-core, one fresh profile directory per context.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const RESULTS_DIR = join(ROOT, 'test-results');
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+const BASE_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `vite preview` of dist/ (built by `npm run build` before the suite). */
+export async function serve(): Promise<Served> {
+  const port = await freePort();
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => server.close(),
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  profileDir: string;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Chromium with its own fresh profile. `webgpu: true` adds the flags that give a SwiftShader
+ * WebGPU adapter; without them WebGPU is unavailable and the app falls back.
+ * Pass an existing `profileDir` to reopen the same profile (IndexedDB survives).
+ */
+export async function launch(
+  opts: { webgpu?: boolean; profileDir?: string } = {},
+): Promise<Browser> {
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'pe-e2e-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: false, // '--headless=new' below: the real headless mode, not the shell
+    args: [...BASE_ARGS, ...(opts.webgpu === false ? [] : WEBGPU_ARGS)],
+    viewport: { width: 1440, height: 1000 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  context.setDefaultTimeout(60_000);
+  return {
+    context,
+    profileDir,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close();
+    },
+  };
+}
+
+/** Remove a profile directory (after its browser is closed). */
+export function dropProfile(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Console errors and page errors, for asserting that a page ran cleanly. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
+}
+
+/** Cells of the phase diagram (DOM interface of DESIGN.md). */
+export const CELL = '[data-regime][data-c][data-depth][data-width]';
+
+export async function cellCount(page: Page): Promise<number> {
+  return page.locator(CELL).count();
+}
+
+export async function appAttr(page: Page, name: string): Promise<string | null> {
+  return page.locator('.app').getAttribute(name);
+}
+
+/** Wait until the sweep reports a status in `statuses` (data-status on the app root). */
+export async function waitForStatus(
+  page: Page,
+  statuses: string[],
+  timeoutMs = 240_000,
+): Promise<string> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const s = document.querySelector('.app')?.getAttribute('data-status') ?? '';
+      return wanted.includes(s) ? s : null;
+    },
+    statuses,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** Wait for the worker to report its backend; returns its name. */
+export async function waitForBackend(page: Page, timeoutMs = 120_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    () => document.querySelector('.app')?.getAttribute('data-backend') || null,
+    undefined,
+    { timeout: timeoutMs, polling: 200 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** Tiny sweeps for the suite, as links (settings in the hash). */
+export const LINKS = {
+  /** 2 columns of built-in MNIST, up to 10 c values each: a few seconds on wasm. */
+  smallMnist: '#v=1&d=2&w=16,32&c=log2%3A0%3A4.5%3A0.5&n=512&mm=128&bs=128&t=5',
+  /** 1 column, 3 c values, 3 steps: small enough for SwiftShader's WebGPU. */
+  tinyMnist: '#v=1&d=2&w=8&c=1%2C3%2C6&n=128&mm=32&bs=32&t=3&li=8',
+  /** The uv model: exact float64, no tfjs at all. */
+  uv: '#v=1&ds=uv&m=uv&d=2&w=64,256&c=log2%3A0%3A2.5%3A0.25',
+} as const;
