@@ -1,6 +1,7 @@
 /**
  * The key under which finished runs are stored: a hash of every setting that changes what a run
- * computes (schema rows with `affectsRuns`), plus where MNIST came from. A run is stored under
+ * computes (schema rows with `affectsRuns`, less the execution-only ones such as the ensemble
+ * size), plus where MNIST came from. A run is stored under
  * `${key}/${runId}`, so changing a display-only setting (the diagram axis) keeps the results.
  */
 import { formatField } from '../../core/settings/codec';
@@ -11,7 +12,7 @@ import type { MnistSource } from '../../worker/protocol';
 export function runSettingsText(settings: Settings, mnistSource: MnistSource): string {
   const parts: string[] = [];
   for (const row of SCHEMA) {
-    if (!row.affectsRuns) continue;
+    if (!row.affectsRuns || row.executionOnly) continue;
     parts.push(`${row.url}=${formatField(row, settings[row.key])}`);
   }
   if (settings.dataset === 'mnist') parts.push(`src=${mnistSource}`);

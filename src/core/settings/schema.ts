@@ -56,6 +56,11 @@ interface RowBase<K extends SettingKey> {
   help: string;
   /** Settings that only matter to the run (false: display only, e.g. the diagram axis). */
   affectsRuns: boolean;
+  /**
+   * True for settings that change how runs are computed but not their results (the ensemble
+   * size): stored results stay valid when they change.
+   */
+  executionOnly?: boolean;
 }
 
 export interface EnumRow<K extends SettingKey> extends RowBase<K> {
@@ -398,6 +403,7 @@ export const SCHEMA: readonly Row[] = [
     label: 'Ensemble size',
     help: 'Run this many c values of a column together as one batched model (one HVP serves all). Faster on a GPU; results are the same.',
     affectsRuns: true,
+    executionOnly: true,
   },
   {
     key: 'sharpEpsilon',

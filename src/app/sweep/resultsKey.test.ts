@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { cloneDefaults } from '../../core/settings/codec';
+import { resultsKey } from './resultsKey';
+
+describe('results key', () => {
+  const base = cloneDefaults();
+  it('changes with settings that change what a run computes', () => {
+    expect(resultsKey({ ...base, depths: [3] }, 'builtin')).not.toBe(resultsKey(base, 'builtin'));
+    expect(resultsKey(base, 'files')).not.toBe(resultsKey(base, 'builtin'));
+  });
+  it('ignores display-only and execution-only settings', () => {
+    expect(resultsKey({ ...base, axis: '1/w' }, 'builtin')).toBe(resultsKey(base, 'builtin'));
+    expect(resultsKey({ ...base, ensemble: 8 }, 'builtin')).toBe(resultsKey(base, 'builtin'));
+  });
+});
