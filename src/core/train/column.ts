@@ -69,3 +69,61 @@ export function isEnsembleRunner(r: ColumnRunner): r is EnsembleColumnRunner {
 export function isDivergedLoss(loss: number, threshold: number): boolean {
   return !Number.isFinite(loss) || loss > threshold;
 }
+
+/**
+ * The measurements of one run as they arrive, t = 0..T: L_t, λ_t and the diagnostics of each λ_t
+ * estimate. A diverged step records its loss (null if not finite) and ends the trajectory.
+ */
+export class Trajectory {
+  readonly loss: (number | null)[];
+  readonly sharpness: (number | null)[];
+  readonly iters: number[];
+  readonly resid: (number | null)[];
+  divergedAt: number | null = null;
+
+  constructor(loss0: number, lambda0: number, iters0: number, resid0: number | null) {
+    this.loss = [loss0];
+    this.sharpness = [lambda0];
+    this.iters = [iters0];
+    this.resid = [resid0];
+  }
+
+  get progress(): RunProgress {
+    return { step: this.loss.length - 1, loss: this.loss, sharpness: this.sharpness };
+  }
+
+  measure(loss: number, sharpness: number, iters: number, resid: number | null): void {
+    this.loss.push(loss);
+    this.sharpness.push(sharpness);
+    this.iters.push(iters);
+    this.resid.push(resid);
+  }
+
+  diverge(loss: number): void {
+    this.loss.push(Number.isFinite(loss) ? loss : null);
+    this.sharpness.push(null);
+    this.iters.push(0);
+    this.resid.push(null);
+    this.divergedAt = this.loss.length - 1;
+  }
+
+  /** The run's record (less what the sweep adds: regime, summaries, timing). */
+  toRaw(key: { depth: number; width: number; seed: number }, c: number, eta: number): RawRun {
+    return {
+      type: 'run',
+      depth: key.depth,
+      width: key.width,
+      seed: key.seed,
+      c,
+      eta,
+      lambda0: this.sharpness[0]!,
+      loss0: this.loss[0]!,
+      diverged: this.divergedAt !== null,
+      divergedAt: this.divergedAt,
+      loss: this.loss,
+      sharpness: this.sharpness,
+      lanczosIters: this.iters,
+      lanczosResidual: this.resid,
+    };
+  }
+}

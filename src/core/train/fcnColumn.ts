@@ -4,7 +4,7 @@
  * measured after every step (SCIENCE.md §2). The shared set-up lives in `fcnBase.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isDivergedLoss, type ColumnRunner, type RunProgress } from './column';
+import { isDivergedLoss, Trajectory, type ColumnRunner, type RunProgress } from './column';
 import { prepareFcnColumn, readScalar, type FcnColumnBase, type FcnColumnOptions } from './fcnBase';
 
 export { fcnSpec, type FcnColumnOptions } from './fcnBase';
@@ -33,14 +33,10 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
     lambda0Residual: est0.residual,
     async run(c, onStep: (p: RunProgress) => void, isCancelled) {
       const eta = c / lambda0;
-      const loss: (number | null)[] = [loss0];
-      const sharpness: (number | null)[] = [lambda0];
-      const iters = [est0.iters];
-      const resid: (number | null)[] = [est0.residual];
-      let divergedAt: number | null = null;
+      const traj = new Trajectory(loss0, lambda0, est0.iters, est0.residual);
       let params = theta0.map((p) => p.clone());
       let vec: tf.Tensor1D = v0.clone();
-      onStep({ step: 0, loss, sharpness });
+      onStep(traj.progress);
       try {
         for (let t = 1; t <= s.steps; t++) {
           if (isCancelled()) return null;
@@ -51,43 +47,21 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
           params = next;
           const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));
           if (isDivergedLoss(l, s.divergenceLoss)) {
-            loss.push(Number.isFinite(l) ? l : null);
-            sharpness.push(null);
-            iters.push(0);
-            resid.push(null);
-            divergedAt = t;
-            onStep({ step: t, loss, sharpness });
+            traj.diverge(l);
+            onStep(traj.progress);
             break;
           }
           const est = await base.estimate(params, vec);
           vec.dispose();
           vec = est.vector;
-          loss.push(l);
-          sharpness.push(est.value);
-          iters.push(est.iters);
-          resid.push(est.residual);
-          onStep({ step: t, loss, sharpness });
+          traj.measure(l, est.value, est.iters, est.residual);
+          onStep(traj.progress);
         }
       } finally {
         tf.dispose(params);
         vec.dispose();
       }
-      return {
-        type: 'run' as const,
-        depth: o.depth,
-        width: o.width,
-        seed: o.seed,
-        c,
-        eta,
-        lambda0,
-        loss0,
-        diverged: divergedAt !== null,
-        divergedAt,
-        loss,
-        sharpness,
-        lanczosIters: iters,
-        lanczosResidual: resid,
-      };
+      return traj.toRaw(o, c, eta);
     },
     dispose() {
       base.dispose();

@@ -1,5 +1,5 @@
 /** The uv model as a column runner: exact, float64, no tfjs. */
-import { isDivergedLoss, type ColumnRunner } from './column';
+import { isDivergedLoss, Trajectory, type ColumnRunner } from './column';
 import { uvInit, uvLoss, uvSharpness, uvStep, type UvProblem } from './uvModel';
 
 export interface UvColumnOptions {
@@ -29,48 +29,23 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
     lambda0Residual: 0,
     run(c, onStep, isCancelled) {
       const eta = c / lambda0;
-      const loss: (number | null)[] = [loss0];
-      const sharpness: (number | null)[] = [lambda0];
-      const iters = [0];
-      const resid: (number | null)[] = [0];
+      const traj = new Trajectory(loss0, lambda0, 0, 0);
       let state = theta0;
-      let divergedAt: number | null = null;
-      onStep({ step: 0, loss, sharpness });
+      onStep(traj.progress);
       for (let t = 1; t <= o.steps; t++) {
         if (isCancelled()) return Promise.resolve(null);
         state = uvStep(problem, state, eta);
         const l = uvLoss(problem, state);
         if (isDivergedLoss(l, o.divergenceLoss)) {
-          loss.push(Number.isFinite(l) ? l : null);
-          sharpness.push(null);
-          iters.push(0);
-          resid.push(null);
-          divergedAt = t;
-          onStep({ step: t, loss, sharpness });
+          traj.diverge(l);
+          onStep(traj.progress);
           break;
         }
-        loss.push(l);
-        sharpness.push(uvSharpness(problem, state));
-        iters.push(0);
-        resid.push(0);
-        onStep({ step: t, loss, sharpness });
+        // The sharpness is exact here: no iterations, no residual.
+        traj.measure(l, uvSharpness(problem, state), 0, 0);
+        onStep(traj.progress);
       }
-      return Promise.resolve({
-        type: 'run' as const,
-        depth: UV_DEPTH,
-        width: o.width,
-        seed: o.seed,
-        c,
-        eta,
-        lambda0,
-        loss0,
-        diverged: divergedAt !== null,
-        divergedAt,
-        loss,
-        sharpness,
-        lanczosIters: iters,
-        lanczosResidual: resid,
-      });
+      return Promise.resolve(traj.toRaw({ depth: UV_DEPTH, width: o.width, seed: o.seed }, c, eta));
     },
     dispose() {},
   };
