@@ -1,10 +1,52 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * Content-Security-Policy of the built app: scripts only from this origin, no inline script and
+ * no eval. 'wasm-unsafe-eval' lets tfjs compile its WebAssembly (nothing else); the charts embed a
+ * <style> element so that an exported SVG renders the same outside the page, hence inline styles;
+ * PNG export draws the SVG through a blob: image.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/**
+ * The policy as a <meta> in the built index.html only: the dev server injects inline scripts for
+ * HMR. A <meta> policy binds the page but not the worker (a worker takes its policy from the HTTP
+ * header of its script) nor frame-ancestors, so `vite preview` also sends it as a header.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'phase-explorer:csp',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => {
+        if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html))
+          throw new Error('index.html has an inline <script>: the CSP forbids it');
+        // Right after <meta charset>, before anything the policy governs.
+        const meta = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`;
+        const charset = /<meta charset="[^"]*"\s*\/?>/i;
+        if (!charset.test(html)) throw new Error('index.html: <meta charset> not found');
+        return html.replace(charset, (m) => `${m}\n    ${meta}`);
+      },
+    },
+  };
+}
 
 // No cross-origin isolation headers on purpose: with them tfjs picks threaded wasm, whose pthread
 // workers crash in minified builds (DESIGN.md).
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
@@ -13,5 +55,12 @@ export default defineConfig({
     // The worker carries tfjs (≈ 1.3 MB); that is expected, not a warning.
     chunkSizeWarningLimit: 2000,
   },
-  preview: { host: '127.0.0.1' },
+  preview: {
+    host: '127.0.0.1',
+    headers: {
+      'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  },
 });

@@ -6,7 +6,7 @@ import { createContext, useContext } from 'react';
 import { BACKEND_CHAIN, type BackendName } from '../worker/protocol';
 import { memoryRunStore, openRunStore, type RunStore } from './storage/runStore';
 import { appStore, type AppStore } from './store/store';
-import { SweepController } from './sweep/controller';
+import { SweepController, type ControllerOptions, type WorkerLike } from './sweep/controller';
 import { resultsKey } from './sweep/resultsKey';
 import { startUrlSync } from './sync/urlSync';
 
@@ -39,31 +39,67 @@ function safeStorage(): Storage | null {
 /**
  * Test hooks in the query string (never in the hash, which is the settings):
  * `?backends=wasm,cpu` limits the backend chain, `?failAfterRuns=N` makes the first backend
- * fail after N runs so the restart path can be exercised.
+ * fail after N runs so the restart path can be exercised, `?loseDeviceAfterRuns=N` destroys the
+ * WebGPU device after N runs, and `?testHooks=1` exposes `window.__phaseExplorer.killWorker()`.
  */
-function testHooks(): { backends: BackendName[] | null; failAfterRuns: number | undefined } {
+function testHooks(): {
+  backends: BackendName[] | null;
+  failAfterRuns: number | undefined;
+  loseDeviceAfterRuns: number | undefined;
+  expose: boolean;
+} {
   const q = new URLSearchParams(window.location.search);
   const list = (q.get('backends') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s): s is BackendName => (BACKEND_CHAIN as readonly string[]).includes(s));
-  const fail = Number(q.get('failAfterRuns'));
+  const count = (key: string): number | undefined => {
+    const n = Number(q.get(key));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
   return {
     backends: list.length > 0 ? list : null,
-    failAfterRuns: Number.isInteger(fail) && fail > 0 ? fail : undefined,
+    failAfterRuns: count('failAfterRuns'),
+    loseDeviceAfterRuns: count('loseDeviceAfterRuns'),
+    expose: q.get('testHooks') === '1',
   };
 }
+
+/** Worker liveness through Web Locks (absent in browsers without them). */
+function aliveLock(): ControllerOptions['aliveLock'] {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return undefined;
+  const page = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  let n = 0;
+  return {
+    name: () => `phase-explorer:worker:${page}:${++n}`,
+    // Granted only once the worker holding it is gone; give it back at once.
+    released: (name) => locks.request(name, () => undefined).then(() => undefined),
+  };
+}
+
+/**
+ * Least time between two redraws from worker events. Quick cells send runs and steps faster than
+ * anyone reads them, and each redraw (diagram, curves, table) costs the main thread tens of ms:
+ * ten redraws a second keep the curves live and leave the page responsive.
+ */
+const MIN_REDRAW_INTERVAL_MS = 100;
+let lastFlushMs = -Infinity;
 
 function scheduleFlush(flush: () => void): void {
   let done = false;
   const run = (): void => {
     if (done) return;
     done = true;
+    lastFlushMs = performance.now();
     flush();
   };
-  // One redraw per animation frame; a timer keeps hidden tabs (no frames) up to date.
-  requestAnimationFrame(run);
-  setTimeout(run, 250);
+  const waitMs = Math.max(0, lastFlushMs + MIN_REDRAW_INTERVAL_MS - performance.now());
+  // In the next animation frame once the interval has passed; a timer keeps hidden tabs (no
+  // frames) up to date.
+  if (waitMs === 0) requestAnimationFrame(run);
+  else setTimeout(() => requestAnimationFrame(run), waitMs);
+  setTimeout(run, waitMs + 250);
 }
 
 export function startServices(store: AppStore = appStore): Services {
@@ -84,14 +120,17 @@ export function startServices(store: AppStore = appStore): Services {
       }
     },
   };
-  const controllerOptions: ConstructorParameters<typeof SweepController>[0] = {
+  let currentWorker: WorkerLike | null = null;
+  const controllerOptions: ControllerOptions = {
     store,
     runStore,
-    createWorker: () =>
-      new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), {
+    createWorker: () => {
+      currentWorker = new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), {
         type: 'module',
         name: 'sweep',
-      }),
+      });
+      return currentWorker;
+    },
     backends:
       hooks.backends ?? (storage?.getItem(BACKEND_PREF_KEY) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
     now: () => performance.now(),
@@ -99,7 +138,22 @@ export function startServices(store: AppStore = appStore): Services {
     marker,
   };
   if (hooks.failAfterRuns !== undefined) controllerOptions.failAfterRuns = hooks.failAfterRuns;
+  if (hooks.loseDeviceAfterRuns !== undefined)
+    controllerOptions.loseDeviceAfterRuns = hooks.loseDeviceAfterRuns;
+  const lock = aliveLock();
+  if (lock) controllerOptions.aliveLock = lock;
   const controller = new SweepController(controllerOptions);
+  if (hooks.expose) {
+    // Kills the worker behind the controller's back, as a browser reclaiming it would.
+    (window as Window & { __phaseExplorer?: unknown }).__phaseExplorer = {
+      killWorker: (): boolean => {
+        const w = currentWorker;
+        currentWorker = null;
+        w?.terminate();
+        return w !== null;
+      },
+    };
+  }
 
   startUrlSync(store, {
     onExternalChange: () => {

@@ -31,7 +31,7 @@ interface WebGlBackendLike {
   gpgpu?: { gl?: WebGLRenderingContext };
 }
 interface WebGpuBackendLike {
-  device?: { lost?: Promise<{ reason?: string; message?: string }> };
+  device?: { lost?: Promise<{ reason?: string; message?: string }>; destroy?(): void };
 }
 
 let wasmConfigured = false;
@@ -145,3 +145,12 @@ export const initBackend: HandlerEnv['initBackend'] = async (names) => {
   }
   throw new Error(refused.map((r) => `${r.backend}: ${r.reason}`).join('; '));
 };
+
+/** Test hook: destroy the WebGPU device, as a driver reset would; false on other backends. */
+export function loseDevice(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  if (!device?.destroy) return false;
+  device.destroy();
+  return true;
+}

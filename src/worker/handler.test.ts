@@ -368,6 +368,62 @@ describe('sweep control', () => {
     expect(h.of('done')).toHaveLength(0);
   });
 
+  it('takes its liveness lock before saying ready, and names it', async () => {
+    const taken: string[] = [];
+    const h = harness({ holdLock: async (name) => (taken.push(name), true) });
+    await h.send({ type: 'init', backends: ['cpu'], aliveLock: 'lock-7' });
+    expect(taken).toEqual(['lock-7']);
+    expect(h.of('ready')[0]).toMatchObject({ backend: 'cpu', alive: 'lock-7' });
+    // Without Web Locks the worker says ready without naming a lock.
+    const none = harness({ holdLock: async () => false });
+    await none.send({ type: 'init', backends: ['cpu'], aliveLock: 'lock-8' });
+    expect(none.of('ready')[0]).not.toHaveProperty('alive');
+    await none.send({ type: 'init', backends: ['cpu'], aliveLock: 7 });
+    expect(none.of('error')[0]).toMatchObject({
+      where: 'protocol',
+      message: expect.stringContaining('aliveLock'),
+    });
+  });
+
+  it('loseDeviceAfterRuns destroys the device once; what that breaks is not reported twice', async () => {
+    let lose: (reason: string) => void = () => {};
+    const lost = new Promise<string>((r) => (lose = r));
+    const logged: unknown[] = [];
+    const h = harness({
+      initBackend: async () => {
+        await initNodeBackend('cpu');
+        return { backend: 'webgpu', adapter: null, lost };
+      },
+      loseDevice: () => {
+        lose('Device was destroyed.');
+        return true;
+      },
+      logError: (err) => logged.push(err),
+    });
+    await h.send({ type: 'init', backends: ['webgpu'] });
+    // The run after the loss fails as a pending GPU read would.
+    fake.impl = async (_s, _d, _done, hooks) => {
+      hooks.onRun(fakeRun(1));
+      await Promise.resolve();
+      throw new Error('AbortError: the device was lost before mapping was resolved');
+    };
+    await h.send({
+      type: 'start',
+      sweepId: 's',
+      settings: uvSettings(),
+      done: [],
+      loseDeviceAfterRuns: 1,
+    });
+    expect(h.of('error')).toEqual([
+      expect.objectContaining({
+        where: 'backend',
+        fatal: true,
+        message: expect.stringContaining('destroyed'),
+      }),
+    ]);
+    expect(logged).toEqual([]);
+  });
+
   it('batches step events in time, transfers their arrays, and flushes before each run', async () => {
     const h = harness();
     await h.send({ type: 'init', backends: ['cpu'] });

@@ -49,6 +49,13 @@ export interface HandlerEnv {
   yieldToEvents?(): Promise<void>;
   /** Where unexpected exceptions go, with their stacks (the worker's console in the browser). */
   logError?(err: unknown): void;
+  /**
+   * Take the Web Lock `name` and hold it until the worker dies; resolves once it is held, with
+   * false where there are no Web Locks.
+   */
+  holdLock?(name: string): Promise<boolean>;
+  /** Test hook: destroy the GPU device of the active backend; false if it has none. */
+  loseDevice?(): boolean;
 }
 
 interface SweepState {
@@ -98,12 +105,23 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     post(e);
   };
 
-  async function init(names: BackendName[]): Promise<boolean> {
+  async function init(names: BackendName[], aliveLock: string | undefined): Promise<boolean> {
+    let alive: string | null = null;
+    if (aliveLock !== undefined && env.holdLock) {
+      alive = (await env.holdLock(aliveLock).catch(() => false)) ? aliveLock : null;
+    }
     try {
       const r = await env.initBackend(names);
       backend = r.backend;
       registerGradientFixes();
-      post({ type: 'ready', backend: r.backend, adapter: r.adapter, refused: r.refused ?? [] });
+      const ready: WorkerEvent = {
+        type: 'ready',
+        backend: r.backend,
+        adapter: r.adapter,
+        refused: r.refused ?? [],
+      };
+      if (alive !== null) ready.alive = alive;
+      post(ready);
       r.lost?.then((reason) => {
         dead = true;
         fail('backend', `${r.backend} backend lost: ${reason}`, true, sweep?.id);
@@ -254,6 +272,8 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
           post({ type: 'run', sweepId: state.id, record });
           if (cmd.failAfterRuns !== undefined && runs >= cmd.failAfterRuns)
             throw new Error(`simulated backend failure after ${runs} runs (test hook)`);
+          if (cmd.loseDeviceAfterRuns === runs && !env.loseDevice?.())
+            console.warn('loseDeviceAfterRuns: this backend has no device to lose');
         },
         onColumn(record) {
           flushSteps();
@@ -280,6 +300,10 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
         seconds: (env.now() - t0) / 1000,
       });
     } catch (err) {
+      // A lost device fails whatever was in flight (a pending read, say); the loss itself is
+      // reported (and settles within a task), so that error is neither logged nor reported.
+      await yieldToEvents();
+      if (dead) return;
       env.logError?.(err);
       fail(
         'sweep',
@@ -322,7 +346,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
             fail('protocol', 'init: already initialised', false);
             return;
           }
-          backendReady = init(cmd.backends);
+          backendReady = init(cmd.backends, cmd.aliveLock);
           await backendReady;
           return;
         case 'load-files':

@@ -23,8 +23,11 @@ export interface DataFile {
 }
 
 export type Command =
-  /** Pick a backend: the first of `backends` that initialises. */
-  | { type: 'init'; backends: BackendName[] }
+  /**
+   * Pick a backend: the first of `backends` that initialises. With `aliveLock`, the worker first
+   * takes that Web Lock and holds it for its whole life, so the app learns when it dies.
+   */
+  | { type: 'init'; backends: BackendName[]; aliveLock?: string }
   /** Parse user files into the dataset `dataset` (CIFAR-10 or (Fashion-)MNIST). */
   | { type: 'load-files'; dataset: FileDataset; files: DataFile[] }
   /**
@@ -40,6 +43,8 @@ export type Command =
       mnistSource?: MnistSource;
       /** Test hook: fail (fatally, like a lost device) after this many runs finish. */
       failAfterRuns?: number;
+      /** Test hook: destroy the WebGPU device after this many runs finish (no-op elsewhere). */
+      loseDeviceAfterRuns?: number;
     }
   | { type: 'pause'; sweepId: string }
   | { type: 'resume'; sweepId: string }
@@ -65,7 +70,14 @@ export interface BackendRefusal {
 }
 
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendName; adapter: string | null; refused: BackendRefusal[] }
+  | {
+      type: 'ready';
+      backend: BackendName;
+      adapter: string | null;
+      refused: BackendRefusal[];
+      /** The Web Lock the worker holds until it dies (the `aliveLock` of `init`, once taken). */
+      alive?: string;
+    }
   | {
       type: 'dataset';
       dataset: FileDataset;
@@ -127,6 +139,8 @@ export function commandError(cmd: unknown): string | null {
       const b = cmd['backends'];
       if (!Array.isArray(b) || b.length === 0 || !b.every((x) => BACKENDS.has(String(x))))
         return `init: backends must be a non-empty list of ${BACKEND_CHAIN.join(', ')}`;
+      if (cmd['aliveLock'] !== undefined && typeof cmd['aliveLock'] !== 'string')
+        return 'init: aliveLock must be a string';
       return null;
     }
     case 'load-files': {

@@ -5,7 +5,7 @@
  */
 // Stock gradients, then the project's fixes (tfjs-core alone registers no gradients).
 import '../core/tf/registerStockGradients';
-import { initBackend } from './backends';
+import { initBackend, loseDevice } from './backends';
 import { createDatasetCache } from './datasetCache';
 import { createHandler, type HandlerEnv } from './handler';
 import type { Command, WorkerEvent } from './protocol';
@@ -36,6 +36,20 @@ const env: HandlerEnv = {
   now: () => performance.now(),
   yieldToEvents,
   logError: (err) => console.error(err),
+  holdLock(name) {
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (!locks) return Promise.resolve(false);
+    // Released only when this worker dies (terminated, crashed or closed): the app waits on it.
+    return new Promise<boolean>((resolve, reject) => {
+      locks
+        .request(name, () => {
+          resolve(true);
+          return new Promise<never>(() => undefined);
+        })
+        .catch(reject);
+    });
+  },
+  loseDevice,
 };
 const cache = createDatasetCache();
 if (cache) env.cache = cache;

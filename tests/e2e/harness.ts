@@ -157,3 +157,124 @@ export const LINKS = {
   /** The uv model: exact float64, no tfjs at all. */
   uv: '#v=1&ds=uv&m=uv&d=2&w=64,256&c=log2%3A0%3A2.5%3A0.25',
 } as const;
+
+/**
+ * Watches a page for Content-Security-Policy violations: `securitypolicyviolation` events in the
+ * document, and console messages naming the policy (a worker's violations only reach the
+ * console). Add before the first `goto`.
+ */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const fromConsole: string[] = [];
+  page.on('console', (msg) => {
+    if (/content.security.policy/i.test(msg.text())) fromConsole.push(msg.text());
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__cspViolations.push(
+        `${e.effectiveDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
+      ),
+    );
+  });
+  return async () => [
+    ...fromConsole,
+    ...(await page
+      .evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])
+      .catch(() => [] as string[])),
+  ];
+}
+
+/**
+ * Main-thread long tasks (PerformanceObserver `longtask`), with their start times, so a test can
+ * keep those of one phase (e.g. from pressing Run to the end of the sweep).
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; ms: number }[] };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          w.__longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // No long-task timing in this browser.
+    }
+  });
+}
+
+/** Long tasks (durations, ms) that started at or after `sinceMs` (page time, performance.now()). */
+export async function longTasksSince(page: Page, sinceMs: number): Promise<number[]> {
+  return page.evaluate(
+    (since) =>
+      (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
+        .filter((t) => t.start >= since)
+        .map((t) => t.ms),
+    sinceMs,
+  );
+}
+
+export interface CellInfo {
+  id: string;
+  depth: number;
+  width: number;
+  seed: number;
+  c: number;
+  regime: string;
+}
+
+/** Every diagram cell as data (DOM interface of DESIGN.md). */
+export async function cells(page: Page): Promise<CellInfo[]> {
+  return page.locator(CELL).evaluateAll((els) =>
+    els.map((el) => ({
+      id: el.getAttribute('data-run-id') ?? '',
+      depth: Number(el.getAttribute('data-depth')),
+      width: Number(el.getAttribute('data-width')),
+      seed: Number(el.getAttribute('data-seed') ?? 0),
+      c: Number(el.getAttribute('data-c')),
+      regime: el.getAttribute('data-regime') ?? '',
+    })),
+  );
+}
+
+/**
+ * Problems with a finished grid sweep's cells against its plan: duplicates, columns that are not
+ * the c grid in ascending order up to and including the first divergence (DESIGN.md: a column
+ * stops there), missing columns. `columns` are "depth/width/seed" keys; `grid` the c values.
+ */
+export function planProblems(found: CellInfo[], columns: string[], grid: number[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const cell of found) {
+    if (ids.has(cell.id)) problems.push(`cell ${cell.id} appears twice`);
+    ids.add(cell.id);
+  }
+  const sorted = [...grid].sort((a, b) => a - b);
+  for (const col of columns) {
+    const mine = found
+      .filter((f) => `${f.depth}/${f.width}/${f.seed}` === col)
+      .sort((a, b) => a.c - b.c);
+    if (mine.length === 0) {
+      problems.push(`column ${col} has no cells`);
+      continue;
+    }
+    const firstDiverged = mine.findIndex((m) => m.regime === 'divergence');
+    const expected = firstDiverged < 0 ? sorted.length : firstDiverged + 1;
+    if (mine.length !== expected)
+      problems.push(`column ${col}: ${mine.length} cells, expected ${expected}`);
+    mine.forEach((m, i) => {
+      if (Math.abs(m.c - (sorted[i] ?? NaN)) > 1e-9 * m.c)
+        problems.push(`column ${col}: cell ${i} has c = ${m.c}, expected ${sorted[i]}`);
+    });
+  }
+  for (const f of found)
+    if (!columns.includes(`${f.depth}/${f.width}/${f.seed}`))
+      problems.push(`cell ${f.id} is outside the planned columns`);
+  return problems;
+}
+
+/** Starts a sweep with the Run button. */
+export async function pressRun(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+}

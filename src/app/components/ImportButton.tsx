@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { parseResultsText, rejectedSummary } from '../io/importResults';
+import { readResultsFile, rejectedSummary } from '../io/importResults';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 
@@ -16,9 +16,14 @@ export function ImportButton() {
   );
 
   const onFile = async (file: File): Promise<void> => {
-    const text = await file.text();
-    const result = parseResultsText(text);
     const st = store.getState();
+    const read = await readResultsFile(file);
+    if (!read.ok) {
+      st.setToast(`Not imported: ${read.error}.`);
+      st.setError(`Import failed: ${read.error}.`);
+      return;
+    }
+    const result = read.results;
     const summary = rejectedSummary(result);
     if (result.runs.length === 0 && result.columns.length === 0) {
       st.setToast(`${file.name}: no valid records. ${summary ?? ''}`.trim());

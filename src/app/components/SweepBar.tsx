@@ -140,8 +140,13 @@ export function SweepBar() {
         </p>
         {message ? <p className="sweep-message">{message}</p> : null}
         {persistence === 'unavailable' || persistence === 'failed' ? (
-          <p className="sweep-message warn">
+          <p className="sweep-message warn" role="status" data-testid="persistence-warning">
             Storage is unavailable here: finished cells will not survive a reload.
+          </p>
+        ) : persistence === 'full' ? (
+          <p className="sweep-message warn" role="status" data-testid="persistence-warning">
+            This browser&apos;s storage is full: cells finished from now on will not survive a
+            reload (those stored before stay).
           </p>
         ) : null}
         {error ? (

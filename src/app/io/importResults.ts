@@ -167,72 +167,145 @@ function checkRecord(v: unknown): Check<RunRecord | ColumnRecord> {
   };
 }
 
-function collect(
-  items: { line: number; value: unknown }[],
-  settings: Settings | null,
-  rejected: RejectedLine[],
-): ImportedResults {
-  const rejectedBefore = rejected.length;
-  const runs = new Map<string, RunRecord>();
-  const columns = new Map<string, ColumnRecord>();
-  for (const { line, value } of items) {
+/** Largest results file read (the CLI writes about 0.5-40 kB per run, by the number of steps). */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Most lines (records) read from one file. */
+export const MAX_IMPORT_LINES = 200_000;
+
+/** Records as they are checked, one at a time (so a long file can be read in slices). */
+class Collector {
+  readonly runs = new Map<string, RunRecord>();
+  readonly columns = new Map<string, ColumnRecord>();
+  readonly rejected: RejectedLine[] = [];
+  records = 0;
+
+  add(line: number, value: unknown): void {
+    this.records++;
     const r = checkRecord(value);
-    if (!r.ok) rejected.push({ line, reason: r.reason });
-    else if (r.value.type === 'run') runs.set(runId(r.value), r.value);
-    else columns.set(columnId(r.value), r.value);
+    if (!r.ok) this.rejected.push({ line, reason: r.reason });
+    else if (r.value.type === 'run') this.runs.set(runId(r.value), r.value);
+    else this.columns.set(columnId(r.value), r.value);
   }
-  for (const col of columns.values()) {
-    if (col.runs === 0)
-      col.runs = [...runs.values()].filter((r) => columnId(r) === columnId(col)).length;
+
+  reject(line: number, reason: string): void {
+    this.records++;
+    this.rejected.push({ line, reason });
   }
-  return {
-    runs: [...runs.values()],
-    columns: [...columns.values()],
-    rejected,
-    records: items.length + rejectedBefore,
-    settings,
-  };
+
+  finish(settings: Settings | null): ImportedResults {
+    // Columns without a run count get the number of their runs (one pass, not one per column).
+    const perColumn = new Map<string, number>();
+    for (const r of this.runs.values()) {
+      const id = columnId(r);
+      perColumn.set(id, (perColumn.get(id) ?? 0) + 1);
+    }
+    for (const [id, col] of this.columns) if (col.runs === 0) col.runs = perColumn.get(id) ?? 0;
+    return {
+      runs: [...this.runs.values()],
+      columns: [...this.columns.values()],
+      rejected: this.rejected.sort((a, b) => a.line - b.line),
+      records: this.records,
+      settings,
+    };
+  }
 }
 
-/** Parse a results file's text. Never throws. */
-export function parseResultsText(text: string): ImportedResults {
+/** This app's JSON export (one document), or null when `text` is something else. */
+function parseJsonDocument(text: string): ImportedResults | null {
   const trimmed = text.trim();
-  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
-    // Maybe this app's JSON export (one document), maybe a one-line JSONL file.
-    try {
-      const doc: unknown = JSON.parse(trimmed);
-      if (isObj(doc) && doc['format'] === JSON_FORMAT) {
-        const settings =
-          typeof doc['hash'] === 'string' ? decodeSettings(doc['hash']).settings : null;
-        const list = (key: string): unknown[] =>
-          Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
-        const items = [...list('runs'), ...list('columns')].map((value, i) => ({
-          line: i + 1,
-          value,
-        }));
-        return collect(items, settings, []);
-      }
-    } catch {
-      // Fall through to JSON Lines, which reports the line.
-    }
+  if (!trimmed.startsWith('{') || trimmed.includes('\n{')) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(trimmed);
+  } catch {
+    return null; // JSON Lines reports the line
   }
-  const items: { line: number; value: unknown }[] = [];
-  const rejected: RejectedLine[] = [];
-  const lines = text.split(/\r?\n/);
-  let count = 0;
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    count++;
+  if (!isObj(doc) || doc['format'] !== JSON_FORMAT) return null; // maybe a one-line JSONL file
+  const settings = typeof doc['hash'] === 'string' ? decodeSettings(doc['hash']).settings : null;
+  const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
+  const acc = new Collector();
+  [...list('runs'), ...list('columns')].forEach((value, i) => acc.add(i + 1, value));
+  return acc.finish(settings);
+}
+
+/** Lines `from` to `to` (exclusive) of a JSON Lines file into `acc`. */
+function parseJsonLines(lines: readonly string[], from: number, to: number, acc: Collector): void {
+  for (let i = from; i < to; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '') continue;
+    let value: unknown;
     try {
-      items.push({ line: i + 1, value: JSON.parse(line) });
+      value = JSON.parse(line);
     } catch {
-      rejected.push({ line: i + 1, reason: 'not valid JSON' });
+      acc.reject(i + 1, 'not valid JSON');
+      continue;
     }
-  });
-  const result = collect(items, null, rejected);
-  result.rejected.sort((a, b) => a.line - b.line);
-  return { ...result, records: count };
+    acc.add(i + 1, value);
+  }
+}
+
+const SLICE_LINES = 500;
+
+/** Parse a results file's text at once. Never throws. */
+export function parseResultsText(text: string): ImportedResults {
+  const doc = parseJsonDocument(text);
+  if (doc) return doc;
+  const acc = new Collector();
+  const lines = text.split(/\r?\n/);
+  parseJsonLines(lines, 0, lines.length, acc);
+  return acc.finish(null);
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+export type ImportOutcome = { ok: true; results: ImportedResults } | { ok: false; error: string };
+
+/**
+ * Read a results file: refused before reading when it is larger than MAX_IMPORT_BYTES or has
+ * more than MAX_IMPORT_LINES lines; JSON Lines are checked in slices with `pause` between them
+ * (a timer in the page), so a large file does not freeze it. Never throws.
+ */
+export async function readResultsFile(
+  file: Pick<File, 'name' | 'size' | 'text'>,
+  pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 0)),
+): Promise<ImportOutcome> {
+  if (file.size > MAX_IMPORT_BYTES)
+    return {
+      ok: false,
+      error: `${file.name} is ${megabytes(file.size)}; results files up to ${megabytes(MAX_IMPORT_BYTES)} can be imported`,
+    };
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (err) {
+    return {
+      ok: false,
+      error: `could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  const lines = countLines(text);
+  if (lines > MAX_IMPORT_LINES)
+    return {
+      ok: false,
+      error: `${file.name} has ${lines.toLocaleString('en')} lines; results files up to ${MAX_IMPORT_LINES.toLocaleString('en')} lines can be imported`,
+    };
+  const doc = parseJsonDocument(text);
+  if (doc) return { ok: true, results: doc };
+  const acc = new Collector();
+  const all = text.split(/\r?\n/);
+  for (let from = 0; from < all.length; from += SLICE_LINES) {
+    if (from > 0) await pause();
+    parseJsonLines(all, from, Math.min(all.length, from + SLICE_LINES), acc);
+  }
+  return { ok: true, results: acc.finish(null) };
 }
 
 /** A one-paragraph summary of what was rejected, e.g. "2 of 40 lines rejected: line 3: ...". */

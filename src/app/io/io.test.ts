@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../../core/settings/codec';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { columnsToCsv, resultsToJson, resultsToJsonl, runsToCsv } from './exportData';
-import { parseResultsText, rejectedSummary } from './importResults';
+import {
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_LINES,
+  parseResultsText,
+  readResultsFile,
+  rejectedSummary,
+} from './importResults';
 
 const run: RunRecord = {
   type: 'run',
@@ -140,5 +146,41 @@ describe('import', () => {
     );
     expect(r.runs).toHaveLength(1);
     expect(r.runs[0]!.seconds).toBe(9);
+  });
+
+  it('refuses files over the size limit before reading them, and files with too many lines', async () => {
+    let read = false;
+    const huge = await readResultsFile({
+      name: 'huge.jsonl',
+      size: MAX_IMPORT_BYTES + 1,
+      text: async () => {
+        read = true;
+        return '';
+      },
+    });
+    expect(huge).toEqual({ ok: false, error: expect.stringContaining('huge.jsonl is 50 MB') });
+    expect(read).toBe(false);
+    const text = '{}\n'.repeat(MAX_IMPORT_LINES);
+    const many = await readResultsFile({
+      name: 'many.jsonl',
+      size: text.length,
+      text: async () => text,
+    });
+    expect(many).toEqual({ ok: false, error: expect.stringContaining('200,001 lines') });
+  });
+
+  it('reads JSON Lines in slices, pausing between them, to the same result as at once', async () => {
+    const lines = Array.from({ length: 1200 }, (_, i) => JSON.stringify({ ...run, c: i + 1 }));
+    lines.splice(700, 0, 'garbage');
+    const text = lines.join('\n');
+    let pauses = 0;
+    const r = await readResultsFile(
+      { name: 'x.jsonl', size: text.length, text: async () => text },
+      async () => void pauses++,
+    );
+    expect(pauses).toBe(2);
+    expect(r.ok && r.results).toEqual(parseResultsText(text));
+    expect(r.ok && r.results.runs).toHaveLength(1200);
+    expect(r.ok && r.results.rejected).toEqual([{ line: 701, reason: 'not valid JSON' }]);
   });
 });

@@ -98,7 +98,8 @@ export interface UiSlice {
   datasetLoading: FileDataset | null;
   datasetError: string | null;
   /** Whether finished runs survive a reload. */
-  persistence: 'pending' | 'ok' | 'unavailable' | 'failed';
+  /** 'full': the browser refused a write for lack of space (QuotaExceededError). */
+  persistence: 'pending' | 'ok' | 'unavailable' | 'failed' | 'full';
   /** A short message for the user (copied, exported, ...). */
   toast: string | null;
   setBackend(info: BackendInfo | null, state: UiSlice['workerState']): void;

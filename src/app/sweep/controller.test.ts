@@ -3,7 +3,7 @@ import { cloneDefaults } from '../../core/settings/codec';
 import type { Settings } from '../../core/settings/schema';
 import type { RunRecord } from '../../core/sweep/records';
 import type { BackendName, Command, WorkerEvent } from '../../worker/protocol';
-import { memoryRunStore } from '../storage/runStore';
+import { memoryRunStore, type RunStore } from '../storage/runStore';
 import { createAppStore } from '../store/store';
 import { SweepController, type WorkerLike } from './controller';
 import { resultsKey } from './resultsKey';
@@ -52,15 +52,39 @@ function run(c: number, over: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** Web Locks as the controller sees them: a lock is released when its test worker "dies". */
+class FakeLocks {
+  private waiting = new Map<string, () => void>();
+  names: string[] = [];
+  readonly api = {
+    name: (): string => {
+      const n = `lock-${this.names.length + 1}`;
+      this.names.push(n);
+      return n;
+    },
+    released: (name: string): Promise<void> =>
+      new Promise<void>((resolve) => this.waiting.set(name, resolve)),
+  };
+  release(name: string): void {
+    this.waiting.get(name)?.();
+  }
+}
+
 function setup(
-  opts: { failAfterRuns?: number; backends?: BackendName[]; settings?: Partial<Settings> } = {},
+  opts: {
+    failAfterRuns?: number;
+    backends?: BackendName[];
+    settings?: Partial<Settings>;
+    locks?: FakeLocks;
+    runStore?: RunStore;
+  } = {},
 ) {
   const store = createAppStore();
   const settings = { ...cloneDefaults(), ...opts.settings };
   store.getState().replaceSettings(settings);
   store.getState().setResults(resultsKey(store.getState().settings, 'builtin'), [], []);
   const workers: FakeWorker[] = [];
-  const runStore = memoryRunStore();
+  const runStore = opts.runStore ?? memoryRunStore();
   let marker: string | null = null;
   const controller = new SweepController({
     store,
@@ -76,6 +100,7 @@ function setup(
     marker: { get: () => marker, set: (k) => void (marker = k) },
     stopTimeoutMs: 20,
     ...(opts.failAfterRuns !== undefined ? { failAfterRuns: opts.failAfterRuns } : {}),
+    ...(opts.locks ? { aliveLock: opts.locks.api } : {}),
   });
   controller.boot();
   const worker = (): FakeWorker => workers[workers.length - 1]!;
@@ -180,6 +205,71 @@ describe('SweepController', () => {
     expect(second.done.map((r) => r.c)).toEqual([1]);
     expect(second.failAfterRuns).toBeUndefined();
     expect(store.getState().status).toBe('starting');
+  });
+
+  it('notices a worker that dies without a word (its lock frees) and restarts it on the same backend once', async () => {
+    const locks = new FakeLocks();
+    const { store, controller, workers, worker } = setup({ locks });
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
+      aliveLock: 'lock-1',
+    });
+    worker().emit({ type: 'ready', backend: 'webgl', adapter: null, refused: [], alive: 'lock-1' });
+    controller.start();
+    const first = worker().last('start')!;
+    worker().emit({ type: 'run', sweepId: first.sweepId, record: run(1) });
+    locks.release('lock-1');
+    await Promise.resolve();
+    expect(workers).toHaveLength(2);
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['webgl', 'wasm', 'cpu'],
+      aliveLock: 'lock-2',
+    });
+    expect(store.getState().restarts[0]).toContain('the worker on webgl stopped unexpectedly');
+    worker().emit({ type: 'ready', backend: 'webgl', adapter: null, refused: [], alive: 'lock-2' });
+    expect(
+      worker()
+        .last('start')!
+        .done.map((r) => r.c),
+    ).toEqual([1]);
+    // Lost again before any run finished: the backend is to blame, move down the chain.
+    locks.release('lock-2');
+    await Promise.resolve();
+    expect(workers).toHaveLength(3);
+    expect(worker().sent[0]).toMatchObject({ backends: ['wasm', 'cpu'] });
+    expect(store.getState().restarts[1]).toContain('webgl failed (its worker stopped twice)');
+  });
+
+  it('ignores the lock of a worker it replaced itself, and a ready without the lock', async () => {
+    const locks = new FakeLocks();
+    const { controller, workers, worker } = setup({ locks });
+    worker().emit({ type: 'ready', backend: 'wasm', adapter: null, refused: [], alive: 'lock-1' });
+    expect(controller.switchBackends(['cpu'])).toBe(true);
+    locks.release('lock-1');
+    await Promise.resolve();
+    expect(workers).toHaveLength(2);
+    // This worker could not take its lock (no Web Locks there): nothing is watched.
+    worker().emit({ type: 'ready', backend: 'cpu', adapter: null, refused: [] });
+    locks.release('lock-2');
+    await Promise.resolve();
+    expect(workers).toHaveLength(2);
+  });
+
+  it('says storage is full when a write fails with QuotaExceededError, and carries on', async () => {
+    const full: RunStore = {
+      ...memoryRunStore(),
+      putRun: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+    };
+    const { store, controller, worker } = setup({ runStore: full });
+    worker().emit({ type: 'ready', backend: 'wasm', adapter: null, refused: [] });
+    controller.start();
+    const start = worker().last('start')!;
+    worker().emit({ type: 'run', sweepId: start.sweepId, record: run(1) });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().persistence).toBe('full');
+    expect(store.getState().computedRuns).toBe(1);
   });
 
   it('treats a crashed worker like a fatal error', () => {

@@ -3,7 +3,9 @@
  * pause, stop, load files) into commands, and worker events into store updates at most once per
  * animation frame. If the backend dies mid-sweep (a fatal `error` event, or the worker itself
  * crashing) it restarts the worker on the next backend of the chain and resumes the sweep with
- * every finished run passed as `done`, so no finished cell is computed twice.
+ * every finished run passed as `done`, so no finished cell is computed twice. A worker that
+ * vanishes without a word (terminated by the browser, say) is noticed through a Web Lock it holds
+ * for its whole life, and restarted on the same backend once.
  */
 import type { Settings } from '../../core/settings/schema';
 import {
@@ -36,6 +38,13 @@ export interface ControllerOptions {
   scheduleFlush(flush: () => void): void;
   /** Test hook passed to the first sweep on the first backend only. */
   failAfterRuns?: number;
+  /** Test hook: the first sweep destroys its WebGPU device after this many runs. */
+  loseDeviceAfterRuns?: number;
+  /**
+   * Worker liveness through Web Locks: a fresh lock name per worker, and a promise that settles
+   * once the lock is free (the worker holding it died). Absent where there are no Web Locks.
+   */
+  aliveLock?: { name(): string; released(name: string): Promise<void> };
   /** Where "a sweep was running" is remembered across a reload. */
   marker?: { get(): string | null; set(key: string | null): void };
   /** How long Stop waits for the worker before terminating it. */
@@ -71,6 +80,11 @@ export class SweepController {
   private counter = 0;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
   private failAfterRuns: number | undefined;
+  private loseDeviceAfterRuns: number | undefined;
+  /** Workers lost without a word since the last finished run. */
+  private lostStreak = 0;
+  /** The lock the current worker was asked to hold. */
+  private lockName: string | null = null;
   /** Sweep to restart once the replacement worker is ready. */
   private resumeAfterReady: { paused: boolean } | null = null;
   private disposed = false;
@@ -78,6 +92,7 @@ export class SweepController {
   constructor(private readonly opts: ControllerOptions) {
     this.chain = [...(opts.backends ?? BACKEND_CHAIN)];
     this.failAfterRuns = opts.failAfterRuns;
+    this.loseDeviceAfterRuns = opts.loseDeviceAfterRuns;
   }
 
   /** Start the worker on the first backend of the chain that works. */
@@ -108,7 +123,19 @@ export class SweepController {
       const msg = ev.message || 'the worker crashed';
       this.onFatal(msg);
     };
-    this.post({ type: 'init', backends: chain });
+    this.lockName = this.opts.aliveLock?.name() ?? null;
+    this.post({
+      type: 'init',
+      backends: chain,
+      ...(this.lockName !== null ? { aliveLock: this.lockName } : {}),
+    });
+  }
+
+  /** Once the worker holds its lock, wait for the lock: it frees only when the worker dies. */
+  private watch(worker: WorkerLike, lock: string): void {
+    void this.opts.aliveLock?.released(lock).then(() => {
+      if (this.worker === worker && !this.disposed) this.onWorkerLost();
+    });
   }
 
   private post(cmd: Command, transfer: Transferable[] = []): void {
@@ -120,6 +147,8 @@ export class SweepController {
     switch (e.type) {
       case 'ready':
         this.backend = e.backend;
+        if (this.worker && e.alive !== undefined && e.alive === this.lockName)
+          this.watch(this.worker, e.alive);
         st.setBackend({ name: e.backend, adapter: e.adapter, refused: e.refused }, 'ready');
         if (this.resumeAfterReady) {
           const { paused } = this.resumeAfterReady;
@@ -139,6 +168,7 @@ export class SweepController {
     const sweep = this.sweep;
     if (!sweep || e.sweepId !== sweep.id) return; // a late event of an older sweep
     if (e.type === 'run' || e.type === 'column') this.persist(sweep.key, e);
+    if (e.type === 'run') this.lostStreak = 0;
     if (e.type === 'done') this.finish(e.cancelled);
     // Results of a sweep whose settings are no longer on screen (a new link was opened while it
     // stopped) are stored under their own key but not drawn.
@@ -152,7 +182,13 @@ export class SweepController {
     const { store } = this.opts;
     void this.opts.runStore
       .then((rs) => (e.type === 'run' ? rs.putRun(key, e.record) : rs.putColumn(key, e.record)))
-      .catch(() => store.getState().setPersistence('failed'));
+      .catch((err: unknown) =>
+        store
+          .getState()
+          .setPersistence(
+            err instanceof Error && err.name === 'QuotaExceededError' ? 'full' : 'failed',
+          ),
+      );
   }
 
   private scheduleFlush(): void {
@@ -194,21 +230,46 @@ export class SweepController {
 
   /** The backend is unusable: move down the chain, resuming the sweep if one was running. */
   private onFatal(reason: string): void {
-    const st = this.opts.store.getState();
     const failed = this.backend ?? this.chain[0] ?? 'cpu';
     const pos = this.chain.indexOf(failed);
     const rest = this.chain.slice(pos + 1);
-    this.worker?.terminate();
-    this.worker = null;
-    this.flush();
-    const sweep = this.sweep;
     if (rest.length === 0) {
+      this.worker?.terminate();
+      this.worker = null;
+      this.flush();
       this.giveUp(`${failed}: ${reason}`);
       return;
     }
-    st.noteRestart(`${failed} failed (${reason}); restarted on ${rest[0]}`);
-    // The test hook fires once: the replacement backend runs normally.
+    this.respawn(rest, `${failed} failed (${reason}); restarted on ${rest[0]}`);
+  }
+
+  /**
+   * The worker died without a word. Its backend gets one more chance (the browser may have
+   * reclaimed it); a second loss before any run finishes counts as the backend failing.
+   */
+  private onWorkerLost(): void {
+    if (this.lostStreak > 0) {
+      this.onFatal('its worker stopped twice');
+      return;
+    }
+    this.lostStreak++;
+    const backend = this.backend ?? this.chain[0] ?? 'cpu';
+    const chain = this.chain.slice(Math.max(0, this.chain.indexOf(backend)));
+    this.respawn(chain, `the worker on ${backend} stopped unexpectedly; restarted it`);
+  }
+
+  /** Replace the worker by one on `chain`, resuming the sweep (if any) once it is ready. */
+  private respawn(chain: BackendName[], note: string): void {
+    const st = this.opts.store.getState();
+    this.worker?.terminate();
+    this.worker = null;
+    // Finished runs still queued become part of `done`, so none is computed again.
+    this.flush();
+    const sweep = this.sweep;
+    st.noteRestart(note);
+    // The test hooks fire once: the replacement runs normally.
     this.failAfterRuns = undefined;
+    this.loseDeviceAfterRuns = undefined;
     this.sweep = null;
     if (sweep && !sweep.stopping) {
       this.resumeAfterReady = { paused: st.status === 'paused' };
@@ -216,7 +277,7 @@ export class SweepController {
       st.setSweepStatus('stopped', this.opts.now());
       this.opts.marker?.set(null);
     }
-    this.spawn(rest);
+    this.spawn(chain);
   }
 
   private giveUp(reason: string): void {
@@ -274,6 +335,7 @@ export class SweepController {
       mnistSource: st.mnistSource,
     };
     if (this.failAfterRuns !== undefined) cmd.failAfterRuns = this.failAfterRuns;
+    if (this.loseDeviceAfterRuns !== undefined) cmd.loseDeviceAfterRuns = this.loseDeviceAfterRuns;
     this.post(cmd);
     if (paused) this.pause();
     this.opts.marker?.set(key);
