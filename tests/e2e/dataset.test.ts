@@ -2,14 +2,12 @@
  * User data: Fashion-MNIST IDX files dropped on the page are parsed in the worker, used by the
  * sweep, and kept in IndexedDB so that a reload does not ask for them again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  sharedServerAndBrowser,
   appAttr,
   cellCount,
   collectErrors,
-  dropProfile,
-  launch,
-  serve,
   waitForBackend,
   waitForStatus,
   type Browser,
@@ -18,16 +16,9 @@ import {
 
 let server: Served;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (browser) dropProfile(browser.profileDir);
-  await server?.close();
+sharedServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** A raw IDX pair of `n` 28×28 images with labels 0..9 (what the official files hold, ungzipped). */

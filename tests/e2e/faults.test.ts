@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expandCGrid } from '../../src/core/settings/codec';
 import { decodeSettings } from '../../src/core/settings/url';
 import {
+  sharedServerAndBrowser,
   CELL,
   appAttr,
   cells,
@@ -19,7 +20,6 @@ import {
   launch,
   planProblems,
   pressRun,
-  serve,
   waitForBackend,
   waitForStatus,
   watchCsp,
@@ -29,16 +29,9 @@ import {
 
 let server: Served;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (browser) dropProfile(browser.profileDir);
-  await server?.close();
+sharedServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** Faults injected, for the note. */

@@ -2,6 +2,7 @@
  * End-to-end harness: serves the built app (dist/) with `vite preview` on a free localhost port
  * and drives Debian's Chromium through playwright-core, one fresh profile directory per context.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -277,4 +278,23 @@ export function planProblems(found: CellInfo[], columns: string[], grid: number[
 /** Starts a sweep with the Run button. */
 export async function pressRun(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+/**
+ * One server and one browser (WebGPU off: SwiftShader's WebGPU is 30-40× slower than wasm) for a
+ * whole test file: registers the hooks that start and stop them and hands them to `use`.
+ */
+export function sharedServerAndBrowser(use: (server: Served, browser: Browser) => void): void {
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await serve();
+    browser = await launch({ webgpu: false });
+    use(server, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (browser) dropProfile(browser.profileDir);
+    await server?.close();
+  });
 }

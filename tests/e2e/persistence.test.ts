@@ -2,14 +2,12 @@
  * Finished cells live in IndexedDB: a reload in the middle of a sweep brings them back and the
  * sweep carries on without computing any of them again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  sharedServerAndBrowser,
   LINKS,
   appAttr,
   cellCount,
-  dropProfile,
-  launch,
-  serve,
   waitForBackend,
   waitForStatus,
   type Browser,
@@ -18,16 +16,9 @@ import {
 
 let server: Served;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (browser) dropProfile(browser.profileDir);
-  await server?.close();
+sharedServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('reload mid-sweep', () => {

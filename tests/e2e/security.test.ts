@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA } from '../../src/core/settings/schema';
 import { MAX_HASH_CHARS, decodeSettings } from '../../src/core/settings/url';
 import { expandCGrid } from '../../src/core/settings/codec';
@@ -15,17 +15,15 @@ import { MAX_IMPORT_BYTES, MAX_IMPORT_LINES } from '../../src/app/io/importResul
 import { JSON_FORMAT } from '../../src/app/io/exportData';
 import { CONTENT_SECURITY_POLICY } from '../../vite.config';
 import {
+  sharedServerAndBrowser,
   ROOT,
   appAttr,
   cellCount,
   cells,
   collectErrors,
-  dropProfile,
-  launch,
   longTasksSince,
   planProblems,
   pressRun,
-  serve,
   waitForBackend,
   waitForStatus,
   watchCsp,
@@ -36,16 +34,9 @@ import {
 
 let server: Served;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (browser) dropProfile(browser.profileDir);
-  await server?.close();
+sharedServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** Each would set window.__pwned if anything ever treated it as markup or code. */

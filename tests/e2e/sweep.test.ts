@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  sharedServerAndBrowser,
   CELL,
   LINKS,
   appAttr,
@@ -14,7 +15,6 @@ import {
   dropProfile,
   launch,
   screenshot,
-  serve,
   waitForBackend,
   waitForStatus,
   type Browser,
@@ -23,17 +23,9 @@ import {
 
 let server: Served;
 let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve();
-  // No WebGPU flags: SwiftShader's WebGPU is 30-40x slower than wasm, and the suite must be quick.
-  browser = await launch({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (browser) dropProfile(browser.profileDir);
-  await server?.close();
+sharedServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function open(hash = '', query = ''): Promise<{ page: Page; errors: string[] }> {
