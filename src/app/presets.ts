@@ -70,14 +70,14 @@ export const PRESETS: readonly Preset[] = [
     id: 'four-regimes',
     label: 'Four regimes',
     description:
-      'One long run: 400 full-batch steps at c = 3 (d = 4, w = 128, zero readout, MNIST). (i) Early transient: the loss catapults (×2.6 by step 3) and λ falls from 1.5 to under 0.5 of 2/η; (ii) saturation: λ stays near half of 2/η for a few steps; (iii) progressive sharpening: λ climbs back towards 2/η over ~100 steps; (iv) edge of stability: λ hovers about 2/η while the loss keeps falling with small spikes.',
+      'One long run: 500 full-batch steps at c = 3 (d = 4, w = 128, zero readout, MNIST). (i) Early transient: the loss catapults (×2.6 by step 3) and λ falls from 1.5 to under 0.5 of 2/η; (ii) saturation: λ stays near half of 2/η for a few steps; (iii) progressive sharpening: λ climbs back towards 2/η over ~100 steps; (iv) edge of stability: λ hovers about 2/η while the loss keeps falling with small spikes.',
     settings: preset({
       depths: [4],
       widths: [128],
       readout: 'zero',
       sharpEpsilon: 0.05,
       cGrid: { kind: 'list', values: [3] },
-      steps: 400,
+      steps: 500,
       trainSize: 1024,
       batch: 1024,
       measureSize: 256,
