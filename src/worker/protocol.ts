@@ -4,6 +4,7 @@
  */
 import type { Settings } from '../core/settings/schema';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import type { StepUpdate } from '../core/sweep/runSweep';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -50,18 +51,8 @@ export type Command =
   | { type: 'resume'; sweepId: string }
   | { type: 'cancel'; sweepId: string };
 
-/** Metrics of one step of a running cell; arrays are transferred, not copied. */
-export interface StepProgress {
-  depth: number;
-  width: number;
-  seed: number;
-  c: number;
-  /** Index of the newest step t (0..T). */
-  step: number;
-  /** L_t/L_0 and λ_t/λ_0 for t = 0..step (NaN where not finite). */
-  lossRatio: Float64Array;
-  sharpRatio: Float64Array;
-}
+/** Metrics of one step of a running cell (the core's step update); arrays are transferred. */
+export type StepProgress = StepUpdate;
 
 /** A backend that was tried and refused, with the reason (shown next to the active backend). */
 export interface BackendRefusal {

@@ -1,6 +1,7 @@
 import type { SettingIssue } from '../../core/settings/codec';
 import type { SettingKey, Settings } from '../../core/settings/schema';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
+import type { StepUpdate } from '../../core/sweep/runSweep';
 import type {
   BackendName,
   BackendRefusal,
@@ -24,15 +25,8 @@ export type SweepStatus =
   'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
 
 /** A cell being computed right now. */
-export interface LiveRun {
+export interface LiveRun extends StepUpdate {
   id: string;
-  depth: number;
-  width: number;
-  seed: number;
-  c: number;
-  step: number;
-  lossRatio: Float64Array;
-  sharpRatio: Float64Array;
 }
 
 export interface ImportedView {
