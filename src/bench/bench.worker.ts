@@ -19,7 +19,13 @@ import { cloneDefaults } from '../core/settings/codec';
 import { prepareData, syntheticDataset } from '../core/data';
 import type { Settings } from '../core/settings/schema';
 import { ensembleCs, measureCell, measureEnsemble, measureKernels, measureMatmul } from './measure';
-import type { BackendPlan, BackendResult, FromWorker, ToWorker } from './protocol';
+import {
+  emptyResult,
+  type BackendPlan,
+  type BackendResult,
+  type FromWorker,
+  type ToWorker,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker): void => scope.postMessage(m);
@@ -88,19 +94,8 @@ async function start(name: string): Promise<void> {
 
 async function run(plan: BackendPlan): Promise<BackendResult> {
   const t0 = now();
-  const result: BackendResult = {
-    backend: plan.backend,
-    active: null,
-    adapter: null,
-    softwareAdapter: false,
-    matmul: null,
-    kernels: [],
-    cells: [],
-    ensemble: null,
-    ensembleSkipped: null,
-    seconds: 0,
-    error: null,
-  };
+  const result: BackendResult = emptyResult(plan.backend);
+
   try {
     await start(plan.backend);
     result.active = tf.getBackend();

@@ -4,12 +4,13 @@
  * opened by hand (`vite --config vite.bench.config.ts`, then /bench.html), the Run button runs
  * a small default plan and shows the JSON.
  */
-import type {
-  BackendPlan,
-  BackendResult,
-  BrowserBenchPlan,
-  BrowserBenchResult,
-  FromWorker,
+import {
+  emptyResult,
+  type BackendPlan,
+  type BackendResult,
+  type BrowserBenchPlan,
+  type BrowserBenchResult,
+  type FromWorker,
 } from './protocol';
 
 declare global {
@@ -29,19 +30,7 @@ function runBackend(plan: BackendPlan): Promise<BackendResult> {
     const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
     const fail = (error: string): void => {
       worker.terminate();
-      resolve({
-        backend: plan.backend,
-        active: null,
-        adapter: null,
-        softwareAdapter: false,
-        matmul: null,
-        kernels: [],
-        cells: [],
-        ensemble: null,
-        ensembleSkipped: null,
-        seconds: 0,
-        error,
-      });
+      resolve(emptyResult(plan.backend, error));
     };
     worker.onerror = (ev) => fail(ev.message || 'worker failed to start');
     worker.onmessage = (ev: MessageEvent<FromWorker>) => {

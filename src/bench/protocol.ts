@@ -62,6 +62,23 @@ export interface BackendResult {
   error: string | null;
 }
 
+/** A backend's result before anything was measured. */
+export function emptyResult(backend: BrowserBackend, error: string | null = null): BackendResult {
+  return {
+    backend,
+    active: null,
+    adapter: null,
+    softwareAdapter: false,
+    matmul: null,
+    kernels: [],
+    cells: [],
+    ensemble: null,
+    ensembleSkipped: null,
+    seconds: 0,
+    error,
+  };
+}
+
 export interface BrowserBenchResult {
   userAgent: string;
   hardwareConcurrency: number;
