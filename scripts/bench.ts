@@ -13,7 +13,9 @@
  * `{"type":"summary",...}` line. Progress goes to stderr. Benchmarks are not tests: nothing here
  * asserts a time.
  *
- * SECTIONS (comma separated, default all): node, cpu, demo, paper, ensemble, browser.
+ * SECTIONS (comma separated, default all): node, cpu, sweep, demo, paper, ensemble, browser.
+ * `sweep` runs whole columns (λ_0 and every cell, through `runSweep`) at w ≥ 256 and reports their
+ * FLOP rate against the wasm matMul's.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -36,12 +38,14 @@ import {
   measureCell,
   measureEnsemble,
   measureKernels,
+  measureHvpProducts,
   measureMatmul,
   measureSweep,
   type CellFigures,
   type EnsembleFigures,
   type KernelFigures,
   type MatmulFigures,
+  type ProductMixFigures,
   type SweepFigures,
 } from '../src/bench/measure';
 import type { BrowserBenchPlan, BrowserBenchResult } from '../src/bench/protocol';
@@ -54,8 +58,16 @@ const emit = (obj: object): void => void process.stdout.write(`${JSON.stringify(
 // ---------------------------------------------------------------------------------------------
 // Flags
 
-type Section = 'node' | 'cpu' | 'demo' | 'paper' | 'ensemble' | 'browser';
-const SECTIONS: readonly Section[] = ['node', 'cpu', 'demo', 'paper', 'ensemble', 'browser'];
+type Section = 'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'browser';
+const SECTIONS: readonly Section[] = [
+  'node',
+  'cpu',
+  'sweep',
+  'demo',
+  'paper',
+  'ensemble',
+  'browser',
+];
 
 interface Options {
   quick: boolean;
@@ -338,6 +350,72 @@ async function demoSection(): Promise<SweepFigures & { settings: Settings }> {
   return { ...sweep, settings: s };
 }
 
+/** A whole column at w ≥ 256 through `runSweep` (λ_0 and every cell), against the matMul rate. */
+interface WideSweepFigures {
+  settings: { depth: number; width: number; batch: number; measure: number; cs: number[] };
+  sweep: Omit<SweepFigures, 'records'>;
+  warmItersMean: number;
+  matmulGflops: number;
+  efficiency: number;
+  /** The HVP's own products on M examples, run alone (`measureHvpProducts`). */
+  hvpProducts: ProductMixFigures;
+  /** Achieved rate over `hvpProducts.gflops`. */
+  efficiencyVsProducts: number;
+}
+
+const WIDE_SWEEP_CS = [1, 2, 4, 8];
+
+async function wideSweepSection(
+  quick: boolean,
+  mnist: PreparedData,
+  matmulGflops: number | null,
+): Promise<WideSweepFigures[]> {
+  await initNodeBackend('wasm');
+  let rate = matmulGflops;
+  if (rate === null) {
+    rate = (await measureMatmul(1024, 5, now)).gflops;
+    progress(`sweep: wasm matmul 1024³ ${rate.toFixed(2)} GFLOP/s`);
+  }
+  // The demo's B and M, then paper-like B and M; w = 512 at paper-like sizes is left to `node`.
+  const configs: NodeConfig[] = [
+    { depth: DEPTH, width: 256, batch: 128, measure: 128, cell: false },
+    ...(quick
+      ? []
+      : [
+          { depth: DEPTH, width: 256, batch: 512, measure: 1024, cell: false },
+          { depth: DEPTH, width: 512, batch: 128, measure: 128, cell: false },
+        ]),
+  ];
+  const out: WideSweepFigures[] = [];
+  for (const c of configs) {
+    const s: Settings = { ...settingsFor(c), cGrid: { kind: 'list', values: WIDE_SWEEP_CS } };
+    const products = await measureHvpProducts(
+      fcnSpec(s, mnist, c.depth, c.width),
+      c.measure,
+      5,
+      now,
+    );
+    const sweep = await measureSweep(s, mnist, now);
+    const warm = sweep.records.flatMap((r) => r.lanczosIters.slice(1).filter((i) => i > 0));
+    const f: WideSweepFigures = {
+      settings: { ...c, cs: WIDE_SWEEP_CS },
+      sweep: withoutRecords(sweep),
+      warmItersMean: warm.reduce((a, b) => a + b, 0) / Math.max(1, warm.length),
+      matmulGflops: rate,
+      efficiency: sweep.gflops / rate,
+      hvpProducts: products,
+      efficiencyVsProducts: sweep.gflops / products.gflops,
+    };
+    progress(
+      `sweep d=${c.depth} w=${c.width} B=${c.batch} M=${c.measure}: ${sweep.seconds.toFixed(1)} s for ${sweep.runs} runs, ` +
+        `${sweep.gflops.toFixed(2)} GFLOP/s = ${(100 * f.efficiency).toFixed(0)} % of matmul, ` +
+        `${(100 * f.efficiencyVsProducts).toFixed(0)} % of the HVP's products alone (${products.gflops.toFixed(2)} GFLOP/s)`,
+    );
+    out.push(f);
+  }
+  return out;
+}
+
 async function paperSection(
   quick: boolean,
   bestRateGflops: number | null,
@@ -548,6 +626,7 @@ interface Report {
   wallSeconds: number;
   matmuls: { where: string; backend: string; figures: MatmulFigures; adapter?: string | null }[];
   rows: ConfigRow[];
+  wide: WideSweepFigures[] | null;
   demo: (SweepFigures & { settings: Settings }) | string | null;
   paper: PaperFigures | string | null;
   ensemble: EnsembleFigures[] | string | null;
@@ -582,6 +661,10 @@ function markdown(r: Report): string {
       `- wasm w = ${k.width}, B = ${k.batch}, M = ${k.measure}: efficiency step ${pct(row.efficiency.step)}, HVP ${pct(row.efficiency.hvp)}, whole cell ${pct(row.efficiency.cell)}`,
     );
   }
+  for (const w of r.wide ?? [])
+    L.push(
+      `- wasm sweep w = ${w.settings.width}, B = ${w.settings.batch}, M = ${w.settings.measure} (λ_0 and ${w.sweep.runs} cells): efficiency ${pct(w.efficiency)} (${pct(w.efficiencyVsProducts)} of its HVP's products run alone)`,
+    );
   if (typeof r.demo === 'object' && r.demo !== null)
     L.push(`- quick-demo preset fill (wasm, Node): ${secs(r.demo.seconds)} (${r.demo.runs} runs)`);
   if (Array.isArray(r.ensemble))
@@ -622,6 +705,26 @@ function markdown(r: Report): string {
     );
   }
   L.push('');
+
+  L.push('## Whole sweeps at w ≥ 256 (wasm, Node)', '');
+  if (r.wide === null) L.push('Skipped: not selected.', '');
+  else {
+    L.push(
+      `One column each through \`runSweep\`, as the app and the CLI run it: the column's λ_0, then c = ${WIDE_SWEEP_CS.join(', ')}`,
+      '(T = 10, a warm λ_t after every step), FLOPs counted as below over everything, over the wall time of the whole',
+      'sweep. *eff.*: achieved GFLOP/s over the wasm plain matMul. *HVP products alone*: the matMuls of one HVP on M',
+      'examples, each timed alone with fresh operands, weighted by how often an HVP runs it (`measureHvpProducts`):',
+      'the limit for these shapes, which at M = 128 is far below the 1024³ rate. *eff. vs products*: achieved over that.',
+      '',
+      '| d | w | B | M | runs | diverged | λ_t HVPs | s | GFLOP | GFLOP/s | matMul GFLOP/s | eff. | HVP products alone GFLOP/s | eff. vs products |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const w of r.wide)
+      L.push(
+        `| ${w.settings.depth} | ${w.settings.width} | ${w.settings.batch} | ${w.settings.measure} | ${w.sweep.runs} | ${w.sweep.diverged} | ${fmt(w.warmItersMean)} | ${fmt(w.sweep.seconds, 1)} | ${fmt(w.sweep.flops / 1e9, 1)} | ${fmt(w.sweep.gflops, 2)} | ${fmt(w.matmulGflops, 2)} | ${pct(w.efficiency)} | ${fmt(w.hvpProducts.gflops, 2)} | ${pct(w.efficiencyVsProducts)} |`,
+      );
+    L.push('');
+  }
 
   L.push('## Quick-demo preset (wasm, Node)', '');
   if (typeof r.demo === 'string' || r.demo === null)
@@ -715,7 +818,8 @@ function markdown(r: Report): string {
     '- SGD step: gradient on B + 2P for the update',
     "- HVP (reverse over reverse): 4S + 5S' — the gradient's 2S + S', then the outer backward through each",
     "  product of the inner tape: h·W gives S + S', hᵀdz gives S + S', dz·Wᵀ gives 2S'. Between 2 and 3 gradients.",
-    '- Lanczos iteration j: its HVP plus 8jP + 5P of vector work (two reorthogonalisation passes against j vectors)',
+    '- Lanczos iteration j: its HVP plus 4jP + 9P of vector work (α, the three-term recurrence, one reorthogonalisation',
+    '  pass against j vectors, β, the division; 4P + 7P at j = 1)',
     '- cell: T × (SGD step on B + forward on M + warm λ_t iterations), using the iterations the run actually took',
     '- plain matMul n³: 2n³',
     '',
@@ -751,6 +855,7 @@ async function main(): Promise<void> {
     wallSeconds: 0,
     matmuls: [],
     rows: [],
+    wide: null,
     demo: null,
     paper: null,
     ensemble: null,
@@ -762,6 +867,11 @@ async function main(): Promise<void> {
     await nodeBackendSection('wasm', opts, mnist, report.rows, report.matmuls);
   if (opts.sections.has('cpu'))
     await nodeBackendSection('cpu', opts, mnist, report.rows, report.matmuls);
+  if (opts.sections.has('sweep')) {
+    const mm = report.matmuls.find((m) => m.where === 'node' && m.backend === 'wasm');
+    report.wide = await wideSweepSection(opts.quick, mnist, mm?.figures.gflops ?? null);
+    for (const w of report.wide) emit({ type: 'sweep', name: 'wide', backend: 'wasm', ...w });
+  }
   if (opts.sections.has('demo')) {
     report.demo = opts.quick ? 'left out by --quick' : await demoSection();
     if (typeof report.demo !== 'string') {
@@ -855,6 +965,13 @@ async function main(): Promise<void> {
       batch: r.kernels.batch,
       measure: r.kernels.measure,
       ...r.efficiency,
+    })),
+    wasmSweepEfficiency: (report.wide ?? []).map((w) => ({
+      width: w.settings.width,
+      batch: w.settings.batch,
+      measure: w.settings.measure,
+      efficiency: w.efficiency,
+      efficiencyVsProducts: w.efficiencyVsProducts,
     })),
     quickDemoSeconds:
       typeof report.demo === 'object' && report.demo !== null ? report.demo.seconds : null,

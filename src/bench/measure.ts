@@ -13,7 +13,7 @@ import type { Settings } from '../core/settings/schema';
 import type { RawRun } from '../core/train/column';
 import { createFcnColumn, fcnSpec } from '../core/train/fcnColumn';
 import { batchIndices } from '../core/train/batches';
-import { forward, initParams, paramShapes } from '../core/models/model';
+import { forward, initParams, paramShapes, type ModelSpec } from '../core/models/model';
 import { loss as lossFn } from '../core/models/loss';
 import { makeFlatHvp } from '../core/hessian/hvp';
 import { createRng, normalArray } from '../core/random/prng';
@@ -25,6 +25,7 @@ import {
   runFlops,
   sgdStepFlops,
   lanczosFlops,
+  matmulDims,
 } from '../core/train/flops';
 import { runSweep } from '../core/sweep/runSweep';
 import type { RunRecord } from '../core/sweep/records';
@@ -75,6 +76,56 @@ export async function measureMatmul(n: number, reps: number, now: Clock): Promis
   }
   const msMedian = median(times);
   return { n, reps, msMedian, gflops: gflops(matmulFlops(n, n, n), msMedian) };
+}
+
+/**
+ * The products of one HVP on n examples, run alone: the practical limit for the HVP's own shapes.
+ * Per layer (fan-in a, fan-out b) reverse-over-reverse runs the forward type [n, a]·[a, b] and
+ * the weight-gradient type [a, n]·[n, b] twice each (plus once more from layer 2 on), and the
+ * input-gradient type [n, b]·[b, a] three times from layer 2 on: 4S + 5S' in all, as
+ * `hvpFlops` counts. A small matMul runs far below the n×n rate (on wasm the weight-gradient type,
+ * whose inner dimension is n, reaches about half of it at n = 128), so this rate, not the 1024³
+ * one, says how much of an HVP's time is the framework's rather than the products'.
+ */
+export interface ProductMixFigures {
+  n: number;
+  /** ms of the HVP's products, each timed alone (median of `reps`) and weighted by its count. */
+  msPerHvp: number;
+  gflops: number;
+}
+
+export async function measureHvpProducts(
+  spec: ModelSpec,
+  n: number,
+  reps: number,
+  now: Clock,
+): Promise<ProductMixFigures> {
+  const rng = createRng(0, 'bench-products');
+  const dims = matmulDims(spec);
+  const timeProduct = async (m: number, k: number, p: number): Promise<number> => {
+    // Fresh right operands, as in an HVP (most of its products multiply tensors made in it).
+    const a = tf.tensor2d(normalArray(rng, m * k, 1), [m, k]);
+    const bs = [0, 1, 2].map(() => tf.tensor2d(normalArray(rng, k * p, 1), [k, p]));
+    const times: number[] = [];
+    try {
+      for (let i = 0; i <= reps; i++) {
+        const t0 = now();
+        await settle(tf.matMul(a, bs[i % bs.length] as tf.Tensor2D));
+        if (i > 0) times.push(now() - t0);
+      }
+    } finally {
+      tf.dispose([a, ...bs]);
+    }
+    return median(times);
+  };
+  let ms = 0;
+  for (const [l, [a, b]] of dims.entries()) {
+    const later = l >= 1 ? 1 : 0;
+    ms += (2 + later) * (await timeProduct(n, a, b)); // forward type
+    ms += (2 + later) * (await timeProduct(a, n, b)); // weight-gradient type
+    if (later) ms += 3 * (await timeProduct(n, b, a)); // input-gradient type
+  }
+  return { n, msPerHvp: ms, gflops: gflops(hvpFlops(spec, n), ms) };
 }
 
 /** ms per SGD step and per HVP for one configuration, with the FLOPs each does. */

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, normalArray, type Rng } from '../random/prng';
 import { symTridiagEigen } from './tridiag';
+import { l2norm } from './lanczos';
 import type { BatchedHvp } from './batchedHvp';
 
 /** Options of {@link topEigenBatched}. */
@@ -57,13 +58,17 @@ export interface TopEigenBatchedResult {
 const BREAKDOWN_RATIO = 1e-6;
 
 /**
- * Row-wise w_e − Q_e(Q_eᵀ w_e), applied twice ("twice is enough", as in `topEigen`), for rows
- * w [E, P] and a basis of [E, P] matrices (row e of basis j is member e's q_j). Classical
- * Gram–Schmidt: all coefficients of a pass come from the same r. Returns a new tensor.
+ * Row-wise w_e − Q_e(Q_eᵀ w_e), `passes` times, for rows w [E, P] and a basis of [E, P] matrices
+ * (row e of basis j is member e's q_j). Classical Gram–Schmidt: all coefficients of a pass come
+ * from the same r. Returns a new tensor.
  */
-function orthogonaliseBatched(w: tf.Tensor2D, basis: readonly tf.Tensor2D[]): tf.Tensor2D {
+function orthogonaliseBatched(
+  w: tf.Tensor2D,
+  basis: readonly tf.Tensor2D[],
+  passes: number,
+): tf.Tensor2D {
   let r = tf.clone(w);
-  for (let pass = 0; pass < 2 && basis.length > 0; pass++) {
+  for (let pass = 0; pass < passes && basis.length > 0; pass++) {
     const rNow = r;
     const coeffs = basis.map((q) => tf.tidy(() => tf.sum(tf.mul(rNow, q), 1, true))); // [E, 1]
     basis.forEach((q, j) => {
@@ -184,7 +189,7 @@ export async function topEigenBatched(
     for (const i of stopping) {
       const yi = tf.tidy(() => {
         const row = tf.slice(y, [i, 0], [1, dim]) as tf.Tensor2D;
-        return tf.div(row, tf.norm(row)) as tf.Tensor2D;
+        return tf.div(row, l2norm(row)) as tf.Tensor2D;
       });
       finished.set(rows[i] as number, yi);
     }
@@ -220,11 +225,20 @@ export async function topEigenBatched(
       hvps++;
       let step: { ab: tf.Tensor1D; r: tf.Tensor2D };
       try {
+        // As in `topEigen`: the three-term recurrence, then one full pass.
+        const prev = basis.length >= 2 ? (basis[basis.length - 2] as tf.Tensor2D) : null;
+        const prevBetas = Float32Array.from(rows, (e) => {
+          const b = (state[e] as MemberState).betas;
+          return b[b.length - 1] ?? 0;
+        });
         step = tf.tidy(() => {
-          const alpha = tf.sum(tf.mul(w, q), 1);
-          const r = orthogonaliseBatched(w, basis);
+          const alpha = tf.sum(tf.mul(w, q), 1, true); // [n, 1]
+          let r = tf.sub(w, tf.mul(alpha, q)) as tf.Tensor2D;
+          if (prev !== null) r = tf.sub(r, tf.mul(tf.tensor2d(prevBetas, [n, 1]), prev));
+          r = orthogonaliseBatched(r, basis, 1);
           const beta = rowNorms(r);
-          return { ab: tf.concat([alpha, tf.reshape(beta, [-1])]) as tf.Tensor1D, r };
+          const ab = tf.concat([tf.reshape(alpha, [-1]), tf.reshape(beta, [-1])]) as tf.Tensor1D;
+          return { ab, r };
         });
       } finally {
         w.dispose();
@@ -282,7 +296,7 @@ export async function topEigenBatched(
                   draws.set(normalArray((state[e] as MemberState).rng, dim, 1), i * dim);
               });
               const restartMask = boolColumn(restart);
-              const fresh = orthogonaliseBatched(tf.tensor2d(draws, [n, dim]), basis);
+              const fresh = orthogonaliseBatched(tf.tensor2d(draws, [n, dim]), basis, 2);
               qn = tf.where(restartMask, normaliseRows(fresh, restartMask), qn);
             }
             return qn;

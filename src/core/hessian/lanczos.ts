@@ -41,26 +41,39 @@ export interface TopEigenResult {
  * (numerically) invariant. Float32 noise left after reorthogonalisation is ~1e-7 ‖T‖. */
 const BREAKDOWN_RATIO = 1e-6;
 
-/** w − Q(Qᵀw), applied twice ("twice is enough", Parlett; Giraud et al. 2005), Q = stacked rows. */
-function orthogonalise(w: tf.Tensor1D, basis: readonly tf.Tensor1D[]): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (basis.length === 0) return tf.clone(w);
-    // Plain matMuls only (no transposed operands, no transpose of Q): see core/tf/gradients.ts.
-    const Q = tf.stack(basis as tf.Tensor1D[]) as tf.Tensor2D; // [m, dim]
-    const m = basis.length;
-    let r = tf.reshape(w, [1, -1]) as tf.Tensor2D; // [1, dim]
-    for (let pass = 0; pass < 2; pass++) {
-      const c = tf.matMul(Q, tf.reshape(r, [-1, 1])); // Qr, [m, 1]
-      r = tf.sub(r, tf.matMul(tf.reshape(c, [1, m]), Q)); // r − (Qr)ᵀQ, [1, dim]
-    }
-    return tf.reshape(r, [-1]) as tf.Tensor1D;
-  });
+/** Euclidean norm as sqrt(Σ x²). `tf.norm` takes |x|^2 through a generic pow: on wasm it is 10×
+ * slower than this and was the largest single op of a Lanczos iteration. */
+export function l2norm(x: tf.Tensor): tf.Scalar {
+  return tf.sqrt(tf.sum(tf.square(x))) as tf.Scalar;
+}
+
+/** Σ_i c_i q_i for tensors c_i (scalars) and basis vectors q_i of the same length. */
+function combine(basis: readonly tf.Tensor1D[], c: readonly tf.Scalar[]): tf.Tensor1D {
+  const terms = basis.map((q, i) => tf.mul(q, c[i] as tf.Scalar));
+  return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Tensor1D;
+}
+
+/**
+ * `passes` passes of classical Gram–Schmidt, r ← r − Q(Qᵀr), Q = the basis. The basis stays a
+ * list of vectors: dot products and one weighted sum per pass. Stacking it into a matrix for two
+ * matMuls costs a copy of the whole basis per iteration and, on wasm, a repack of it by XNNPACK
+ * for each product: 2–3× the time of this form at the basis sizes of a warm-started estimate
+ * (m ≤ 8, P = 3·10⁵).
+ */
+function orthogonalise(w: tf.Tensor1D, basis: readonly tf.Tensor1D[], passes: number): tf.Tensor1D {
+  let r = w;
+  for (let pass = 0; pass < passes && basis.length > 0; pass++) {
+    const c = basis.map((q) => tf.sum(tf.mul(q, r)) as tf.Scalar);
+    r = tf.sub(r, combine(basis, c));
+  }
+  return r === w ? tf.clone(w) : r;
 }
 
 function randomUnit(rng: Rng, dim: number, basis: readonly tf.Tensor1D[]): tf.Tensor1D {
   return tf.tidy(() => {
-    const r = orthogonalise(tf.tensor1d(normalArray(rng, dim, 1)), basis);
-    return tf.div(r, tf.norm(r)) as tf.Tensor1D;
+    // A fresh vector has O(1) components along the basis: two passes (twice is enough).
+    const r = orthogonalise(tf.tensor1d(normalArray(rng, dim, 1)), basis, 2);
+    return tf.div(r, l2norm(r)) as tf.Tensor1D;
   });
 }
 
@@ -100,11 +113,11 @@ export async function topEigen(
     if (opts.start !== undefined) {
       if (opts.start.size !== dim) throw new Error('topEigen: start vector has the wrong length');
       const s = opts.start;
-      next = tf.tidy(() => tf.div(s, tf.norm(s)) as tf.Tensor1D);
+      next = tf.tidy(() => tf.div(s, l2norm(s)) as tf.Tensor1D);
     } else {
       next = tf.tidy(() => {
         const r = tf.tensor1d(normalArray(rng, dim, 1));
-        return tf.div(r, tf.norm(r)) as tf.Tensor1D;
+        return tf.div(r, l2norm(r)) as tf.Tensor1D;
       });
     }
 
@@ -116,10 +129,17 @@ export async function topEigen(
       let coeffs: tf.Tensor1D;
       try {
         // `next` holds the candidate q_{j+1} from here on, so `finally` frees it on any throw.
+        const prev = basis.length >= 2 ? (basis[basis.length - 2] as tf.Tensor1D) : null;
+        const prevBeta = betas[betas.length - 1] ?? 0;
         const step = tf.tidy(() => {
-          const alpha = tf.sum(tf.mul(w, q));
-          const r = orthogonalise(w, basis);
-          const beta = tf.norm(r);
+          // The three-term recurrence removes the large components of w (along q_j and
+          // q_{j−1}); one full pass then takes out what rounding left along every q_i, including
+          // those two again, so they get the two passes that cancellation calls for.
+          const alpha = tf.sum(tf.mul(w, q)) as tf.Scalar;
+          let r = tf.sub(w, tf.mul(q, alpha)) as tf.Tensor1D;
+          if (prev !== null && prevBeta !== 0) r = tf.sub(r, tf.mul(prev, prevBeta));
+          r = orthogonalise(r, basis, 1);
+          const beta = l2norm(r);
           return { ab: tf.stack([alpha, beta]) as tf.Tensor1D, q: tf.div(r, beta) as tf.Tensor1D };
         });
         coeffs = step.ab;
@@ -169,16 +189,17 @@ export async function topEigen(
       const first = basis[0] as tf.Tensor1D;
       return { value: NaN, vector: tf.clone(first), iters, residual: NaN, hvps: basis.length };
     }
-    const coef = Float32Array.from(ritz);
     const vector = tf.tidy(() => {
-      const Q = tf.stack(basis.slice(0, iters)) as tf.Tensor2D;
-      const y = tf.reshape(tf.matMul(tf.tensor2d(coef, [1, iters]), Q), [-1]);
-      return tf.div(y, tf.norm(y)) as tf.Tensor1D;
+      const y = combine(
+        basis.slice(0, iters),
+        Array.from(ritz, (s) => tf.scalar(s)),
+      );
+      return tf.div(y, l2norm(y)) as tf.Tensor1D;
     });
     let hvps = iters;
     if (opts.exactResidual === true) {
       const hy = hvpFlat(vector);
-      const rNorm = tf.tidy(() => tf.norm(tf.sub(hy, tf.mul(vector, theta))));
+      const rNorm = tf.tidy(() => l2norm(tf.sub(hy, tf.mul(vector, theta))));
       hy.dispose();
       const rv = (await rNorm.data())[0] as number;
       rNorm.dispose();

@@ -67,7 +67,8 @@ describe('FLOP counts', () => {
     expect(hvpFlops(spec, n)).toBe(4 * 528 + 5 * 288);
     expect(parameterCount(spec)).toBe(20 + 16 + 8);
     expect(sgdStepFlops(spec, n)).toBe(2 * 528 + 288 + 2 * 44);
-    expect(lanczosIterationFlops(10, 3)).toBe(8 * 3 * 10 + 5 * 10);
+    expect(lanczosIterationFlops(10, 3)).toBe(4 * 3 * 10 + 9 * 10);
+    expect(lanczosIterationFlops(10, 1)).toBe(4 * 10 + 7 * 10);
   });
 
   describe('agree with the products tfjs runs (kernel trace)', () => {

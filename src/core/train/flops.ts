@@ -72,11 +72,12 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
 
 /**
  * Vector work of Lanczos iteration j (1-based, j vectors in the basis) on R^P, besides its HVP:
- * α = qᵀw (2P), two passes of w − Q(Qᵀw) (2 × 4jP), β = ‖w‖ (2P), q = w/β (P). Small next to an
- * HVP unless the network is tiny; included so that a run's count is complete.
+ * α = qᵀw (2P), the three-term recurrence w − αq_j − βq_{j−1} (2P, plus 2P from j = 2), one
+ * pass of w − Q(Qᵀw) (4jP), β = ‖w‖ (2P), q = w/β (P). Small next to an HVP unless the network
+ * is tiny; included so that a run's count is complete.
  */
 export function lanczosIterationFlops(params: number, j: number): number {
-  return 8 * j * params + 5 * params;
+  return 4 * j * params + (j >= 2 ? 9 : 7) * params;
 }
 
 /** One Lanczos estimate with `iters` iterations on `m` measurement examples. */
