@@ -7,6 +7,7 @@
  */
 import '../core/tf/registerStockGradients';
 import * as tf from '@tensorflow/tfjs-core';
+import { adapterName, SOFTWARE_ADAPTER } from '../core/tf/adapters';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -47,8 +48,6 @@ interface WebGlBackendLike {
   gpgpu?: { gl?: WebGL2RenderingContext };
 }
 
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|softpipe/i;
-
 async function describeAdapter(
   backend: string,
 ): Promise<{ adapter: string | null; software: boolean }> {
@@ -57,13 +56,10 @@ async function describeAdapter(
     const a = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
     const info = a?.info;
     if (!info) return { adapter: null, software: false };
-    const text = [info.description, info.vendor, info.architecture, info.device]
-      .map((s) => (s ?? '').trim())
-      .filter((s, i, all) => s !== '' && all.indexOf(s) === i)
-      .join(' · ');
+    const text = adapterName(info);
     return {
-      adapter: text || null,
-      software: info.isFallbackAdapter === true || SOFTWARE.test(text),
+      adapter: text,
+      software: info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(text ?? ''),
     };
   }
   if (backend === 'webgl') {
@@ -71,7 +67,7 @@ async function describeAdapter(
     if (!gl) return { adapter: null, software: false };
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    return { adapter: renderer, software: SOFTWARE.test(renderer) };
+    return { adapter: renderer, software: SOFTWARE_ADAPTER.test(renderer) };
   }
   return { adapter: null, software: false };
 }

@@ -99,7 +99,7 @@ describe('CLI flags', () => {
     [['--steps'], /--steps needs a value/],
     [['--steps', '--batch', '4'], /--steps needs a value/],
     [['--dataset', 'imagenet'], /--dataset: "imagenet" is not one of/],
-    [['--backend', 'webgpu'], /--backend/],
+    [['--backend', 'webgl'], /--backend: "webgl" is not one of wasm, cpu, webgpu/],
     [['--frobnicate', '1'], /unknown flag --frobnicate/],
     [['--c', 'log2:0:3'], /--c: expected log2:START:STOP:STEP/],
     [['--batch', '4096', '--train-size', '1000'], /--batch 4096 exceeds --train-size 1000/],

@@ -5,7 +5,8 @@
 import { parseField, conflicts, cloneDefaults, formatField } from '../core/settings/codec';
 import { SCHEMA, type Settings } from '../core/settings/schema';
 
-export type NodeBackend = 'wasm' | 'cpu';
+export type NodeBackend = 'wasm' | 'cpu' | 'webgpu';
+const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu', 'webgpu'];
 
 export interface CliOptions {
   settings: Settings;
@@ -24,7 +25,11 @@ const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
     arg: 'DIR',
     help: 'Folder with the dataset files (CIFAR-10 .bin or .tar.gz, IDX .gz).',
   },
-  { flag: 'backend', arg: 'wasm|cpu', help: 'tfjs backend (default wasm).' },
+  {
+    flag: 'backend',
+    arg: 'wasm|cpu|webgpu',
+    help: 'tfjs backend (default wasm). webgpu runs on a GPU through Dawn (npm webgpu) and needs a Vulkan driver.',
+  },
   { flag: 'out', arg: 'FILE|-', help: 'Where the JSON Lines go (default -, standard output).' },
   { flag: 'quiet', arg: '', help: 'No progress on standard error.' },
   { flag: 'help', arg: '', help: 'Show this help.' },
@@ -114,9 +119,13 @@ export function parseFlags(argv: readonly string[]): FlagResult {
       continue;
     }
     if (flag === 'backend') {
-      if (value !== 'wasm' && value !== 'cpu')
-        return { ok: false, error: `--backend: ${JSON.stringify(value)} is not one of wasm, cpu` };
-      options.backend = value;
+      const b = NODE_BACKENDS.find((n) => n === value);
+      if (b === undefined)
+        return {
+          ok: false,
+          error: `--backend: ${JSON.stringify(value)} is not one of ${NODE_BACKENDS.join(', ')}`,
+        };
+      options.backend = b;
       continue;
     }
     if (!row) return { ok: false, error: `unknown flag --${flag} (see --help)` };

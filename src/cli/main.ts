@@ -1,5 +1,6 @@
 /**
- * `npm run -s sweep -- [flags]`: a sweep headless on the wasm (or cpu) backend, JSON Lines out.
+ * `npm run -s sweep -- [flags]`: a sweep headless on the wasm (or cpu, or webgpu through Dawn)
+ * backend, JSON Lines out.
  * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
  */
 import { createWriteStream } from 'node:fs';
@@ -11,7 +12,7 @@ import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
 import { loadDataset } from './loadData';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
 
 export interface CliIo {
   /** Receives each JSON line (without the newline) when --out is -. */
@@ -73,8 +74,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   };
   try {
     const data = await loadPrepared(o, io);
-    const backend =
-      o.settings.model === 'uv' ? 'none (exact float64)' : await initNodeBackend(o.backend);
+    let backend = 'none (exact float64)';
+    if (o.settings.model !== 'uv') {
+      backend = await initNodeBackend(o.backend);
+      const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
+      if (gpu)
+        backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
+    }
     if (o.out !== '-') fileOut = createWriteStream(o.out);
     const planned = plannedRunCount(o.settings);
     log(

@@ -11,18 +11,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { adapterName, type AdapterInfoLike } from '../core/tf/adapters';
 import type { BackendName, BackendRefusal } from './protocol';
 import type { HandlerEnv } from './handler';
 
 /** The parts of WebGPU we touch (the DOM lib of TypeScript 5.9 does not declare them). */
-interface GpuAdapterInfoLike {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-}
 interface GpuAdapterLike {
-  info?: GpuAdapterInfoLike;
+  info?: AdapterInfoLike;
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -46,14 +41,6 @@ function configureWasm(): void {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
-}
-
-function adapterText(info: GpuAdapterInfoLike | undefined): string | null {
-  if (!info) return null;
-  const parts = [info.description, info.vendor, info.architecture, info.device]
-    .map((s) => (s ?? '').trim())
-    .filter((s, i, all) => s !== '' && all.indexOf(s) === i);
-  return parts.length > 0 ? parts.join(' · ') : null;
 }
 
 /** The WebGL renderer (e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))"). */
@@ -96,7 +83,7 @@ async function tryBackend(
     if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
     const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!a) return { ok: false, reason: 'no WebGPU adapter' };
-    adapter = adapterText(a.info);
+    adapter = adapterName(a.info);
   }
   if (name === 'wasm') configureWasm();
   if (tf.findBackendFactory(name) === null) return { ok: false, reason: 'not available here' };

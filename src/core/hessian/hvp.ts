@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from '../tf/gradients';
+import { sumAll } from '../tf/sum';
 
 /** A scalar loss as a pure function of the parameter tensors (data captured in the closure). */
 export type LossOf = (params: tf.Tensor[]) => tf.Scalar;
@@ -31,7 +32,7 @@ export function makeHvp(lossOf: LossOf): Hvp {
       const gradDotV = (...ps: tf.Tensor[]): tf.Scalar => {
         const g = tf.grads((...qs: tf.Tensor[]) => lossOf(qs))(ps);
         const terms = g.map((gi, i) => tf.sum(tf.mul(gi, v[i] as tf.Tensor)));
-        return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+        return sumAll(terms) as tf.Scalar;
       };
       return tf.grads(gradDotV)(params);
     });

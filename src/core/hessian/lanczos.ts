@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, normalArray, type Rng } from '../random/prng';
 import { symTridiagEigen } from './tridiag';
+import { sumAll } from '../tf/sum';
 
 /** Options of {@link topEigen}. */
 export interface TopEigenOptions {
@@ -50,7 +51,7 @@ export function l2norm(x: tf.Tensor): tf.Scalar {
 /** Σ_i c_i q_i for tensors c_i (scalars) and basis vectors q_i of the same length. */
 function combine(basis: readonly tf.Tensor1D[], c: readonly tf.Scalar[]): tf.Tensor1D {
   const terms = basis.map((q, i) => tf.mul(q, c[i] as tf.Scalar));
-  return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Tensor1D;
+  return sumAll(terms) as tf.Tensor1D;
 }
 
 /**

@@ -4,9 +4,65 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from './gradients';
+import { adapterName, SOFTWARE_ADAPTER, type AdapterInfoLike } from './adapters';
 
-/** Backends that run in Node without native bindings. */
-export type NodeBackendName = 'wasm' | 'cpu';
+/** Backends the CLI, scripts and tests run in Node: wasm and cpu need nothing native; webgpu runs
+ * tfjs-backend-webgpu on Dawn's Node bindings (npm `webgpu`) and needs a Vulkan driver. */
+export type NodeBackendName = 'wasm' | 'cpu' | 'webgpu';
+
+/** What Dawn's Node bindings export (typed here: their own types need `@webgpu/types`). */
+interface DawnModule {
+  create(flags: string[]): DawnGpu;
+  globals: Record<string, unknown>;
+}
+interface DawnGpu {
+  requestAdapter(options?: { powerPreference?: string }): Promise<{
+    info?: AdapterInfoLike;
+    isFallbackAdapter?: boolean;
+  } | null>;
+}
+
+/** The WebGPU adapter Node runs on, once `initNodeBackend('webgpu')` has found one. */
+export interface NodeGpuAdapter {
+  /** "description · vendor · architecture · device", the parts the driver reports. */
+  name: string;
+  software: boolean;
+}
+
+let nodeGpu: NodeGpuAdapter | null = null;
+
+/** The adapter of the Node WebGPU backend, or null before `initNodeBackend('webgpu')`. */
+export function nodeGpuAdapter(): NodeGpuAdapter | null {
+  return nodeGpu;
+}
+
+/**
+ * Give Node a `navigator.gpu` from Dawn's bindings, as a browser has, so that
+ * tfjs-backend-webgpu can start; return the adapter. Throws with what is missing.
+ */
+async function installDawn(): Promise<NodeGpuAdapter> {
+  let dawn: DawnModule;
+  try {
+    dawn = (await import('webgpu')) as unknown as DawnModule;
+  } catch (err) {
+    throw new Error(
+      `webgpu backend: Dawn's Node bindings (npm package webgpu) did not load: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter)
+    throw new Error(
+      'webgpu backend: no WebGPU adapter. Dawn needs a Vulkan driver and the Vulkan loader ' +
+        '(libvulkan.so.1); VK_ICD_FILENAMES can point it at a driver.',
+    );
+  const name = adapterName(adapter.info) ?? 'unnamed adapter';
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator === undefined) g.navigator = { gpu };
+  else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  return { name, software: adapter.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name) };
+}
 
 /**
  * Register tfjs's stock gradients in Node if none are registered yet. tfjs-core's CommonJS build
@@ -29,6 +85,9 @@ export async function initNodeBackend(name: NodeBackendName): Promise<string> {
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  } else if (name === 'webgpu') {
+    nodeGpu ??= await installDawn();
+    await import('@tensorflow/tfjs-backend-webgpu');
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
   }

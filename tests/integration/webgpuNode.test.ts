@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../../src/core/tf/backend';
+import { forward } from '../../src/core/models/model';
+import { loss } from '../../src/core/models/loss';
+import { makeFlatHvp } from '../../src/core/hessian/hvp';
+import { topEigen } from '../../src/core/hessian/lanczos';
+import type { RawRun } from '../../src/core/train/column';
+import { createFcnColumn } from '../../src/core/train/fcnColumn';
+import { WEBGPU_CASE, ensembleSetup } from './webgpuNode.cases';
+
+// tfjs-backend-webgpu in Node through Dawn (`--backend webgpu` of the CLI and the bench), checked
+// against cpu and wasm. Dawn needs the Vulkan loader and a driver. On a machine without a GPU,
+// Chromium's own loader and SwiftShader (a CPU Vulkan) stand in: correct, slow, enough here.
+const CHROMIUM = '/usr/lib/chromium';
+
+function vulkanEnv(): { env: NodeJS.ProcessEnv; why: null } | { env: null; why: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const ldconfig = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
+  if (!(ldconfig.stdout ?? '').includes('libvulkan.so.1')) {
+    if (!existsSync(path.join(CHROMIUM, 'libvulkan.so.1')))
+      return { env: null, why: 'no Vulkan loader (libvulkan.so.1), not even Chromium’s' };
+    env.LD_LIBRARY_PATH = [CHROMIUM, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  }
+  const icdDirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+  const hasDriver =
+    env.VK_ICD_FILENAMES !== undefined ||
+    env.VK_DRIVER_FILES !== undefined ||
+    icdDirs.some((d) => existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json')));
+  if (!hasDriver) {
+    const swiftshader = path.join(CHROMIUM, 'vk_swiftshader_icd.json');
+    if (!existsSync(swiftshader)) return { env: null, why: 'no Vulkan driver' };
+    env.VK_ICD_FILENAMES = swiftshader;
+  }
+  return { env, why: null };
+}
+
+interface ChildResult {
+  backend: string;
+  adapter: { name: string; software: boolean } | null;
+  hvpRelError: number;
+  eig: { value: number; iters: number; residual: number };
+  runs: RawRun[];
+  leaked: number;
+}
+
+const vk = vulkanEnv();
+if (vk.why !== null) console.warn(`webgpuNode.test.ts skipped: ${vk.why}`);
+
+describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
+  it('HVP, Lanczos and the batched ensemble agree with cpu and wasm; no leaks', async () => {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'webgpuNode.child.ts')],
+      { env: vk.env ?? {}, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    // Dawn reports invalid pipelines on stderr and drops the command: never acceptable.
+    expect(child.stderr).not.toMatch(/validation|invalid/i);
+    const got = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
+    expect(got.backend).toBe('webgpu');
+    expect(got.adapter?.name).toBeTruthy();
+    expect(got.leaked).toBe(0);
+    expect(got.hvpRelError).toBeLessThan(1e-5);
+
+    // The same Lanczos on cpu: tol 0 fixes the iteration count, so the values must agree.
+    await initNodeBackend('cpu');
+    const c = WEBGPU_CASE.mlp();
+    const params = c.params.map((p, i) => tf.tensor(p, c.shapes[i]));
+    const x = tf.tensor2d(c.x, [c.batch, c.spec.inputDim]);
+    const y = tf.tensor2d(c.y, [c.batch, c.spec.numClasses]);
+    const hvp = makeFlatHvp((ps) => loss(c.loss, forward(c.spec, ps, x), y), params);
+    const want = await topEigen(hvp, c.theta64.length, {
+      ...WEBGPU_CASE.lanczos,
+      exactResidual: true,
+    });
+    want.vector.dispose();
+    tf.dispose([...params, x, y]);
+    expect(got.eig.iters).toBe(want.iters);
+    expect(Math.abs(got.eig.value - want.value)).toBeLessThan(1e-4 * Math.abs(want.value));
+    // Not converged after 14 HVPs: the exact residual ‖Hy − θy‖/|θ| must match cpu's, not be small.
+    expect(Math.abs(got.eig.residual - want.residual)).toBeLessThan(0.05 * want.residual + 1e-5);
+
+    // The batched ensemble on webgpu against single runs on wasm.
+    await initNodeBackend('wasm');
+    const setup = ensembleSetup();
+    const single = await createFcnColumn(setup.column);
+    for (const [e, cValue] of setup.cs.entries()) {
+      const w = (await single.run(
+        cValue,
+        () => {},
+        () => false,
+      ))!;
+      const r = got.runs[e]!;
+      expect(r.c).toBe(cValue);
+      expect(r.diverged).toBe(w.diverged);
+      expect(r.divergedAt).toBe(w.divergedAt);
+      r.loss.forEach((l, t) => {
+        const wl = w.loss[t]!;
+        if (l === null || wl === null) expect(l).toBe(wl);
+        else expect(Math.abs(l - wl)).toBeLessThanOrEqual(1e-4 * Math.abs(wl));
+      });
+      r.sharpness.forEach((l, t) => {
+        const wl = w.sharpness[t]!;
+        if (l === null || wl === null) expect(l).toBe(wl);
+        else expect(Math.abs(l - wl)).toBeLessThanOrEqual(1e-3 * Math.abs(wl));
+      });
+    }
+    single.dispose();
+  }, 300_000);
+});
