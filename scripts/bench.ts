@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--no-browser] [--out docs/BENCH.md] [--only SECTIONS]`
+ * `npm run bench [-- --quick] [--no-browser] [--allow-software] [--out docs/BENCH.md] [--only SECTIONS]`
  *
  * Measures the cost of the phase-diagram work on this machine and writes docs/BENCH.md: per
  * configuration (d, w, B, M, dataset) ms per SGD step, ms per HVP, HVPs per λ estimate, seconds
@@ -13,7 +13,10 @@
  * `{"type":"summary",...}` line. Progress goes to stderr. Benchmarks are not tests: nothing here
  * asserts a time.
  *
- * SECTIONS (comma separated, default all): node, cpu, sweep, demo, paper, ensemble, browser.
+ * SECTIONS (comma separated, default all): node, cpu, sweep, demo, paper, ensemble, gpu, browser.
+ * `gpu` runs tfjs-backend-webgpu in Node through Dawn (npm `webgpu`) when a Vulkan driver is
+ * there: kernels, cells and the 16-member ensemble against single runs. On a software adapter
+ * (SwiftShader) it runs one small configuration and no ensemble unless `--allow-software`.
  * `sweep` runs whole columns (λ_0 and every cell, through `runSweep`) at w ≥ 256 and reports their
  * FLOP rate against the wasm matMul's.
  */
@@ -25,7 +28,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, type NodeBackendName } from '../src/core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter, type NodeBackendName } from '../src/core/tf/backend';
 import { loadDataset, type CliDatasetName } from '../src/cli/loadData';
 import { prepareData } from '../src/core/data/prepare';
 import type { PreparedData } from '../src/core/data/types';
@@ -58,7 +61,7 @@ const emit = (obj: object): void => void process.stdout.write(`${JSON.stringify(
 // ---------------------------------------------------------------------------------------------
 // Flags
 
-type Section = 'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'browser';
+type Section = 'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'gpu' | 'browser';
 const SECTIONS: readonly Section[] = [
   'node',
   'cpu',
@@ -66,20 +69,28 @@ const SECTIONS: readonly Section[] = [
   'demo',
   'paper',
   'ensemble',
+  'gpu',
   'browser',
 ];
 
 interface Options {
   quick: boolean;
+  allowSoftware: boolean;
   out: string;
   sections: Set<Section>;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, out: 'docs/BENCH.md', sections: new Set(SECTIONS) };
+  const o: Options = {
+    quick: false,
+    allowSoftware: false,
+    out: 'docs/BENCH.md',
+    sections: new Set(SECTIONS),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
+    else if (a === '--allow-software') o.allowSoftware = true;
     else if (a === '--no-browser') o.sections.delete('browser');
     else if (a === '--out' && argv[i + 1] !== undefined) o.out = argv[++i] as string;
     else if (a === '--only' && argv[i + 1] !== undefined) {
@@ -95,7 +106,7 @@ function parseArgs(argv: readonly string[]): Options {
 
 function usage(message: string): never {
   process.stderr.write(
-    `bench: ${message}\nusage: npm run bench -- [--quick] [--no-browser] [--out FILE] [--only ${SECTIONS.join(',')}]\n`,
+    `bench: ${message}\nusage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}]\n`,
   );
   process.exit(2);
 }
@@ -514,6 +525,96 @@ async function ensembleSection(
 }
 
 // ---------------------------------------------------------------------------------------------
+// GPU in Node (Dawn)
+
+interface GpuFigures {
+  adapter: string;
+  software: boolean;
+  matmul: MatmulFigures;
+  rows: ConfigRow[];
+  ensembles: EnsembleFigures[];
+  /** Why the ensemble was not run, if it was not. */
+  ensembleSkipped: string | null;
+}
+
+async function gpuSection(quick: boolean, allowSoftware: boolean): Promise<GpuFigures | string> {
+  try {
+    await initNodeBackend('webgpu');
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const adapter = nodeGpuAdapter();
+  if (adapter === null) return 'webgpu started without an adapter';
+  const small = adapter.software && !allowSoftware;
+  progress(
+    `gpu: webgpu in Node on ${adapter.name}${adapter.software ? ' (software adapter)' : ''}`,
+  );
+  // SwiftShader is 30–40× slower than wasm: one small configuration shows that it runs.
+  const mm = await measureMatmul(small ? 256 : 2048, 5, now);
+  progress(`gpu: matmul ${mm.n}³ ${mm.msMedian.toFixed(1)} ms = ${mm.gflops.toFixed(2)} GFLOP/s`);
+  const data = loadPrepared('mnist', null, TRAIN_SIZE);
+  const widths = small ? [64] : quick ? [64, 256] : [64, 256, 1024];
+  const sizes: [number, number][] =
+    small || quick
+      ? [[128, 256]]
+      : [
+          [128, 256],
+          [512, 1024],
+        ];
+  const rows: ConfigRow[] = [];
+  const label = `webgpu (Dawn)${adapter.software ? ' (software adapter)' : ''}`;
+  const first: NodeConfig = { depth: DEPTH, width: 64, batch: 128, measure: 256, cell: false };
+  await measureKernels(settingsFor(first), data, DEPTH, 64, 1, now); // warm-up: shader compiles
+  for (const width of widths)
+    for (const [batch, measure] of sizes) {
+      const c: NodeConfig = { depth: DEPTH, width, batch, measure, cell: true };
+      const s = settingsFor(c);
+      const k = await measureKernels(s, data, DEPTH, width, quick || small ? 2 : 4, now);
+      const cell = await measureCell(s, data, DEPTH, width, CELL_C, now);
+      const row = configRow('node', label, 'mnist', k, cell, mm);
+      rows.push(row);
+      emit(row);
+      progress(
+        `gpu d=${DEPTH} w=${width} B=${batch} M=${measure}: step ${k.msPerStep.toFixed(1)} ms, HVP ${k.msPerHvp.toFixed(1)} ms, cell ${cell.cellSeconds.toFixed(2)} s`,
+      );
+    }
+  const ensembles: EnsembleFigures[] = [];
+  const ensembleSkipped = small
+    ? 'software adapter: a CPU-emulated GPU says nothing about batching on a GPU (--allow-software runs it)'
+    : null;
+  if (ensembleSkipped === null)
+    for (const width of quick ? [64] : [64, 256]) {
+      const c: NodeConfig = { depth: DEPTH, width, batch: 128, measure: 256, cell: false };
+      const members = 16;
+      progress(
+        `gpu: ensemble d=${DEPTH} w=${width}, ${members} c values: singles, then one batched run`,
+      );
+      const e = await measureEnsemble(
+        settingsFor(c),
+        data,
+        DEPTH,
+        width,
+        ensembleCs(members),
+        quick ? 4 : members,
+        now,
+      );
+      progress(
+        `gpu: ensemble w=${width}: singles ${e.singlesSeconds.toFixed(1)} s, ensemble ${e.ensembleSeconds.toFixed(1)} s = ${e.ensembleOverOneRun.toFixed(2)} × one run, speed-up ×${e.speedup.toFixed(2)}`,
+      );
+      emit({ type: 'ensemble', where: 'node', backend: label, ...e });
+      ensembles.push(e);
+    }
+  return {
+    adapter: adapter.name,
+    software: adapter.software,
+    matmul: mm,
+    rows,
+    ensembles,
+    ensembleSkipped,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Browser section
 
 const MIME: Record<string, string> = {
@@ -627,6 +728,7 @@ interface Report {
   matmuls: { where: string; backend: string; figures: MatmulFigures; adapter?: string | null }[];
   rows: ConfigRow[];
   wide: WideSweepFigures[] | null;
+  gpu: GpuFigures | string | null;
   demo: (SweepFigures & { settings: Settings }) | string | null;
   paper: PaperFigures | string | null;
   ensemble: EnsembleFigures[] | string | null;
@@ -667,6 +769,11 @@ function markdown(r: Report): string {
     );
   if (typeof r.demo === 'object' && r.demo !== null)
     L.push(`- quick-demo preset fill (wasm, Node): ${secs(r.demo.seconds)} (${r.demo.runs} runs)`);
+  if (typeof r.gpu === 'object' && r.gpu !== null)
+    for (const e of r.gpu.ensembles)
+      L.push(
+        `- ensemble of ${e.members} (webgpu in Node on ${r.gpu.adapter}, w = ${e.width}): ${secs(e.ensembleSeconds)} vs ${secs(e.singlesSeconds)} one by one (×${fmt(e.speedup, 2)}; ${fmt(e.ensembleOverOneRun, 1)}× one run)`,
+      );
   if (Array.isArray(r.ensemble))
     for (const e of r.ensemble)
       L.push(
@@ -764,6 +871,12 @@ function markdown(r: Report): string {
   const ens: { where: string; e: EnsembleFigures }[] = [];
   if (Array.isArray(r.ensemble)) for (const e of r.ensemble) ens.push({ where: 'node wasm', e });
   else L.push(`Node: skipped (${r.ensemble ?? 'not selected'}).`, '');
+  if (typeof r.gpu === 'object' && r.gpu !== null)
+    for (const e of r.gpu.ensembles)
+      ens.push({
+        where: `node webgpu, ${r.gpu.adapter}${r.gpu.software ? ' (software adapter)' : ''}`,
+        e,
+      });
   if (typeof r.browser === 'object' && r.browser !== null)
     for (const b of r.browser.result.results)
       if (b.ensemble)
@@ -786,6 +899,16 @@ function markdown(r: Report): string {
       );
     L.push('');
   }
+
+  L.push('## GPU in Node (webgpu through Dawn)', '');
+  if (typeof r.gpu === 'string' || r.gpu === null)
+    L.push(`Skipped: ${r.gpu ?? 'not selected'}.`, '');
+  else
+    L.push(
+      `Adapter: ${r.gpu.adapter}${r.gpu.software ? ' — **software adapter** (CPU-emulated GPU: not a GPU figure)' : ''}. ` +
+        `Its rows are in the tables above (backend "webgpu (Dawn)")${r.gpu.ensembleSkipped ? `; ensemble not run (${r.gpu.ensembleSkipped})` : ''}.`,
+      '',
+    );
 
   L.push('## Browser', '');
   if (typeof r.browser === 'string' || r.browser === null)
@@ -856,6 +979,7 @@ async function main(): Promise<void> {
     matmuls: [],
     rows: [],
     wide: null,
+    gpu: null,
     demo: null,
     paper: null,
     ensemble: null,
@@ -895,6 +1019,26 @@ async function main(): Promise<void> {
     else
       for (const e of report.ensemble)
         emit({ type: 'ensemble', where: 'node', backend: 'wasm', ...e });
+  }
+  if (opts.sections.has('gpu')) {
+    report.gpu = await gpuSection(opts.quick, opts.allowSoftware);
+    if (typeof report.gpu === 'string') progress(`gpu skipped: ${report.gpu}`);
+    else {
+      report.matmuls.push({
+        where: 'node',
+        backend: 'webgpu (Dawn)',
+        figures: report.gpu.matmul,
+        adapter: report.gpu.adapter,
+      });
+      emit({
+        type: 'matmul',
+        where: 'node',
+        backend: 'webgpu',
+        adapter: report.gpu.adapter,
+        ...report.gpu.matmul,
+      });
+      report.rows.push(...report.gpu.rows);
+    }
   }
   if (opts.sections.has('browser')) {
     const b = await browserSection(opts.quick).catch((err: unknown) =>
@@ -978,6 +1122,16 @@ async function main(): Promise<void> {
     paperSecondsPerCell:
       typeof report.paper === 'object' && report.paper !== null
         ? report.paper.secondsPerCell
+        : null,
+    gpuEnsembles:
+      typeof report.gpu === 'object' && report.gpu !== null
+        ? report.gpu.ensembles.map((e) => ({
+            adapter: (report.gpu as GpuFigures).adapter,
+            width: e.width,
+            members: e.members,
+            speedup: e.speedup,
+            overOneRun: e.ensembleOverOneRun,
+          }))
         : null,
     ensembles: Array.isArray(report.ensemble)
       ? report.ensemble.map((e) => ({
