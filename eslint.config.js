@@ -9,7 +9,18 @@ const uiOnly = ['react', 'react-dom', 'react-dom/*', 'd3', 'd3-*', 'zustand', 'z
 const tfjs = ['@tensorflow/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'docs/**', 'tmp/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'public/**',
+      'test-results/**',
+      'docs/**',
+      'tmp/**',
+      '.device/**',
+      '.gl/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
