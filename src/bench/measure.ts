@@ -83,9 +83,8 @@ export async function measureMatmul(n: number, reps: number, now: Clock): Promis
  * Per layer (fan-in a, fan-out b) reverse-over-reverse runs the forward type [n, a]·[a, b] and
  * the weight-gradient type [a, n]·[n, b] twice each (plus once more from layer 2 on), and the
  * input-gradient type [n, b]·[b, a] three times from layer 2 on: 4S + 5S' in all, as
- * `hvpFlops` counts. A small matMul runs far below the n×n rate (on wasm the weight-gradient type,
- * whose inner dimension is n, reaches about half of it at n = 128), so this rate, not the 1024³
- * one, says how much of an HVP's time is the framework's rather than the products'.
+ * `hvpFlops` counts. Against this rate rather than the 1024³ one, an HVP's time splits into its
+ * products and the rest (transposes, splits, elementwise work, tfjs's bookkeeping).
  */
 export interface ProductMixFigures {
   n: number;

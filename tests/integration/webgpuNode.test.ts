@@ -2,15 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../../src/core/tf/backend';
-import { forward } from '../../src/core/models/model';
-import { loss } from '../../src/core/models/loss';
-import { makeFlatHvp } from '../../src/core/hessian/hvp';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import type { RawRun } from '../../src/core/train/column';
 import { createFcnColumn } from '../../src/core/train/fcnColumn';
-import { WEBGPU_CASE, ensembleSetup } from './webgpuNode.cases';
+import { WEBGPU_CASE, ensembleSetup, hvpOnBackend } from './cases';
+import { expectRunsAgree } from './expectRuns';
 
 // tfjs-backend-webgpu in Node through Dawn (`--backend webgpu` of the CLI and the bench), checked
 // against cpu and wasm. Dawn needs the Vulkan loader and a driver. On a machine without a GPU,
@@ -69,16 +66,13 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
     // The same Lanczos on cpu: tol 0 fixes the iteration count, so the values must agree.
     await initNodeBackend('cpu');
     const c = WEBGPU_CASE.mlp();
-    const params = c.params.map((p, i) => tf.tensor(p, c.shapes[i]));
-    const x = tf.tensor2d(c.x, [c.batch, c.spec.inputDim]);
-    const y = tf.tensor2d(c.y, [c.batch, c.spec.numClasses]);
-    const hvp = makeFlatHvp((ps) => loss(c.loss, forward(c.spec, ps, x), y), params);
-    const want = await topEigen(hvp, c.theta64.length, {
+    const onCpu = hvpOnBackend(c, c.loss);
+    const want = await topEigen(onCpu.hvp, c.theta64.length, {
       ...WEBGPU_CASE.lanczos,
       exactResidual: true,
     });
     want.vector.dispose();
-    tf.dispose([...params, x, y]);
+    onCpu.dispose();
     expect(got.eig.iters).toBe(want.iters);
     expect(Math.abs(got.eig.value - want.value)).toBeLessThan(1e-4 * Math.abs(want.value));
     // Not converged after 14 HVPs: the exact residual ‖Hy − θy‖/|θ| must match cpu's, not be small.
@@ -94,20 +88,8 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
         () => {},
         () => false,
       ))!;
-      const r = got.runs[e]!;
-      expect(r.c).toBe(cValue);
-      expect(r.diverged).toBe(w.diverged);
-      expect(r.divergedAt).toBe(w.divergedAt);
-      r.loss.forEach((l, t) => {
-        const wl = w.loss[t]!;
-        if (l === null || wl === null) expect(l).toBe(wl);
-        else expect(Math.abs(l - wl)).toBeLessThanOrEqual(1e-4 * Math.abs(wl));
-      });
-      r.sharpness.forEach((l, t) => {
-        const wl = w.sharpness[t]!;
-        if (l === null || wl === null) expect(l).toBe(wl);
-        else expect(Math.abs(l - wl)).toBeLessThanOrEqual(1e-3 * Math.abs(wl));
-      });
+      expect(got.runs[e]!.c).toBe(cValue);
+      expectRunsAgree(got.runs[e]!, w, { loss: 1e-4, sharpness: 1e-3 });
     }
     single.dispose();
   }, 300_000);
