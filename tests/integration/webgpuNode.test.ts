@@ -94,3 +94,57 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
     single.dispose();
   }, 300_000);
 });
+
+/** `npm run -s sweep -- ARGS` as a child process with `env`. */
+function sweepCli(args: string[], env: NodeJS.ProcessEnv) {
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/main.ts'), ...args],
+    { env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
+  );
+}
+
+const TINY = [
+  ...['--depths', '2', '--widths', '16', '--c', '1,4,64', '--steps', '3'],
+  ...['--measure-size', '64', '--train-size', '256', '--batch', '64', '--out', '-'],
+];
+
+describe.skipIf(vk.env === null)('the CLI with --backend webgpu', () => {
+  it('names the adapter and gives the runs wasm gives', () => {
+    const gpu = sweepCli(['--backend', 'webgpu', ...TINY], vk.env ?? {});
+    expect(gpu.status, gpu.stderr).toBe(0);
+    expect(gpu.stderr).toMatch(/backend webgpu on \S/);
+    expect(gpu.stderr).not.toMatch(/validation|invalid/i);
+    const cpu = sweepCli(['--backend', 'wasm', ...TINY], process.env);
+    expect(cpu.status, cpu.stderr).toBe(0);
+    const parse = (s: string) =>
+      s
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const a = parse(gpu.stdout);
+    const b = parse(cpu.stdout);
+    expect(a.map((r) => [r.type, r.c, r.regime])).toEqual(b.map((r) => [r.type, r.c, r.regime]));
+    a.forEach((r, i) => {
+      if (r.type !== 'run') return;
+      const w = b[i]!;
+      expect(Math.abs((r.lambda0 as number) - (w.lambda0 as number))).toBeLessThan(
+        1e-4 * (w.lambda0 as number),
+      );
+    });
+  }, 300_000);
+});
+
+describe('the CLI with --backend webgpu and no GPU driver', () => {
+  it('exits 1 and says what is missing', () => {
+    const env: NodeJS.ProcessEnv = {
+      ...(vk.env ?? process.env),
+      VK_ICD_FILENAMES: '/nonexistent.json',
+    };
+    delete env.VK_DRIVER_FILES;
+    const r = sweepCli(['--backend', 'webgpu', ...TINY], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/sweep: webgpu backend: no WebGPU adapter\..*Vulkan driver/);
+    expect(r.stdout).toBe('');
+  }, 120_000);
+});
