@@ -377,7 +377,8 @@ export interface EnsembleFigures {
   steps: number;
   members: number;
   cs: number[];
-  /** Seconds of each timed single run (the first `singleSeconds.length` values of `cs`). */
+  /** Seconds of each timed single run (the first `singleSeconds.length` values of `cs`): the mean
+   * of a pass before and a pass after the ensemble. */
   singleSeconds: number[];
   /** Seconds of the members' runs one by one: measured when every c was timed alone, else
    * members × the mean of the timed ones. */
@@ -420,19 +421,25 @@ export async function measureEnsemble(
   const m = Math.min(settings.measureSize, settings.trainSize, data.count);
   const column = await createFcnEnsembleColumn({ settings, data, depth, width, seed: 0 });
   try {
-    const singles: RawRun[] = [];
-    const singleSeconds: number[] = [];
-    for (const c of cs.slice(0, Math.max(1, singlesToTime))) {
-      const t0 = now();
-      const r = await column.run(
-        c,
-        () => undefined,
-        () => false,
-      );
-      singleSeconds.push((now() - t0) / 1000);
-      if (r === null) throw new Error('bench: a run was cancelled');
-      singles.push(r);
-    }
+    const timeSingles = async (): Promise<{ runs: RawRun[]; seconds: number[] }> => {
+      const runs: RawRun[] = [];
+      const seconds: number[] = [];
+      for (const c of cs.slice(0, Math.max(1, singlesToTime))) {
+        const t0 = now();
+        const r = await column.run(
+          c,
+          () => undefined,
+          () => false,
+        );
+        seconds.push((now() - t0) / 1000);
+        if (r === null) throw new Error('bench: a run was cancelled');
+        runs.push(r);
+      }
+      return { runs, seconds };
+    };
+    // Singles before and after the ensemble, averaged: a machine whose speed drifts during the
+    // measurement (other load, heap growth) then favours neither side.
+    const before = await timeSingles();
     const t0 = now();
     const members = await column.runMany(
       cs,
@@ -441,6 +448,9 @@ export async function measureEnsemble(
     );
     const ensembleSeconds = (now() - t0) / 1000;
     if (members === null) throw new Error('bench: the ensemble was cancelled');
+    const after = await timeSingles();
+    const singles = before.runs;
+    const singleSeconds = before.seconds.map((a, i) => (a + (after.seconds[i] ?? a)) / 2);
 
     const meanSingle = singleSeconds.reduce((a, b) => a + b, 0) / singleSeconds.length;
     const singlesMeasured = singleSeconds.length === cs.length;
