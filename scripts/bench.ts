@@ -1084,6 +1084,14 @@ async function main(): Promise<void> {
     }
   }
 
+  // The machine's speed drifts (shared cores): the same matMul again, to show by how much.
+  const firstWasm = report.matmuls.find((m) => m.where === 'node' && m.backend === 'wasm');
+  if (firstWasm) {
+    await initNodeBackend('wasm');
+    const again = await measureMatmul(firstWasm.figures.n, 5, now);
+    machine[`wasm matMul ${again.n}³ at the start / at the end (GFLOP/s)`] =
+      `${firstWasm.figures.gflops.toFixed(2)} / ${again.gflops.toFixed(2)}`;
+  }
   report.wallSeconds = (now() - t0) / 1000;
   machine['load average at end (1/5/15 min)'] = os
     .loadavg()
