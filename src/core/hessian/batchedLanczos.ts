@@ -2,10 +2,10 @@
  * Top eigenpairs of E symmetric operators at once, for an ensemble whose Hessian is
  * block-diagonal (see `batchedHvp.ts`): E independent Lanczos recurrences that share every HVP
  * call. Each member follows exactly the algorithm of `topEigen` (lanczos.ts): full
- * reorthogonalisation (classical Gram–Schmidt twice, per member against its own basis), the same
- * stopping rule, breakdown restarts and random draws. Per iteration the α and β of all members
- * come back in one awaited `data()` of 2E floats, and the HVP is asked only for the members still
- * running, so a converged member costs nothing more.
+ * reorthogonalisation (the three-term recurrence, then one classical Gram–Schmidt pass, per
+ * member against its own basis), the same stopping rule, breakdown restarts and random draws. Per
+ * iteration the α and β of all members come back in one awaited `data()` of 2E floats, and the
+ * HVP is asked only for the members still running, so a converged member costs nothing more.
  *
  * No batched matMul here: on wasm a BatchMatMul with a batch dimension > 1 runs a naive loop
  * instead of XNNPACK (see `models/batchedModel.ts`). The projections are row-wise dot products

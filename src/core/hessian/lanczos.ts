@@ -82,8 +82,8 @@ function randomUnit(rng: Rng, dim: number, basis: readonly tf.Tensor1D[]): tf.Te
  * Largest eigenvalue θ ≈ λ_max of the symmetric operator `hvpFlat` on R^dim, with its vector.
  *
  * Lanczos: q_1 = start/‖start‖ (or a normal draw from `createRng(seed, 'lanczos')`); for
- * j = 1, 2, …: w = H q_j, α_j = q_jᵀw, w ← w − Q_j(Q_jᵀw) twice (full reorthogonalisation, which
- * subsumes the three-term recurrence), β_j = ‖w‖, q_{j+1} = w/β_j. T_j = tridiag(β, α, β) is
+ * j = 1, 2, …: w = H q_j, α_j = q_jᵀw, w ← w − α_j q_j − β_{j−1} q_{j−1}, then w ← w − Q_j(Q_jᵀw)
+ * once (full reorthogonalisation), β_j = ‖w‖, q_{j+1} = w/β_j. T_j = tridiag(β, α, β) is
  * diagonalised in float64; its top pair (θ, s) gives the Ritz vector y = Q_j s, whose residual is
  * exactly ‖Hy − θy‖ = |β_j s_j| in exact arithmetic. Stops when that over |θ| is below `tol`, after
  * `maxIters` HVPs, or at j = dim. On breakdown (β_j ≈ 0: an invariant subspace) the next vector is
