@@ -28,7 +28,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, nodeGpuAdapter, type NodeBackendName } from '../src/core/tf/backend';
+import {
+  initNodeBackend,
+  nodeGpuAdapter,
+  releaseNodeGpu,
+  type NodeBackendName,
+} from '../src/core/tf/backend';
 import { loadDataset, type CliDatasetName } from '../src/cli/loadData';
 import { prepareData } from '../src/core/data/prepare';
 import type { PreparedData } from '../src/core/data/types';
@@ -1023,6 +1028,7 @@ async function main(): Promise<void> {
   }
   if (opts.sections.has('gpu')) {
     report.gpu = await gpuSection(opts.quick, opts.allowSoftware);
+    await releaseNodeGpu();
     if (typeof report.gpu === 'string') progress(`gpu skipped: ${report.gpu}`);
     else {
       report.matmuls.push({

@@ -12,7 +12,7 @@ import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
 import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../core/tf/backend';
 
 export interface CliIo {
   /** Receives each JSON line (without the newline) when --out is -. */
@@ -131,13 +131,16 @@ if (isEntry) {
     stderr: (text) => process.stderr.write(text),
     now: () => performance.now(),
     repoRoot,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`sweep: ${String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  })
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        process.stderr.write(`sweep: ${String(e)}\n`);
+        process.exitCode = 1;
+      },
+    )
+    // A GPU left running while the process exits can crash it after the output is written.
+    .finally(releaseNodeGpu);
 }

@@ -4,7 +4,7 @@
  * JSON object on stdout; the parent compares it with the same work on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, nodeGpuAdapter } from '../../src/core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../../src/core/tf/backend';
 import { createRng, normalArray } from '../../src/core/random/prng';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import { createFcnEnsembleColumn } from '../../src/core/train/ensembleColumn';
@@ -29,15 +29,26 @@ const runs = await ens.runMany(
 );
 ens.dispose();
 const leaked = tf.memory().numTensors - before;
+const adapter = nodeGpuAdapter();
+await releaseNodeGpu();
+const afterRelease = {
+  adapter: nodeGpuAdapter(),
+  navigatorGpu: (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== undefined,
+  restart: await initNodeBackend('webgpu').then(
+    () => 'started again',
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  ),
+};
 
 process.stdout.write(
   `${JSON.stringify({
     backend,
-    adapter: nodeGpuAdapter(),
+    adapter,
     hvpRelError,
     eig: { value: eig.value, iters: eig.iters, residual: eig.residual },
     runs,
     leaked,
+    afterRelease,
   })}\n`,
 );
 process.exit(0);

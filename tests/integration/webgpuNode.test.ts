@@ -42,6 +42,7 @@ interface ChildResult {
   eig: { value: number; iters: number; residual: number };
   runs: RawRun[];
   leaked: number;
+  afterRelease: { adapter: unknown; navigatorGpu: boolean; restart: string };
 }
 
 const vk = vulkanEnv();
@@ -54,7 +55,7 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
       ['--import', 'tsx', path.join(import.meta.dirname, 'webgpuNode.child.ts')],
       { env: vk.env ?? {}, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
     );
-    expect(child.status, child.stderr).toBe(0);
+    expect(child.status, `signal ${child.signal}; stderr: ${child.stderr}`).toBe(0);
     // Dawn reports invalid pipelines on stderr and drops the command: never acceptable.
     expect(child.stderr).not.toMatch(/validation|invalid/i);
     const got = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
@@ -62,6 +63,13 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
     expect(got.adapter?.name).toBeTruthy();
     expect(got.leaked).toBe(0);
     expect(got.hvpRelError).toBeLessThan(1e-5);
+    // Released before exit (a running GPU can crash the exit): no adapter, no navigator.gpu, and
+    // starting webgpu again says why it cannot.
+    expect(got.afterRelease).toEqual({
+      adapter: null,
+      navigatorGpu: false,
+      restart: expect.stringMatching(/already released/),
+    });
 
     // The same Lanczos on cpu: tol 0 fixes the iteration count, so the values must agree.
     await initNodeBackend('cpu');
@@ -112,7 +120,7 @@ const TINY = [
 describe.skipIf(vk.env === null)('the CLI with --backend webgpu', () => {
   it('names the adapter and gives the runs wasm gives', () => {
     const gpu = sweepCli(['--backend', 'webgpu', ...TINY], vk.env ?? {});
-    expect(gpu.status, gpu.stderr).toBe(0);
+    expect(gpu.status, `signal ${gpu.signal}; stderr: ${gpu.stderr}`).toBe(0);
     expect(gpu.stderr).toMatch(/backend webgpu on \S/);
     expect(gpu.stderr).not.toMatch(/validation|invalid/i);
     const cpu = sweepCli(['--backend', 'wasm', ...TINY], process.env);

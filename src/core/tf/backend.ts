@@ -30,6 +30,7 @@ export interface NodeGpuAdapter {
 }
 
 let nodeGpu: NodeGpuAdapter | null = null;
+let gpuReleased = false;
 
 /** The adapter of the Node WebGPU backend, or null before `initNodeBackend('webgpu')`. */
 export function nodeGpuAdapter(): NodeGpuAdapter | null {
@@ -64,6 +65,31 @@ async function installDawn(): Promise<NodeGpuAdapter> {
   return { name, software: adapter.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name) };
 }
 
+/** What the release below needs of tfjs-backend-webgpu's backend object. */
+interface WebGpuBackendLike {
+  device?: { queue: { onSubmittedWorkDone(): Promise<void> }; destroy(): void };
+}
+
+/**
+ * Finish the Node WebGPU backend before the process exits: wait for the queue, free tfjs's
+ * buffers, destroy the device and drop Dawn's instance. Without it the driver's threads can still
+ * be running while the process tears down its globals, which crashes it (seen with SwiftShader:
+ * exit status 139 after all output was written). The end of webgpu for this process: tfjs cannot
+ * register the backend again. Does nothing when webgpu never started.
+ */
+export async function releaseNodeGpu(): Promise<void> {
+  if (nodeGpu === null) return;
+  const backend = tf.engine().registry.webgpu as WebGpuBackendLike | undefined;
+  const device = backend?.device;
+  if (device) await device.queue.onSubmittedWorkDone();
+  if ('webgpu' in tf.engine().registryFactory) tf.removeBackend('webgpu');
+  device?.destroy();
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator !== undefined) delete g.navigator.gpu;
+  nodeGpu = null;
+  gpuReleased = true;
+}
+
 /**
  * Register tfjs's stock gradients in Node if none are registered yet. tfjs-core's CommonJS build
  * (what Node resolves) contains no gradients, and its ESM gradient file cannot be loaded by Node
@@ -86,6 +112,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<string> {
     await import('@tensorflow/tfjs-backend-wasm');
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   } else if (name === 'webgpu') {
+    if (gpuReleased) throw new Error('webgpu backend: already released in this process');
     nodeGpu ??= await installDawn();
     await import('@tensorflow/tfjs-backend-webgpu');
   } else {
