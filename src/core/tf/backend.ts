@@ -81,7 +81,8 @@ export async function releaseNodeGpu(): Promise<void> {
   if (nodeGpu === null) return;
   const backend = tf.engine().registry.webgpu as WebGpuBackendLike | undefined;
   const device = backend?.device;
-  if (device) await device.queue.onSubmittedWorkDone();
+  // A lost device rejects here: nothing is left to wait for, so go on to the release.
+  if (device) await device.queue.onSubmittedWorkDone().catch(() => undefined);
   if ('webgpu' in tf.engine().registryFactory) tf.removeBackend('webgpu');
   device?.destroy();
   const g = globalThis as { navigator?: { gpu?: unknown } };
