@@ -1027,8 +1027,12 @@ async function main(): Promise<void> {
         emit({ type: 'ensemble', where: 'node', backend: 'wasm', ...e });
   }
   if (opts.sections.has('gpu')) {
-    report.gpu = await gpuSection(opts.quick, opts.allowSoftware);
-    await releaseNodeGpu();
+    try {
+      report.gpu = await gpuSection(opts.quick, opts.allowSoftware);
+    } finally {
+      // Also when the section throws: a GPU left running can crash the exit and hide the error.
+      await releaseNodeGpu();
+    }
     if (typeof report.gpu === 'string') progress(`gpu skipped: ${report.gpu}`);
     else {
       report.matmuls.push({
