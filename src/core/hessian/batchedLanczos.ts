@@ -227,14 +227,18 @@ export async function topEigenBatched(
       try {
         // As in `topEigen`: the three-term recurrence, then one full pass.
         const prev = basis.length >= 2 ? (basis[basis.length - 2] as tf.Tensor2D) : null;
-        const prevBetas = Float32Array.from(rows, (e) => {
-          const b = (state[e] as MemberState).betas;
-          return b[b.length - 1] ?? 0;
-        });
+        const prevBetas =
+          prev === null
+            ? null
+            : Float32Array.from(rows, (e) => {
+                const b = (state[e] as MemberState).betas;
+                return b[b.length - 1] ?? 0;
+              });
         step = tf.tidy(() => {
           const alpha = tf.sum(tf.mul(w, q), 1, true); // [n, 1]
           let r = tf.sub(w, tf.mul(alpha, q)) as tf.Tensor2D;
-          if (prev !== null) r = tf.sub(r, tf.mul(tf.tensor2d(prevBetas, [n, 1]), prev));
+          if (prev !== null && prevBetas !== null)
+            r = tf.sub(r, tf.mul(tf.tensor2d(prevBetas, [n, 1]), prev));
           r = orthogonaliseBatched(r, basis, 1);
           const beta = rowNorms(r);
           const ab = tf.concat([tf.reshape(alpha, [-1]), tf.reshape(beta, [-1])]) as tf.Tensor1D;
