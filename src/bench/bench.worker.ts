@@ -7,7 +7,7 @@
  */
 import '../core/tf/registerStockGradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { adapterName, SOFTWARE_ADAPTER } from '../core/tf/adapters';
+import { describeGpuAdapter, SOFTWARE_ADAPTER, type AdapterLike } from '../core/tf/adapters';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -32,17 +32,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker): void => scope.postMessage(m);
 const now = (): number => performance.now();
 
-interface GpuAdapterLike {
-  info?: {
-    vendor?: string;
-    architecture?: string;
-    device?: string;
-    description?: string;
-    isFallbackAdapter?: boolean;
-  };
-}
 interface GpuLike {
-  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 interface WebGlBackendLike {
   gpgpu?: { gl?: WebGL2RenderingContext };
@@ -54,13 +45,9 @@ async function describeAdapter(
   if (backend === 'webgpu') {
     const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
     const a = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
-    const info = a?.info;
-    if (!info) return { adapter: null, software: false };
-    const text = adapterName(info);
-    return {
-      adapter: text,
-      software: info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(text ?? ''),
-    };
+    if (!a?.info) return { adapter: null, software: false };
+    const { name, software } = describeGpuAdapter(a);
+    return { adapter: name, software };
   }
   if (backend === 'webgl') {
     const gl = (tf.backend() as unknown as WebGlBackendLike).gpgpu?.gl;

@@ -4,14 +4,12 @@
  */
 import { parseField, conflicts, cloneDefaults, formatField } from '../core/settings/codec';
 import { SCHEMA, type Settings } from '../core/settings/schema';
-
-export type NodeBackend = 'wasm' | 'cpu' | 'webgpu';
-const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu', 'webgpu'];
+import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
 
 export interface CliOptions {
   settings: Settings;
   dataDir: string | null;
-  backend: NodeBackend;
+  backend: NodeBackendName;
   out: string;
   quiet: boolean;
   help: boolean;

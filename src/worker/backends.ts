@@ -11,16 +11,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { adapterName, type AdapterInfoLike } from '../core/tf/adapters';
+import { adapterName, type AdapterLike } from '../core/tf/adapters';
 import type { BackendName, BackendRefusal } from './protocol';
 import type { HandlerEnv } from './handler';
 
 /** The parts of WebGPU we touch (the DOM lib of TypeScript 5.9 does not declare them). */
-interface GpuAdapterLike {
-  info?: AdapterInfoLike;
-}
 interface GpuLike {
-  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 interface WebGlBackendLike {
   gpgpu?: { gl?: WebGLRenderingContext };

@@ -12,6 +12,14 @@ export interface AdapterInfoLike {
   architecture?: string;
   device?: string;
   description?: string;
+  /** Current WebGPU reports it here; older implementations on the adapter itself. */
+  isFallbackAdapter?: boolean;
+}
+
+/** A WebGPU adapter, as far as naming it needs. */
+export interface AdapterLike {
+  info?: AdapterInfoLike;
+  isFallbackAdapter?: boolean;
 }
 
 /** "description · vendor · architecture · device", without blanks and repeats; null if empty. */
@@ -21,4 +29,14 @@ export function adapterName(info: AdapterInfoLike | undefined): string | null {
     .map((s) => (s ?? '').trim())
     .filter((s, i, all) => s !== '' && all.indexOf(s) === i);
   return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+/** The adapter's name, and whether it is a software (CPU-emulated) one. */
+export function describeGpuAdapter(adapter: AdapterLike): {
+  name: string | null;
+  software: boolean;
+} {
+  const name = adapterName(adapter.info);
+  const fallback = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true;
+  return { name, software: fallback || SOFTWARE_ADAPTER.test(name ?? '') };
 }

@@ -4,11 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from './gradients';
-import { adapterName, SOFTWARE_ADAPTER, type AdapterInfoLike } from './adapters';
+import { describeGpuAdapter, type AdapterLike } from './adapters';
 
 /** Backends the CLI, scripts and tests run in Node: wasm and cpu need nothing native; webgpu runs
  * tfjs-backend-webgpu on Dawn's Node bindings (npm `webgpu`) and needs a Vulkan driver. */
-export type NodeBackendName = 'wasm' | 'cpu' | 'webgpu';
+export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
+export type NodeBackendName = (typeof NODE_BACKENDS)[number];
 
 /** What Dawn's Node bindings export (typed here: their own types need `@webgpu/types`). */
 interface DawnModule {
@@ -16,10 +17,7 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 interface DawnGpu {
-  requestAdapter(options?: { powerPreference?: string }): Promise<{
-    info?: AdapterInfoLike;
-    isFallbackAdapter?: boolean;
-  } | null>;
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 
 /** The WebGPU adapter Node runs on, once `initNodeBackend('webgpu')` has found one. */
@@ -58,11 +56,11 @@ async function installDawn(): Promise<NodeGpuAdapter> {
       'webgpu backend: no WebGPU adapter. Dawn needs a Vulkan driver and the Vulkan loader ' +
         '(libvulkan.so.1); VK_ICD_FILENAMES can point it at a driver.',
     );
-  const name = adapterName(adapter.info) ?? 'unnamed adapter';
+  const { name, software } = describeGpuAdapter(adapter);
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator === undefined) g.navigator = { gpu };
   else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
-  return { name, software: adapter.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name) };
+  return { name: name ?? 'unnamed adapter', software };
 }
 
 /** What the release below needs of tfjs-backend-webgpu's backend object. */
