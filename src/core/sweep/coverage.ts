@@ -1,0 +1,86 @@
+/**
+ * Which columns of a sweep a set of run records completes: the planner is replayed over the runs
+ * of each column, exactly as `runSweep` replays it when it resumes, so "complete" here means that
+ * a resumed sweep would compute nothing more for that column.
+ */
+import type { Settings } from '../settings/schema';
+import { columnId, runId, type ColumnKey, type ColumnRecord, type RunRecord } from './records';
+import { plannerFor } from './plan';
+import { columnRecord, planColumns } from './runSweep';
+
+export type ColumnState = 'complete' | 'partial' | 'missing';
+
+export interface ColumnCoverage {
+  key: ColumnKey;
+  state: ColumnState;
+  /** The runs the planner uses, in the order it asked for them (the order a sweep writes them). */
+  runs: RunRecord[];
+  /** Runs of this column the planner does not ask for (none from phase-explorer's own sweeps). */
+  extra: RunRecord[];
+  /** The next c the column needs; null when complete. */
+  next: number | null;
+  /** The column record recomputed from `runs`; null unless complete. */
+  record: ColumnRecord | null;
+}
+
+export interface Coverage {
+  columns: ColumnCoverage[];
+  complete: number;
+  partial: number;
+  missing: number;
+  /** Runs whose column is not in the sweep at all. */
+  outside: RunRecord[];
+}
+
+/**
+ * Replay the planner of `settings` over `runs` (any order, duplicates by run id ignored) for every
+ * planned column. Column records are recomputed from the runs with `criticalValues`, as
+ * `runSweep` computes them.
+ */
+export function sweepCoverage(settings: Settings, runs: readonly RunRecord[]): Coverage {
+  const byColumn = new Map<string, Map<string, RunRecord>>();
+  for (const r of runs) {
+    const id = columnId(r);
+    let m = byColumn.get(id);
+    if (!m) byColumn.set(id, (m = new Map()));
+    if (!m.has(runId(r))) m.set(runId(r), r);
+  }
+  const out: Coverage = { columns: [], complete: 0, partial: 0, missing: 0, outside: [] };
+  const seen = new Set<string>();
+  for (const key of planColumns(settings)) {
+    const id = columnId(key);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const mine = byColumn.get(id) ?? new Map<string, RunRecord>();
+    const planner = plannerFor(settings);
+    const used: RunRecord[] = [];
+    let c = planner.next(used);
+    while (c !== null) {
+      const prior = mine.get(runId({ ...key, c }));
+      if (!prior) break;
+      used.push(prior);
+      c = planner.next(used);
+    }
+    const usedIds = new Set(used.map(runId));
+    const extra = [...mine.values()]
+      .filter((r) => !usedIds.has(runId(r)))
+      .sort((a, b) => a.c - b.c);
+    const state: ColumnState = c === null ? 'complete' : mine.size > 0 ? 'partial' : 'missing';
+    const first = used[0];
+    const record =
+      state === 'complete' && first
+        ? columnRecord(key, first.lambda0, first.loss0, used, settings.sharpEpsilon)
+        : null;
+    out.columns.push({ key: { ...key }, state, runs: used, extra, next: c, record });
+    out[state]++;
+  }
+  for (const [id, m] of byColumn) if (!seen.has(id)) out.outside.push(...m.values());
+  return out;
+}
+
+/** "d2-w64-s0, d2-w64-s1 and 3 more" for a list of columns. */
+export function listColumns(keys: readonly ColumnKey[], max = 6): string {
+  const ids = keys.slice(0, max).map(columnId);
+  if (keys.length <= max) return ids.join(', ');
+  return `${ids.join(', ')} and ${keys.length - max} more`;
+}
