@@ -11,6 +11,10 @@ export interface CliOptions {
   dataDir: string | null;
   backend: NodeBackendName;
   out: string;
+  /** `--shard I/N` as given (checked with the scheduler's variables by shardEnv.ts). */
+  shard: string | null;
+  /** `--shards N`: the shard count when the index comes from the scheduler. */
+  shards: number | null;
   quiet: boolean;
   help: boolean;
 }
@@ -28,7 +32,21 @@ const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
     arg: 'wasm|cpu|webgpu',
     help: 'tfjs backend (default wasm). webgpu runs on a GPU through Dawn (npm webgpu) and needs a Vulkan driver.',
   },
-  { flag: 'out', arg: 'FILE|-', help: 'Where the JSON Lines go (default -, standard output).' },
+  {
+    flag: 'out',
+    arg: 'FILE|-',
+    help: 'Where the JSON Lines go (default -, standard output). An existing FILE of the same sweep is resumed: its runs are kept and the rest appended.',
+  },
+  {
+    flag: 'shard',
+    arg: 'I/N',
+    help: 'Run only shard I (0 to N−1) of N: the columns are split by estimated cost, from the settings alone. 0/1 is the whole sweep.',
+  },
+  {
+    flag: 'shards',
+    arg: 'N',
+    help: 'Split into N shards and take the index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID. A Slurm array is sharded by its own variables even without this flag.',
+  },
   { flag: 'quiet', arg: '', help: 'No progress on standard error.' },
   { flag: 'help', arg: '', help: 'Show this help.' },
 ];
@@ -69,6 +87,8 @@ export function parseFlags(argv: readonly string[]): FlagResult {
     dataDir: null,
     backend: 'wasm',
     out: '-',
+    shard: null,
+    shards: null,
     quiet: false,
     help: false,
   };
@@ -114,6 +134,16 @@ export function parseFlags(argv: readonly string[]): FlagResult {
     if (flag === 'out') {
       if (value.trim() === '') return { ok: false, error: '--out needs a file name or -' };
       options.out = value;
+      continue;
+    }
+    if (flag === 'shard') {
+      options.shard = value;
+      continue;
+    }
+    if (flag === 'shards') {
+      if (!/^\d+$/.test(value.trim()))
+        return { ok: false, error: `--shards: ${JSON.stringify(value)} is not a whole number` };
+      options.shards = Number(value);
       continue;
     }
     if (flag === 'backend') {

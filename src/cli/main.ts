@@ -3,12 +3,18 @@
  * backend, JSON Lines out.
  * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
  */
-import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseFlags, helpText, type CliOptions } from './flags';
-import { runSweep, plannedRunCount } from '../core/sweep/runSweep';
-import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import { planColumns } from '../core/sweep/runSweep';
+import { plannerFor } from '../core/sweep/plan';
+import { runColumns } from '../core/sweep/runColumns';
+import { columnId, type ColumnRecord, type RunRecord } from '../core/sweep/records';
+import { sweepHeader, type SweepHeader } from '../core/sweep/header';
+import { formatShard, partitionColumns } from '../core/sweep/shard';
+import { chooseShard, type Env } from './shardEnv';
+import { openResultsOut, type ResultsOut } from './resultsOut';
+import { checkResultRecord } from './recordCheck';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
 import { loadDataset } from './loadData';
@@ -20,6 +26,8 @@ export interface CliIo {
   stderr(text: string): void;
   now(): number;
   repoRoot: string;
+  /** Environment variables (the scheduler's shard index); none when absent. */
+  env?: Env;
 }
 
 function formatSeconds(s: number): string {
@@ -66,40 +74,73 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const log = (text: string): void => {
     if (!o.quiet) io.stderr(text);
   };
-  let fileOut: ReturnType<typeof createWriteStream> | null = null;
-  const write = (record: RunRecord | ColumnRecord): void => {
-    const line = JSON.stringify(record);
-    if (fileOut) fileOut.write(`${line}\n`);
-    else io.stdout(line);
+  const choice = chooseShard(o.shard, o.shards, io.env ?? {});
+  if (!choice.ok) {
+    io.stderr(`sweep: ${choice.error}\n`);
+    return 2;
+  }
+  const shard = choice.shard;
+  const s = o.settings;
+  let columns = planColumns(s);
+  if (shard) {
+    const parts = partitionColumns(s, shard.count);
+    const mine = parts[shard.index]!;
+    const total = parts.reduce((a, p) => a + p.flops, 0);
+    columns = mine.columns;
+    // Always said, even with --quiet: a wrong index silently computes the wrong part.
+    io.stderr(
+      `sweep: shard ${formatShard(shard)} (from ${choice.source}): ${mine.columns.length} of ${planColumns(s).length} columns, ${total > 0 ? ((100 * mine.flops) / total).toFixed(1) : '0'} % of the estimated work\n`,
+    );
+  }
+  let out: ResultsOut | null = null;
+  const write = (record: SweepHeader | RunRecord | ColumnRecord): void => {
+    if (out) out.write(record);
+    else io.stdout(JSON.stringify(record));
   };
   try {
-    const data = await loadPrepared(o, io);
+    const data = columns.length > 0 ? await loadPrepared(o, io) : null;
     let backend = 'none (exact float64)';
-    if (o.settings.model !== 'uv') {
+    let backendName: string | null = null;
+    if (s.model !== 'uv' && columns.length > 0) {
       backend = await initNodeBackend(o.backend);
+      backendName = backend;
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
-      if (gpu)
+      if (gpu) {
+        backendName = `webgpu (${gpu.name})`;
         backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
+      }
     }
-    if (o.out !== '-') fileOut = createWriteStream(o.out);
-    const planned = plannedRunCount(o.settings);
+    if (o.out !== '-') {
+      const opened = openResultsOut(o.out, s, shard, columns, backendName, checkResultRecord);
+      if (!opened.ok) throw new CliError(opened.error, 2);
+      out = opened.value;
+      log(`sweep: ${out.note}\n`);
+    } else write(sweepHeader(s, shard, backendName));
+    const already = out?.done ?? [];
+    const planned = columns.length * plannerFor(s).maxRuns;
     log(
-      `sweep: ${o.settings.model === 'uv' ? 'uv model' : `${o.settings.dataset}, N = ${data?.count}`}, backend ${backend}, at most ${planned} runs\n`,
+      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${columns.length} columns, at most ${planned} runs\n`,
     );
     const start = io.now();
-    let done = 0;
-    const result = await runSweep(o.settings, data, [], {
+    let done = already.length;
+    let computed = 0;
+    const columnsWritten = out?.columnsWritten ?? new Set<string>();
+    const result = await runColumns(s, data, columns, already, {
       now: io.now,
       onRun(r) {
         done++;
+        computed++;
         write(r);
         const elapsed = (io.now() - start) / 1000;
-        const eta = (elapsed / done) * (planned - done);
+        const eta = (elapsed / computed) * Math.max(0, planned - done);
         log(
           `  run ${done}/≤${planned}: d=${r.depth} w=${r.width} seed=${r.seed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(2)} s; elapsed ${formatSeconds(elapsed)}, ETA ≤ ${formatSeconds(eta)})\n`,
         );
       },
       onColumn(c) {
+        // A resumed column that was already finished is reported again by the sweep: once is enough.
+        if (columnsWritten.has(columnId(c))) return;
+        columnsWritten.add(columnId(c));
         write(c);
         const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
         log(
@@ -107,14 +148,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         );
       },
     });
-    log(`sweep: ${result.runs} runs in ${formatSeconds((io.now() - start) / 1000)}\n`);
+    log(
+      `sweep: ${result.runs} runs computed${already.length > 0 ? ` (${already.length} were already in ${o.out})` : ''} in ${formatSeconds((io.now() - start) / 1000)}\n`,
+    );
     return 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`sweep: ${message}\n`);
     return e instanceof CliError ? e.code : 1;
   } finally {
-    if (fileOut) await new Promise<void>((resolve) => fileOut!.end(resolve));
+    out?.close();
   }
 }
 
@@ -131,6 +174,7 @@ if (isEntry) {
     stderr: (text) => process.stderr.write(text),
     now: () => performance.now(),
     repoRoot,
+    env: process.env,
   })
     .then(
       (code) => {
