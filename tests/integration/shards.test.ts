@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { mergeMain } from '../../src/cli/merge';
+import { planMain } from '../../src/cli/plan';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shards-'));
@@ -144,7 +145,7 @@ describe('sharded sweep', () => {
 
 describe('resume and merge, in process (uv model)', () => {
   const UV = ['--model', 'uv', '--widths', '64,256', '--seeds', '0,1', '--c', 'log2:0:3:0.5'];
-  async function run(fn: typeof main | typeof mergeMain, argv: string[], env = {}) {
+  async function run(fn: typeof main, argv: string[], env = {}) {
     let err = '';
     const out: string[] = [];
     const code = await fn(argv, {
@@ -206,5 +207,49 @@ describe('resume and merge, in process (uv model)', () => {
     expect(self.code).toBe(0);
     expect(self.err).toMatch(/4 of 4 columns complete/);
     expect(self.err).toMatch(/duplicates removed/);
+  });
+});
+
+describe('plan', () => {
+  const PAPER = [
+    '--dataset', 'cifar10', '--depths', '8', '--widths', '64,128,256,512,1024,2048',
+    '--c', 'log2:0:4.5:0.1', '--batch', '512', '--train-size', '8192', '--measure-size', '4096',
+  ]; // prettier-ignore
+  async function plan(argv: string[]) {
+    const out: string[] = [];
+    let err = '';
+    const code = await planMain(argv, {
+      stdout: (l) => out.push(l),
+      stderr: (t) => (err += t),
+      now: () => 0,
+      repoRoot,
+    });
+    return { code, out, err };
+  }
+
+  it('shows the partition --shard runs and projects wall time from a rate', async () => {
+    const r = await plan([...PAPER, '--seeds', '0,1,2', '--shards', '3', '--gflops', '20']);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/^18 columns, \d+ GFLOP estimated ≈ [\d.]+ days in one process/);
+    const shardLines = r.out.filter((l) => l.startsWith('  shard '));
+    expect(shardLines).toHaveLength(3);
+    // Each shard gets one of the three w = 2048 columns (they dominate the cost).
+    for (const l of shardLines) expect(l.match(/d8-w2048-s\d/g)).toHaveLength(1);
+  });
+
+  it('says that no shard count beats the largest column', async () => {
+    const r = await plan([...PAPER, '--shards', '1,2,8', '--gflops', '20']);
+    const largest = /the largest column (\d+) GFLOP/.exec(r.out[0]!)![1];
+    expect(r.out[2]).toContain(`largest shard ${largest} GFLOP`);
+    expect(r.out[3]).toContain(`largest shard ${largest} GFLOP`);
+    expect(r.out[1]).not.toContain(`largest shard ${largest} GFLOP`);
+  });
+
+  it('names bad flags', async () => {
+    expect((await plan(PAPER)).err).toMatch(/--shards needs whole numbers/);
+    expect((await plan([...PAPER, '--shards', '2', '--gflops', '-1'])).err).toMatch(
+      /--gflops must be a positive number/,
+    );
+    expect((await plan(['--widths', 'x', '--shards', '2'])).code).toBe(2);
   });
 });

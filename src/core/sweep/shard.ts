@@ -33,14 +33,26 @@ const DATASET_SHAPE: Record<
  */
 const WARM_ITERS_SHARE = 0.3;
 
+/** Lanczos iterations to assume, where measured figures are at hand (docs/BENCH.md). */
+export interface IterationAssumptions {
+  /** Iterations of the cold λ_0 estimate (default: the cap, `lanczosMaxIters`). */
+  lambda0Iters?: number;
+  /** Iterations of each warm λ_t estimate (default: ⌈0.3 × cap⌉). */
+  warmIters?: number;
+}
+
 /**
- * Estimated cost of one column in FLOPs (flops.ts): for an FCN, λ_0's cold Lanczos estimate at
- * the iteration cap, then the column's most runs (the planner's `maxRuns`; a column that diverges
- * early takes fewer), each T SGD steps on B examples, the loss on M and a warm λ_t estimate of
- * ⌈0.3 × cap⌉ iterations. For the uv model (exact arithmetic in plain JS, no matrix products) a
- * count proportional to its work: 16 · w operations per step.
+ * Estimated cost of one column in FLOPs (flops.ts): for an FCN, λ_0's cold Lanczos estimate,
+ * then the column's most runs (the planner's `maxRuns`; a column that diverges early takes
+ * fewer), each T SGD steps on B examples, the loss on M and a warm λ_t estimate. For the uv model
+ * (exact arithmetic in plain JS, no matrix products) a count proportional to its work: 16 · w
+ * operations per step.
  */
-export function estimateColumnFlops(s: Settings, key: ColumnKey): number {
+export function estimateColumnFlops(
+  s: Settings,
+  key: ColumnKey,
+  iters: IterationAssumptions = {},
+): number {
   const maxRuns = plannerFor(s).maxRuns;
   if (s.model === 'uv') return maxRuns * s.steps * 16 * key.width;
   const shape = DATASET_SHAPE[s.dataset === 'uv' ? 'synthetic' : s.dataset];
@@ -56,8 +68,9 @@ export function estimateColumnFlops(s: Settings, key: ColumnKey): number {
     bias: s.bias,
   };
   const m = s.measureSize;
-  const warm = Math.max(1, Math.ceil(WARM_ITERS_SHARE * s.lanczosMaxIters));
-  const lambda0 = forwardFlops(spec, m) + lanczosFlops(spec, m, s.lanczosMaxIters);
+  const warm = iters.warmIters ?? Math.max(1, Math.ceil(WARM_ITERS_SHARE * s.lanczosMaxIters));
+  const cold = iters.lambda0Iters ?? s.lanczosMaxIters;
+  const lambda0 = forwardFlops(spec, m) + lanczosFlops(spec, m, cold);
   const run = runFlops(spec, s.batch, m, new Array<number>(s.steps).fill(warm));
   return lambda0 + maxRuns * run;
 }
