@@ -13,7 +13,7 @@ import { columnId, type ColumnRecord, type RunRecord } from '../core/sweep/recor
 import { sweepHeader, type SweepHeader } from '../core/sweep/header';
 import { formatShard, partitionColumns } from '../core/sweep/shard';
 import { chooseShard, type Env } from './shardEnv';
-import { openResultsOut, type ResultsOut } from './resultsOut';
+import { prepareResultsOut, type ResultsWriter } from './resultsOut';
 import { checkResultRecord } from './recordCheck';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
@@ -92,7 +92,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       `sweep: shard ${formatShard(shard)} (from ${choice.source}): ${mine.columns.length} of ${planColumns(s).length} columns, ${total > 0 ? ((100 * mine.flops) / total).toFixed(1) : '0'} % of the estimated work\n`,
     );
   }
-  let out: ResultsOut | null = null;
+  // Check the --out file before loading anything: a refusal should not wait for the data.
+  const resume =
+    o.out === '-' ? null : prepareResultsOut(o.out, s, shard, columns, checkResultRecord);
+  if (resume && !resume.ok) {
+    io.stderr(`sweep: ${resume.error}\n`);
+    return 2;
+  }
+  let out: ResultsWriter | null = null;
   const write = (record: SweepHeader | RunRecord | ColumnRecord): void => {
     if (out) out.write(record);
     else io.stdout(JSON.stringify(record));
@@ -110,13 +117,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
       }
     }
-    if (o.out !== '-') {
-      const opened = openResultsOut(o.out, s, shard, columns, backendName, checkResultRecord);
-      if (!opened.ok) throw new CliError(opened.error, 2);
-      out = opened.value;
-      log(`sweep: ${out.note}\n`);
+    if (resume) {
+      out = resume.value.open(backendName);
+      log(`sweep: ${resume.value.note}\n`);
     } else write(sweepHeader(s, shard, backendName));
-    const already = out?.done ?? [];
+    const already = resume?.value.done ?? [];
     const planned = columns.length * plannerFor(s).maxRuns;
     log(
       `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${columns.length} columns, at most ${planned} runs\n`,
@@ -124,7 +129,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const start = io.now();
     let done = already.length;
     let computed = 0;
-    const columnsWritten = out?.columnsWritten ?? new Set<string>();
+    const columnsWritten = resume?.value.columnsWritten ?? new Set<string>();
     const result = await runColumns(s, data, columns, already, {
       now: io.now,
       onRun(r) {

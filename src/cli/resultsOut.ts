@@ -12,29 +12,37 @@ import { sweepHeader, type ShardSpec, type SweepHeader } from '../core/sweep/hea
 import { parseResultsText, type RecordCheck } from '../core/sweep/resultsFile';
 import { planResume } from '../core/sweep/resume';
 
-export interface ResultsOut {
+export interface ResultsWriter {
   write(record: SweepHeader | RunRecord | ColumnRecord): void;
   close(): void;
+}
+
+export interface ResultsOut {
   /** Finished runs found in the file (empty for a new file). */
   done: RunRecord[];
   /** Columns whose record the file already has. */
   columnsWritten: Set<string>;
-  /** What happened to the file, for standard error. */
+  /** What will happen to the file, for standard error. */
   note: string;
+  /**
+   * Create the file with its header, or cut an existing one back to its last complete line and
+   * open it for appending. `backend` goes into a new header (provenance).
+   */
+  open(backend: string | null): ResultsWriter;
 }
 
 export type OpenResult = { ok: true; value: ResultsOut } | { ok: false; error: string };
 
 /**
- * Open `file` for the sweep `settings` (shard `shard`, whose columns are `columns`), resuming it
- * when it exists. Errors (another sweep's file, a broken line) leave the file untouched.
+ * Check `file` for the sweep `settings` (shard `shard`, whose columns are `columns`) before any
+ * work is done: a new file, or one of this sweep and shard to resume. Nothing is written until
+ * `open`; a refusal (another sweep's file, a broken line) leaves the file untouched.
  */
-export function openResultsOut(
+export function prepareResultsOut(
   file: string,
   settings: Settings,
   shard: ShardSpec | null,
   columns: readonly ColumnKey[],
-  backend: string | null,
   check: RecordCheck,
 ): OpenResult {
   let text: string | null = null;
@@ -44,46 +52,51 @@ export function openResultsOut(
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
       return { ok: false, error: `cannot read ${file}: ${(e as Error).message}` };
   }
-  const header = sweepHeader(settings, shard, backend);
-  let fd: number;
-  let done: RunRecord[] = [];
-  let columnsWritten = new Set<string>();
-  let note: string;
-  if (text === null) {
-    fd = fs.openSync(file, 'wx');
-    fs.writeSync(fd, `${JSON.stringify(header)}\n`);
-    note = `writing ${file}`;
-  } else {
-    const parsed = parseResultsText(text, check);
-    const plan = planResume(file, parsed, settings, shard, columns);
-    if (!plan.ok) return plan;
-    ({ done, columnsWritten } = plan.value);
-    // Cut the unfinished last line so the next record starts on a line of its own.
-    fs.truncateSync(file, Buffer.byteLength(text.slice(0, plan.value.keepLength), 'utf8'));
-    fd = fs.openSync(file, 'a');
-    if (plan.value.needsHeader) fs.writeSync(fd, `${JSON.stringify(header)}\n`);
-    const dropped = plan.value.dropped
-      ? `; line ${plan.value.dropped.line} was cut off (${plan.value.dropped.reason}) and is dropped`
-      : '';
-    const other =
-      parsed.header?.header.backend && backend && parsed.header.header.backend !== backend
-        ? `; its runs so far came from backend ${parsed.header.header.backend}, the rest will from ${backend}`
-        : '';
-    note =
-      done.length > 0 || columnsWritten.size > 0
-        ? `resuming ${file}: ${done.length} runs and ${columnsWritten.size} columns already there${dropped}${other}`
-        : `writing ${file} (it held no records yet${dropped})`;
-  }
+  const writer = (fd: number): ResultsWriter => ({
+    write: (record) => {
+      fs.writeSync(fd, `${JSON.stringify(record)}\n`);
+    },
+    close: () => fs.closeSync(fd),
+  });
+  if (text === null)
+    return {
+      ok: true,
+      value: {
+        done: [],
+        columnsWritten: new Set(),
+        note: `writing ${file}`,
+        open: (backend) => {
+          const fd = fs.openSync(file, 'wx');
+          fs.writeSync(fd, `${JSON.stringify(sweepHeader(settings, shard, backend))}\n`);
+          return writer(fd);
+        },
+      },
+    };
+  const existing = text;
+  const parsed = parseResultsText(existing, check);
+  const plan = planResume(file, parsed, settings, shard, columns);
+  if (!plan.ok) return plan;
+  const { done, columnsWritten, dropped, keepLength, needsHeader } = plan.value;
+  const cut = dropped
+    ? `; line ${dropped.line} was cut off (${dropped.reason}) and is dropped`
+    : '';
   return {
     ok: true,
     value: {
-      write: (record) => {
-        fs.writeSync(fd, `${JSON.stringify(record)}\n`);
-      },
-      close: () => fs.closeSync(fd),
       done,
       columnsWritten,
-      note,
+      note:
+        done.length > 0 || columnsWritten.size > 0
+          ? `resuming ${file}: ${done.length} runs and ${columnsWritten.size} columns already there${cut}`
+          : `writing ${file} (it held no records yet${cut})`,
+      open: (backend) => {
+        // Cut the unfinished last line so the next record starts on a line of its own.
+        fs.truncateSync(file, Buffer.byteLength(existing.slice(0, keepLength), 'utf8'));
+        const fd = fs.openSync(file, 'a');
+        if (needsHeader)
+          fs.writeSync(fd, `${JSON.stringify(sweepHeader(settings, shard, backend))}\n`);
+        return writer(fd);
+      },
     },
   };
 }
