@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResultsText } from '../core/sweep/resultsFile';
 import { mergeResults, type MergeResult } from '../core/sweep/merge';
-import { listColumns } from '../core/sweep/coverage';
+import { describeGaps } from '../core/sweep/coverage';
 import { columnId } from '../core/sweep/records';
 import { partitionColumns } from '../core/sweep/shard';
 import { checkResultRecord } from './recordCheck';
@@ -95,19 +95,9 @@ export function mergeReport(m: MergeResult): { lines: string[]; incomplete: bool
       `note: ${m.staleColumns.length} column records in the files disagreed with their runs and were recomputed: ${m.staleColumns.slice(0, 3).join(', ')}`,
     );
   const open = cov.columns.filter((c) => c.state !== 'complete');
-  if (open.length > 0) {
-    const missing = open.filter((c) => c.state === 'missing').map((c) => c.key);
-    const partial = open.filter((c) => c.state === 'partial');
-    if (missing.length > 0) lines.push(`missing columns: ${listColumns(missing)}`);
-    if (partial.length > 0)
-      lines.push(
-        `incomplete columns: ${partial
-          .slice(0, 6)
-          .map(
-            (c) => `${columnId(c.key)} (${c.runs.length} runs, next c = ${c.next?.toPrecision(4)})`,
-          )
-          .join(', ')}${partial.length > 6 ? `, and ${partial.length - 6} more` : ''}`,
-      );
+  const gaps = describeGaps(cov);
+  if (gaps !== null) {
+    lines.push(`still to compute: ${gaps}`);
     if (m.shardCount !== null) {
       const parts = partitionColumns(m.settings, m.shardCount);
       const ids = new Set(open.map((c) => columnId(c.key)));

@@ -84,3 +84,34 @@ export function listColumns(keys: readonly ColumnKey[], max = 6): string {
   if (keys.length <= max) return ids.join(', ');
   return `${ids.join(', ')} and ${keys.length - max} more`;
 }
+
+/**
+ * One sentence on what a set of results still lacks, for people: null when every column is
+ * complete, else e.g. "2 of 30 columns missing (d8-w2048-s3, d8-w2048-s4); 1 incomplete
+ * (d8-w1024-s0: 12 runs, next c = 3.249)".
+ */
+export function describeGaps(cov: Coverage): string | null {
+  const total = cov.columns.length;
+  const missing = cov.columns.filter((c) => c.state === 'missing');
+  const partial = cov.columns.filter((c) => c.state === 'partial');
+  if (missing.length === 0 && partial.length === 0) return null;
+  const parts: string[] = [];
+  if (missing.length > 0)
+    parts.push(
+      `${missing.length} of ${total} columns missing (${listColumns(missing.map((c) => c.key))})`,
+    );
+  if (partial.length > 0) {
+    const shown = partial
+      .slice(0, 4)
+      .map(
+        (c) =>
+          `${columnId(c.key)}: ${c.runs.length} runs, next c = ${c.next?.toPrecision(4) ?? '?'}`,
+      )
+      .join('; ');
+    const more = partial.length > 4 ? `; and ${partial.length - 4} more` : '';
+    parts.push(
+      `${partial.length}${missing.length > 0 ? '' : ` of ${total}`} incomplete (${shown}${more})`,
+    );
+  }
+  return parts.join('; ');
+}

@@ -11,7 +11,7 @@ import { readHeader, settingsDifferences, sweepHeader, type ShardSpec } from './
 import { parseResultsText, type RecordCheck } from './resultsFile';
 import { planResume } from './resume';
 import { mergeResults } from './merge';
-import { sweepCoverage } from './coverage';
+import { describeGaps, sweepCoverage } from './coverage';
 import { runColumns } from './runColumns';
 import { shardColumns } from './shard';
 
@@ -234,6 +234,10 @@ describe('merge', () => {
     expect(partial.key).toEqual({ depth: 2, width: 64, seed: 0 });
     expect(partial.next).toBe(w64s0[3]!.c);
     expect(partial.record).toBeNull();
+    expect(describeGaps(cov)).toBe(
+      `2 of 6 columns missing (d2-w1024-s0, d2-w1024-s1); 1 incomplete (d2-w64-s0: 3 runs, next c = ${w64s0[3]!.c.toPrecision(4)})`,
+    );
+    expect(describeGaps(sweepCoverage(s, runs))).toBeNull();
     expect(cov.columns.filter((c) => c.state === 'missing').map((c) => c.key.width)).toEqual([
       1024, 1024,
     ]);
