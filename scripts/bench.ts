@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const flags = parseBenchFlags(argv);
   if (!flags.ok) {
-    if (flags.error === 'help') {
+    if (flags.help) {
       process.stdout.write(USAGE);
       return;
     }

@@ -15,8 +15,11 @@ export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-
   --help            this text
 `;
 
-/** Parsed flags, or the message that says what is wrong with them (`help`: print USAGE). */
-export type ParsedFlags = { ok: true; options: Options } | { ok: false; error: string | 'help' };
+/** Parsed flags, a request for USAGE, or the message that says what is wrong with them. */
+export type ParsedFlags =
+  | { ok: true; options: Options }
+  | { ok: false; help: true }
+  | { ok: false; help?: never; error: string };
 
 export function parseBenchFlags(argv: readonly string[]): ParsedFlags {
   const o: Options = {
@@ -27,7 +30,7 @@ export function parseBenchFlags(argv: readonly string[]): ParsedFlags {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') return { ok: false, error: 'help' };
+    if (a === '--help' || a === '-h') return { ok: false, help: true };
     else if (a === '--quick') o.quick = true;
     else if (a === '--allow-software') o.allowSoftware = true;
     else if (a === '--no-browser') o.sections.delete('browser');

@@ -11,7 +11,6 @@ import { launchChromium } from '../../src/node/chromium';
 import { serveBuild, type Served } from '../../src/node/staticServer';
 
 export type { Served } from '../../src/node/staticServer';
-export { CHROMIUM_PATH as CHROMIUM } from '../../src/node/chromium';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results');
