@@ -76,7 +76,10 @@ describe('SettingsPanel', () => {
     await act(async () => {
       batch.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     });
-    expect(el.textContent).toContain(`is larger than the training set N = ${DEFAULTS.trainSize}`);
+    // In the words of the rule (core/settings/checks.ts), the same the link notice and the CLI use.
+    expect(el.textContent).toContain(
+      `batch B = ${DEFAULTS.trainSize + 1} exceeds training examples N = ${DEFAULTS.trainSize}`,
+    );
     expect(appStore.getState().settings.batch).toBe(DEFAULTS.batch);
     await act(async () => root.unmount());
   });
