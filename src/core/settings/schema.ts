@@ -519,6 +519,7 @@ export const DEFAULTS: Readonly<Settings> = deepFreeze(
 
 const BY_KEY = new Map<string, Row>(SCHEMA.map((r) => [r.key, r]));
 
+/** The row of `key`; throws for a key not in the table (a bug: keys are typed). */
 export function rowFor<K extends SettingKey>(key: K): RowOf<K> {
   const row = BY_KEY.get(key);
   if (!row) throw new Error(`no schema row for ${key}`);
