@@ -4,7 +4,7 @@
  *
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
  *                       [--measure-size 512]
- *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md]
+ *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,9 @@ import { initNodeBackend } from '../src/core/tf/backend';
 import { parseCifar10 } from '../src/core/data/cifar10';
 import { prepareData } from '../src/core/data/prepare';
 import type { PreparedData } from '../src/core/data/types';
+import { conflicts, conflictWords, nameByFlag } from '../src/core/settings/checks';
 import { cloneDefaults } from '../src/core/settings/codec';
+import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
@@ -34,21 +36,46 @@ const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cM
 const PAPER_CATAPULT: Record<number, number> = { 256: 5, 512: 8, 1024: 14, 2048: 22 };
 const PAPER_SHARP_DROP: Record<number, number> = { 256: 0.75, 512: 0.75, 1024: 0.9, 2048: 0.9 };
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const ints = (text: string) => text.split(',').map((t) => Number.parseInt(t, 10));
+const FLAGS = {
+  widths: settingFlag('widths', { help: 'Widths at d = 8 (default 64,128,256; 64 with --quick).' }),
+  seeds: settingFlag('seeds', { help: 'Init seeds (default 0,1,2,3,4; 0,1 with --quick).' }),
+  wideSeeds: settingFlag('seeds', {
+    flag: 'wide-seeds',
+    help: 'Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds).',
+  }),
+  measureSize: settingFlag('measureSize', {
+    help: 'Measurement set M (default 512; 256 with --quick).',
+  }),
+  trainSize: settingFlag('trainSize', { help: 'Training examples N (default 10000).' }),
+  quick: switchFlag('quick', 'Fewer widths and seeds, a smaller M: minutes instead of an hour.'),
+  out: textFlag(
+    'out',
+    'FILE',
+    'Where the report goes (default docs/VALIDATION.md).',
+    'a file name',
+  ),
+  help: switchFlag('help', 'Show this help.'),
+};
 
-const quick = process.argv.includes('--quick');
-const widths = ints(arg('widths') ?? (quick ? '64' : '64,128,256'));
-const seeds = ints(arg('seeds') ?? (quick ? '0,1' : '0,1,2,3,4'));
+const flags = parseArgv(process.argv.slice(2), FLAGS);
+if (!flags.ok) {
+  process.stderr.write(`validate: ${flags.error}\n`);
+  process.exit(2);
+}
+const given = flags.values;
+if (given.help) {
+  process.stderr.write(`Usage: npm run validate -- [flags]\n\n${flagHelp(FLAGS).join('\n')}\n`);
+  process.exit(0);
+}
+const quick = given.quick ?? false;
+const widths = given.widths ?? (quick ? [64] : [64, 128, 256]);
+const seeds = given.seeds ?? (quick ? [0, 1] : [0, 1, 2, 3, 4]);
 /** Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds). */
-const wideSeeds = ints(arg('wide-seeds') ?? seeds.join(','));
+const wideSeeds = given.wideSeeds ?? seeds;
 const seedsFor = (width: number) => (width >= 256 ? wideSeeds : seeds);
-const measureSize = Number(arg('measure-size') ?? (quick ? 256 : 512));
-const trainSize = Number(arg('train-size') ?? 10000);
-const outFile = path.resolve(repoRoot, arg('out') ?? 'docs/VALIDATION.md');
+const measureSize = given.measureSize ?? (quick ? 256 : 512);
+const trainSize = given.trainSize ?? 10000;
+const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
 const depth = 8;
 
 const fmt = (v: number | null | undefined, digits = 2) =>
@@ -98,6 +125,13 @@ async function main(): Promise<void> {
     lanczosTol: 1e-3,
     lanczosMaxIters: 30,
   };
+  // The same rules across settings as the sweep CLI (B and M within N), in its words.
+  const conflict = conflicts(base)[0];
+  if (conflict) {
+    process.stderr.write(`validate: ${conflictWords(conflict, nameByFlag)}\n`);
+    process.exitCode = 2;
+    return;
+  }
 
   // Fact 4 and 5: critical values at d = 8 by bisection on a 0.1 log2 lattice.
   const fact4: { width: number; columns: ColumnRecord[]; seconds: number; runs: number }[] = [];

@@ -30,9 +30,10 @@ if [ ! -s "$wg/dist/linux-x64/dawn.node.xz" ]; then
   xz -9 -T0 -c node_modules/webgpu/dist/linux-x64/dawn.node >"$wg/dist/linux-x64/dawn.node.xz"
 fi
 
-# One ES module with every dependency but Dawn's bindings; `require` for the CommonJS parts.
+# One ES module with every dependency but Dawn's bindings and vite (only the browser section
+# serves a page, and the device has no Chromium); `require` for the CommonJS parts.
 node_modules/.bin/esbuild scripts/bench.ts --bundle --platform=node --format=esm \
-  --target=node20 --external:webgpu --log-level=warning --outfile="$out/bench.mjs" \
+  --target=node20 --external:webgpu --external:vite --log-level=warning --outfile="$out/bench.mjs" \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
 xz -9 -T0 -f "$out/bench.mjs"
 

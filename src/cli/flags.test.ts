@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseFlags, helpText } from './flags';
-import { SCHEMA } from '../core/settings/schema';
+import { CHECKS, nameByFlag, type CheckId } from '../core/settings/checks';
+import { cloneDefaults } from '../core/settings/codec';
+import { SCHEMA, type Settings } from '../core/settings/schema';
 
 const ok = (argv: string[]) => {
   const r = parseFlags(argv);
@@ -108,6 +110,38 @@ describe('CLI flags', () => {
     [['--lanczos-tol', '-1'], /--lanczos-tol: -1 is outside/],
   ])('rejects %j naming the flag', (argv, message) => {
     expect(err(argv)).toMatch(message);
+  });
+
+  /** For each settings rule, flags that break it and the settings they mean. */
+  const BREAKING: Record<CheckId, { argv: string[]; settings: Partial<Settings> }> = {
+    'uv-is-its-own-dataset': {
+      argv: ['--dataset', 'uv', '--model', 'fcn'],
+      settings: { dataset: 'uv', model: 'fcn' },
+    },
+    'batch-within-train-size': {
+      argv: ['--train-size', '300', '--batch=512'],
+      settings: { trainSize: 300, batch: 512 },
+    },
+    'measure-within-train-size': {
+      argv: ['--train-size', '300', '--measure-size', '301', '--batch', '8'],
+      settings: { trainSize: 300, measureSize: 301, batch: 8 },
+    },
+  };
+
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    'refuses settings that break %s, in the words of the rule',
+    (id, check) => {
+      const { argv, settings } = BREAKING[id];
+      expect(err(argv)).toBe(check.words({ ...cloneDefaults(), ...settings }, nameByFlag));
+    },
+  );
+
+  it('lets the uv dataset follow a lone --model uv, and fixes what uv does not use without a word', () => {
+    const o = ok(['--model', 'uv', '--batch', '4096']);
+    expect(o.settings).toMatchObject({ model: 'uv', dataset: 'uv' });
+    // B does not apply to the uv model; it is held within N should it ever matter.
+    expect(o.settings.batch).toBe(o.settings.trainSize);
+    expect(ok(['--dataset', 'mnist']).settings.model).toBe('fcn');
   });
 
   it('documents every run setting in --help', () => {

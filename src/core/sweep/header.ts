@@ -145,13 +145,13 @@ function canonical(row: Row, s: Settings): string {
 /**
  * The result-affecting settings on which `a` and `b` differ (empty when records of one are valid
  * for the other). Depth, width and seed lists compare as sets: their order changes only the order
- * in which columns run. A uv sweep ignores the FCN's settings, so those are not compared for it.
+ * in which columns run. A setting whose row does not apply to the (common) model is not
+ * compared: a uv sweep does not depend on the FCN's activation.
  */
 export function settingsDifferences(a: Settings, b: Settings): SettingDifference[] {
-  const uv = a.model === 'uv' && b.model === 'uv';
   const out: SettingDifference[] = [];
   for (const row of resultRows()) {
-    if (uv && !UV_SETTINGS.has(row.key)) continue;
+    if (a.model === b.model && row.models !== undefined && !row.models.includes(a.model)) continue;
     const ta = canonical(row, a);
     const tb = canonical(row, b);
     if (ta !== tb)
@@ -163,20 +163,6 @@ export function settingsDifferences(a: Settings, b: Settings): SettingDifference
   }
   return out;
 }
-
-/** What the uv model's runs depend on (uvColumn.ts and the planner). */
-const UV_SETTINGS = new Set<string>([
-  'dataset',
-  'model',
-  'widths',
-  'seeds',
-  'cGrid',
-  'steps',
-  'search',
-  'bisectResolution',
-  'sharpEpsilon',
-  'divergenceLoss',
-]);
 
 /** "--widths: 64,128 (file) vs 64,256 (this run)"-style text for a list of differences. */
 export function describeDifferences(
