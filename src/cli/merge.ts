@@ -15,6 +15,7 @@ import { describeGaps } from '../core/sweep/coverage';
 import { columnId } from '../core/sweep/records';
 import { partitionColumns } from '../core/sweep/shard';
 import { checkResultRecord } from './recordCheck';
+import { flagHelp, parseArgv, switchFlag, textFlag } from './argv';
 import type { CliIo } from './main';
 
 export interface MergeOptions {
@@ -33,44 +34,50 @@ export function mergeHelpText(): string {
     'the app imports. Every record is validated; files of different sweeps are refused; duplicate',
     'runs are removed; column records are recomputed from the runs; missing columns are listed',
     'with the shard that computes them. FILE may be one of the inputs (it is replaced at the end).',
+    'Without --out, --check only reports.',
     '',
-    '  --out FILE|-   Where the merged JSON Lines go (- for standard output).',
-    '  --check        Exit with status 3 when columns are missing or incomplete; without --out,',
-    '                 only report.',
-    '  --quiet        Only errors and the --check verdict on standard error.',
-    '  --help         Show this help.',
+    ...flagHelp(MERGE_FLAGS),
   ].join('\n');
 }
 
+const MERGE_FLAGS = {
+  out: textFlag(
+    'out',
+    'FILE|-',
+    'Where the merged JSON Lines go (- for standard output).',
+    'a file name or -',
+  ),
+  check: switchFlag('check', 'Exit with status 3 when columns are missing or incomplete.'),
+  quiet: switchFlag('quiet', 'Only errors and the --check verdict on standard error.'),
+  help: switchFlag('help', 'Show this help.'),
+};
+
+/** The files (every argument that is not a flag or a flag's value) and the flags. */
 export function parseMergeFlags(
   argv: readonly string[],
 ): { ok: true; options: MergeOptions } | { ok: false; error: string } {
-  const o: MergeOptions = { files: [], out: null, check: false, quiet: false, help: false };
-  const seen = new Set<string>();
+  const files: string[] = [];
+  const flags: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--') || arg === '--') {
-      o.files.push(arg);
-      continue;
+    if (!arg.startsWith('--') || arg === '--') files.push(arg);
+    else {
+      flags.push(arg);
+      // A flag that takes a value takes the next argument (the shared parser checks it).
+      const spec = Object.values(MERGE_FLAGS).find((f) => `--${f.flag}` === arg);
+      if (spec && !spec.isSwitch && i + 1 < argv.length) flags.push(argv[++i]!);
     }
-    const eq = arg.indexOf('=');
-    const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (seen.has(flag)) return { ok: false, error: `--${flag} given twice` };
-    seen.add(flag);
-    if (flag === 'out') {
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (
-        value === undefined ||
-        value.trim() === '' ||
-        (value.startsWith('--') && value.length > 2)
-      )
-        return { ok: false, error: '--out needs a file name or -' };
-      o.out = value;
-    } else if (flag === 'check' || flag === 'quiet' || flag === 'help') {
-      const value = eq >= 0 ? arg.slice(eq + 1) : '1';
-      o[flag] = value !== '0' && value !== 'false';
-    } else return { ok: false, error: `unknown flag --${flag} (see --help)` };
   }
+  const parsed = parseArgv(flags, MERGE_FLAGS);
+  if (!parsed.ok) return parsed;
+  const v = parsed.values;
+  const o: MergeOptions = {
+    files,
+    out: v.out ?? null,
+    check: v.check ?? false,
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+  };
   if (o.help) return { ok: true, options: o };
   if (o.files.length === 0) return { ok: false, error: 'no files to merge (see --help)' };
   if (o.out === null && !o.check)
