@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { mergeMain } from '../../src/cli/merge';
 import { planMain } from '../../src/cli/plan';
+import { importGaps, parseResultsText } from '../../src/app/io/importResults';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shards-'));
@@ -207,6 +208,27 @@ describe('resume and merge, in process (uv model)', () => {
     expect(self.code).toBe(0);
     expect(self.err).toMatch(/4 of 4 columns complete/);
     expect(self.err).toMatch(/duplicates removed/);
+  });
+  it('the app imports a merged file: the header gives the settings, the gaps are named', async () => {
+    const s0 = path.join(tmp, 'app-s0.jsonl');
+    const s1 = path.join(tmp, 'app-s1.jsonl');
+    const merged = path.join(tmp, 'app-merged.jsonl');
+    await run(main, [...UV, '--shard', '0/2', '--quiet', '--out', s0]);
+    // Only shard 0 has run: the merge is written, --check says it is incomplete.
+    const part = await run(mergeMain, [s0, '--out', merged, '--check']);
+    expect(part.code).toBe(3);
+    expect(part.err).toMatch(/rerun shard 1 of 2/);
+    const partial = parseResultsText(fs.readFileSync(merged, 'utf8'));
+    expect(partial.rejected).toEqual([]);
+    expect(partial.settings?.widths).toEqual([64, 256]);
+    const gaps = importGaps(partial);
+    expect(gaps).toMatch(/^\d of 4 columns missing \(d2-w/);
+    await run(main, [...UV, '--shard', '1/2', '--quiet', '--out', s1]);
+    expect((await run(mergeMain, [merged, s1, '--out', merged, '--check'])).code).toBe(0);
+    const whole = parseResultsText(fs.readFileSync(merged, 'utf8'));
+    expect(importGaps(whole)).toBeNull();
+    expect(whole.columns).toHaveLength(4);
+    expect(whole.rejected).toEqual([]);
   });
 });
 

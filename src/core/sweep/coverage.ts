@@ -4,9 +4,9 @@
  * a resumed sweep would compute nothing more for that column.
  */
 import type { Settings } from '../settings/schema';
-import { columnId, runId, type ColumnKey, type ColumnRecord, type RunRecord } from './records';
+import { columnId, runId, type ColumnKey, type RunRecord } from './records';
 import { plannerFor } from './plan';
-import { columnRecord, planColumns } from './runSweep';
+import { planColumns } from './runSweep';
 
 export type ColumnState = 'complete' | 'partial' | 'missing';
 
@@ -19,8 +19,6 @@ export interface ColumnCoverage {
   extra: RunRecord[];
   /** The next c the column needs; null when complete. */
   next: number | null;
-  /** The column record recomputed from `runs`; null unless complete. */
-  record: ColumnRecord | null;
 }
 
 export interface Coverage {
@@ -34,8 +32,7 @@ export interface Coverage {
 
 /**
  * Replay the planner of `settings` over `runs` (any order, duplicates by run id ignored) for every
- * planned column. Column records are recomputed from the runs with `criticalValues`, as
- * `runSweep` computes them.
+ * planned column. Pure and tfjs-free, so the app can tell what an imported file lacks.
  */
 export function sweepCoverage(settings: Settings, runs: readonly RunRecord[]): Coverage {
   const byColumn = new Map<string, Map<string, RunRecord>>();
@@ -66,12 +63,7 @@ export function sweepCoverage(settings: Settings, runs: readonly RunRecord[]): C
       .filter((r) => !usedIds.has(runId(r)))
       .sort((a, b) => a.c - b.c);
     const state: ColumnState = c === null ? 'complete' : mine.size > 0 ? 'partial' : 'missing';
-    const first = used[0];
-    const record =
-      state === 'complete' && first
-        ? columnRecord(key, first.lambda0, first.loss0, used, settings.sharpEpsilon)
-        : null;
-    out.columns.push({ key: { ...key }, state, runs: used, extra, next: c, record });
+    out.columns.push({ key: { ...key }, state, runs: used, extra, next: c });
     out[state]++;
   }
   for (const [id, m] of byColumn) if (!seen.has(id)) out.outside.push(...m.values());

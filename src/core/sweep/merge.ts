@@ -8,6 +8,7 @@ import { columnId, runId, type ColumnRecord, type RunRecord } from './records';
 import { describeDifferences, settingsDifferences, sweepHeader, type SweepHeader } from './header';
 import { describeProblems, type ResultsFile } from './resultsFile';
 import { sweepCoverage, type Coverage } from './coverage';
+import { columnRecord } from './runSweep';
 
 export interface MergeInput {
   /** File name, for messages. */
@@ -116,9 +117,16 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeOutcome {
       };
   }
 
-  const recomputed = new Map(
-    coverage.columns.filter((c) => c.record).map((c) => [columnId(c.key), c.record!]),
-  );
+  // Column records from the runs the planner uses, as runSweep computes them.
+  const recomputed = new Map<string, ColumnRecord>();
+  for (const col of coverage.columns) {
+    const first = col.runs[0];
+    if (col.state === 'complete' && first)
+      recomputed.set(
+        columnId(col.key),
+        columnRecord(col.key, first.lambda0, first.loss0, col.runs, settings.sharpEpsilon),
+      );
+  }
   const staleColumns = new Set<string>();
   for (const { file } of inputs)
     for (const col of file.columns) {
@@ -129,7 +137,8 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeOutcome {
   const records: (RunRecord | ColumnRecord)[] = [];
   for (const col of coverage.columns) {
     records.push(...col.runs, ...col.extra);
-    if (col.record) records.push(col.record);
+    const record = recomputed.get(columnId(col.key));
+    if (record) records.push(record);
   }
   const backends = [
     ...new Set(inputs.map((i) => i.file.header!.header.backend).filter((b) => b !== null)),

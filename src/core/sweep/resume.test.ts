@@ -233,7 +233,6 @@ describe('merge', () => {
     const partial = cov.columns.find((c) => c.state === 'partial')!;
     expect(partial.key).toEqual({ depth: 2, width: 64, seed: 0 });
     expect(partial.next).toBe(w64s0[3]!.c);
-    expect(partial.record).toBeNull();
     expect(describeGaps(cov)).toBe(
       `2 of 6 columns missing (d2-w1024-s0, d2-w1024-s1); 1 incomplete (d2-w64-s0: 3 runs, next c = ${w64s0[3]!.c.toPrecision(4)})`,
     );
