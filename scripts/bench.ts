@@ -5,7 +5,7 @@
  * configuration (d, w, B, M, dataset) ms per SGD step, ms per HVP, HVPs per λ estimate, seconds
  * per cell, analytic FLOPs and the achieved GFLOP/s beside a large plain matMul's rate on the same
  * backend (efficiency = achieved / matMul). Node: wasm (SIMD, one thread) and cpu (small configs).
- * Then the quick-demo fill time, a scaled paper preset (CIFAR-10 from ../shared/datasets if
+ * Then the quick-demo fill time, a scaled paper preset (CIFAR-10 from $PHASE_DATA_DIR/cifar10 if
  * present), ensembles against single runs (once the ensemble column exists), and each browser
  * backend through bench.html in headless Chromium (skipped with a message if there is none).
  *
@@ -436,8 +436,9 @@ async function paperSection(
   quick: boolean,
   bestRateGflops: number | null,
 ): Promise<PaperFigures | string> {
-  const dir = path.resolve(repoRoot, '../shared/datasets/cifar10');
-  if (!fs.existsSync(dir)) return `no CIFAR-10 at ${dir}`;
+  const dir = path.resolve(process.env['PHASE_DATA_DIR'] ?? '', 'cifar10');
+  if (!process.env['PHASE_DATA_DIR'] || !fs.existsSync(dir))
+    return `no CIFAR-10 at ${dir} (set PHASE_DATA_DIR)`;
   await initNodeBackend('wasm');
   const trainSize = 8192;
   const data = loadPrepared('cifar10', dir, trainSize);
@@ -860,7 +861,7 @@ function markdown(r: Report): string {
   else {
     const p = r.paper;
     L.push(
-      `CIFAR-10 (../shared/datasets/cifar10), d = ${p.settings.depth}, w = ${p.settings.width}, B = ${p.settings.batch}, M = ${p.settings.measure}, N = ${p.settings.trainSize}, c = ${p.settings.cs.map((c) => fmt(c, 2)).join(', ')}.`,
+      `CIFAR-10 ($PHASE_DATA_DIR/cifar10), d = ${p.settings.depth}, w = ${p.settings.width}, B = ${p.settings.batch}, M = ${p.settings.measure}, N = ${p.settings.trainSize}, c = ${p.settings.cs.map((c) => fmt(c, 2)).join(', ')}.`,
       '',
       `- λ_0 (column setup): ${secs(p.lambda0Seconds)}, ${p.lambda0Iters} HVPs`,
       `- **${fmt(p.secondsPerCell, 2)} s per cell** (${p.sweep.runs} runs, ${p.sweep.diverged} diverged), ${fmt(p.warmItersMean)} HVPs per warm λ_t`,

@@ -5,6 +5,7 @@
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
  *                       [--measure-size 512]
  *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md]
+ *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,13 @@ import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
 import { spread, type Spread } from '../src/core/phase/regime';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CIFAR = path.resolve(repoRoot, '../shared/datasets/cifar10/cifar-10-batches-bin');
+/** The CIFAR-10 batches: in --data-dir (or $PHASE_DATA_DIR/cifar10) or its cifar-10-batches-bin/. */
+const DATA_DIR = path.resolve(
+  arg('data-dir') ?? path.join(process.env['PHASE_DATA_DIR'] ?? '.', 'cifar10'),
+);
+const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
+  ? DATA_DIR
+  : path.join(DATA_DIR, 'cifar-10-batches-bin');
 
 /** The demo's single-seed results at d = 8 (SCIENCE.md §4 fact 4). */
 const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
@@ -74,7 +81,9 @@ async function sweep(s: Settings, data: PreparedData | null) {
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(CIFAR, 'data_batch_1.bin'))) {
-    process.stderr.write(`validate: ${CIFAR} not found; it holds the CIFAR-10 batches\n`);
+    process.stderr.write(
+      `validate: no data_batch_1.bin in ${DATA_DIR} or ${CIFAR}; pass --data-dir DIR or set PHASE_DATA_DIR\n`,
+    );
     process.exitCode = 1;
     return;
   }
