@@ -36,7 +36,7 @@ const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
 export function helpText(): string {
   const defaults = cloneDefaults();
   const lines = [
-    'Usage: npm run -s sweep -- [flags]',
+    'Usage: phase-explorer sweep [flags]   (in a clone of the repository: npm run -s sweep -- [flags])',
     '',
     'Runs a phase-diagram sweep headless and writes JSON Lines: one {"type":"run"} per finished',
     'run and one {"type":"column"} per finished column. Progress goes to standard error.',
