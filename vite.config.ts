@@ -73,7 +73,7 @@ function contentSecurityPolicy(): Plugin {
 }
 
 // No cross-origin isolation headers on purpose: with them tfjs picks threaded wasm, whose pthread
-// workers crash in minified builds (DESIGN.md).
+// workers crash in minified builds (docs/ARCHITECTURE.md).
 // Every URL the app loads (scripts, the worker, the wasm binaries, data/mnist.bin) is built from
 // `base`, so `vite build --base /sub/path/` gives an app that works under that path.
 export default defineConfig({

@@ -632,7 +632,7 @@ const MIME: Record<string, string> = {
 };
 
 /** A static file server for the built page on 127.0.0.1 (no cross-origin isolation headers:
- * with them tfjs would pick threaded wasm, see DESIGN.md). */
+ * with them tfjs would pick threaded wasm, see docs/ARCHITECTURE.md). */
 function serve(dir: string): Promise<http.Server> {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run validate`: reproduces SCIENCE.md §4 at this machine's scale and writes
+ * `npm run validate`: reproduces docs/PROTOCOL.md §5 at this machine's scale and writes
  * docs/VALIDATION.md. Minutes to an hour, not part of the tests.
  *
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
@@ -30,7 +30,7 @@ const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
   ? DATA_DIR
   : path.join(DATA_DIR, 'cifar-10-batches-bin');
 
-/** The demo's single-seed results at d = 8 (SCIENCE.md §4 fact 4). */
+/** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
 const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
   256: { lambda0: 68, cLoss: 3.25, cSharp: 4.92, cMax: 13.9 },
   512: { lambda0: 101, cLoss: 3.03, cSharp: 4.29, cMax: 13.0 },
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const command = `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim();
-  lines.push('# Validation against the paper (SCIENCE.md §4)', '');
+  lines.push('# Validation against the paper (docs/PROTOCOL.md §5)', '');
   lines.push(
     `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}, tfjs backend ${backend}; ${(totalSeconds / 60).toFixed(1)} min in all.`,
     '',

@@ -1,5 +1,5 @@
 /**
- * The science, end to end on real data (SCIENCE.md §4): the full run protocol through runSweep on
+ * The science, end to end on real data (docs/PROTOCOL.md §5): the full run protocol through runSweep on
  * the wasm backend, checked against independent float64 computations and the paper's facts.
  * The data are the committed CIFAR-10 fixture (the official batch's first 1,024 records), so this
  * runs on every clone; every test uses at most those 1,024 records, and prepareData takes the
@@ -127,7 +127,7 @@ describe('science on CIFAR-10', () => {
     const { runs, columns } = await sweep(s, cifar);
     const col = columns[0]!;
     expect(col.c_max).not.toBeNull();
-    // At large d/w the loss may never rise before divergence (SCIENCE.md §2): c_loss is then null,
+    // At large d/w the loss may never rise before divergence (docs/PROTOCOL.md §3): c_loss is then null,
     // i.e. beyond c_max, and sharpness reduction fills 2 < c ≤ c_max.
     const cLoss = col.c_loss ?? Infinity;
     const cSharp = col.c_sharp ?? Infinity;
