@@ -1,10 +1,11 @@
 /**
- * `npm run validate`: reproduces SCIENCE.md §4 at this machine's scale and writes
+ * `npm run validate`: reproduces docs/PROTOCOL.md §5 at this machine's scale and writes
  * docs/VALIDATION.md. Minutes to an hour, not part of the tests.
  *
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
  *                       [--measure-size 512]
  *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
+ *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,9 +24,7 @@ import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
 import { spread, type Spread } from '../src/core/phase/regime';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CIFAR = path.resolve(repoRoot, '../shared/datasets/cifar10/cifar-10-batches-bin');
-
-/** The demo's single-seed results at d = 8 (SCIENCE.md §4 fact 4). */
+/** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
 const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
   256: { lambda0: 68, cLoss: 3.25, cSharp: 4.92, cMax: 13.9 },
   512: { lambda0: 101, cLoss: 3.03, cSharp: 4.29, cMax: 13.0 },
@@ -54,6 +53,12 @@ const FLAGS = {
     'Where the report goes (default docs/VALIDATION.md).',
     'a file name',
   ),
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'Folder with the CIFAR-10 batches (default: $PHASE_DATA_DIR/cifar10).',
+    'a folder',
+  ),
   help: switchFlag('help', 'Show this help.'),
 };
 
@@ -77,6 +82,13 @@ const measureSize = given.measureSize ?? (quick ? 256 : 512);
 const trainSize = given.trainSize ?? 10000;
 const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
 const depth = 8;
+/** The CIFAR-10 batches: in --data-dir (or $PHASE_DATA_DIR/cifar10) or its cifar-10-batches-bin/. */
+const DATA_DIR = path.resolve(
+  given.dataDir ?? path.join(process.env['PHASE_DATA_DIR'] ?? '.', 'cifar10'),
+);
+const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
+  ? DATA_DIR
+  : path.join(DATA_DIR, 'cifar-10-batches-bin');
 
 const fmt = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -101,7 +113,9 @@ async function sweep(s: Settings, data: PreparedData | null) {
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(CIFAR, 'data_batch_1.bin'))) {
-    process.stderr.write(`validate: ${CIFAR} not found; it holds the CIFAR-10 batches\n`);
+    process.stderr.write(
+      `validate: no data_batch_1.bin in ${DATA_DIR} or ${CIFAR}; pass --data-dir DIR or set PHASE_DATA_DIR\n`,
+    );
     process.exitCode = 1;
     return;
   }
@@ -194,7 +208,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const command = `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim();
-  lines.push('# Validation against the paper (SCIENCE.md §4)', '');
+  lines.push('# Validation against the paper (docs/PROTOCOL.md §5)', '');
   lines.push(
     `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}, tfjs backend ${backend}; ${(totalSeconds / 60).toFixed(1)} min in all.`,
     '',

@@ -17,7 +17,7 @@ const err = (argv: string[]) => {
 };
 
 describe('CLI flags', () => {
-  it('parses the flags of DESIGN.md', () => {
+  it('parses the flags of the sweep command', () => {
     const o = ok([
       '--dataset',
       'cifar10',

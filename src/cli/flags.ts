@@ -61,7 +61,7 @@ const FLAGS = { ...SETTING_FLAGS, ...CLI_FLAGS };
 
 export function helpText(): string {
   return [
-    'Usage: npm run -s sweep -- [flags]',
+    'Usage: phase-explorer sweep [flags]   (in a clone of the repository: npm run -s sweep -- [flags])',
     '',
     'Runs a phase-diagram sweep headless and writes JSON Lines: one {"type":"run"} per finished',
     'run and one {"type":"column"} per finished column. Progress goes to standard error.',

@@ -1,26 +1,20 @@
 /**
- * `npm run -s sweep -- [flags]`: a sweep headless on the wasm (or cpu, or webgpu through Dawn)
- * backend, JSON Lines out.
+ * `phase-explorer sweep [flags]` (in a clone: `npm run -s sweep -- [flags]`): a sweep headless on
+ * the wasm (or cpu, or webgpu through Dawn) backend, JSON Lines out. The process entry is
+ * `bin.ts`, which dispatches here.
  * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
  */
 import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { parseFlags, helpText, type CliOptions } from './flags';
 import { runSweep, plannedRunCount } from '../core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
 import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
+import type { CliIo } from './process';
 
-export interface CliIo {
-  /** Receives each JSON line (without the newline) when --out is -. */
-  stdout(line: string): void;
-  stderr(text: string): void;
-  now(): number;
-  repoRoot: string;
-}
+export type { CliIo } from './process';
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -116,31 +110,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     if (fileOut) await new Promise<void>((resolve) => fileOut!.end(resolve));
   }
-}
-
-const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
-  // `sweep ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  main(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (text) => process.stderr.write(text),
-    now: () => performance.now(),
-    repoRoot,
-  })
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (e: unknown) => {
-        process.stderr.write(`sweep: ${String(e)}\n`);
-        process.exitCode = 1;
-      },
-    )
-    // A GPU left running while the process exits can crash it after the output is written.
-    .finally(releaseNodeGpu);
 }

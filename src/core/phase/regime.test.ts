@@ -20,7 +20,7 @@ describe('regime of a run', () => {
     sharpRatioMax: sh,
     sharpRatioFinal: f,
   });
-  it('follows the rules of SCIENCE.md §2', () => {
+  it('follows the rules of docs/PROTOCOL.md §3', () => {
     expect(classifyRun(8, true, s(null, null), 0)).toBe('divergence');
     expect(classifyRun(3, false, s(2.5, 1.3), 0)).toBe('loss-sharpness-catapult');
     expect(classifyRun(3, false, s(2.5, 0.9), 0)).toBe('loss-catapult');

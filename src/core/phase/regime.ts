@@ -1,5 +1,5 @@
 /**
- * The regime of one run and the critical values of a column (SCIENCE.md §2), as pure functions
+ * The regime of one run and the critical values of a column (docs/PROTOCOL.md §3), as pure functions
  * of the measured trajectories.
  */
 import type { ColumnRecord, Regime, RunRecord } from '../sweep/records';
