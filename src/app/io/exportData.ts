@@ -4,7 +4,9 @@
  */
 import type { Settings } from '../../core/settings/schema';
 import { encodeSettings } from '../../core/settings/url';
+import { compareColumns, compareRuns } from '../../core/sweep/order';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
+import { COLUMN_FIELDS, RUN_FIELDS } from '../../core/sweep/recordSchema';
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -14,66 +16,36 @@ function csvCell(v: unknown): string {
 }
 
 /** A per-step series as one cell: values separated by ';', missing values as NaN. */
-function seriesCell(values: readonly (number | null)[]): string {
-  return values.map((v) => (v === null || !Number.isFinite(v) ? 'NaN' : String(v))).join(';');
+function seriesCell(values: unknown): string {
+  if (!Array.isArray(values)) return '';
+  return values
+    .map((v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : 'NaN'))
+    .join(';');
 }
 
-function sortRuns(runs: readonly RunRecord[]): RunRecord[] {
-  return [...runs].sort(
-    (a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed || a.c - b.c,
-  );
-}
+const sortRuns = (runs: readonly RunRecord[]): RunRecord[] => [...runs].sort(compareRuns);
+const sortColumns = (columns: readonly ColumnRecord[]): ColumnRecord[] =>
+  [...columns].sort(compareColumns);
 
-function sortColumns(columns: readonly ColumnRecord[]): ColumnRecord[] {
-  return [...columns].sort((a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed);
-}
-
-const RUN_FIELDS = [
-  'depth',
-  'width',
-  'seed',
-  'c',
-  'eta',
-  'lambda0',
-  'loss0',
-  'diverged',
-  'divergedAt',
-  'regime',
-  'lossRatioMax',
-  'sharpRatioMax',
-  'sharpRatioFinal',
-  'seconds',
-] as const;
+/** CSV columns from the record schema: the scalars, then the per-step series. */
+const RUN_SCALARS = RUN_FIELDS.filter((f) => f.csv && !f.series).map((f) => f.key);
+const RUN_SERIES = RUN_FIELDS.filter((f) => f.csv && f.series).map((f) => f.key);
+const COLUMN_KEYS = COLUMN_FIELDS.filter((f) => f.csv).map((f) => f.key);
 
 /** One row per run; `loss`, `sharpness` and `lanczosIters` hold t = 0..T separated by ';'. */
 export function runsToCsv(runs: readonly RunRecord[]): string {
-  const header = [...RUN_FIELDS, 'loss', 'sharpness', 'lanczosIters'].join(',');
+  const header = [...RUN_SCALARS, ...RUN_SERIES].join(',');
   const rows = sortRuns(runs).map((r) =>
-    [
-      ...RUN_FIELDS.map((f) => csvCell(r[f])),
-      seriesCell(r.loss),
-      seriesCell(r.sharpness),
-      seriesCell(r.lanczosIters),
-    ].join(','),
+    [...RUN_SCALARS.map((f) => csvCell(r[f])), ...RUN_SERIES.map((f) => seriesCell(r[f]))].join(
+      ',',
+    ),
   );
   return [header, ...rows].join('\n') + '\n';
 }
 
-const COLUMN_FIELDS = [
-  'depth',
-  'width',
-  'seed',
-  'lambda0',
-  'loss0',
-  'c_loss',
-  'c_sharp',
-  'c_max',
-  'runs',
-] as const;
-
 export function columnsToCsv(columns: readonly ColumnRecord[]): string {
-  const rows = sortColumns(columns).map((c) => COLUMN_FIELDS.map((f) => csvCell(c[f])).join(','));
-  return [COLUMN_FIELDS.join(','), ...rows].join('\n') + '\n';
+  const rows = sortColumns(columns).map((c) => COLUMN_KEYS.map((f) => csvCell(c[f])).join(','));
+  return [COLUMN_KEYS.join(','), ...rows].join('\n') + '\n';
 }
 
 export const JSON_FORMAT = 'phase-explorer-results';

@@ -179,8 +179,8 @@ describe('import', () => {
       async () => void pauses++,
     );
     expect(pauses).toBe(2);
-    expect(r.ok && r.results).toEqual(parseResultsText(text));
-    expect(r.ok && r.results.runs).toHaveLength(1200);
-    expect(r.ok && r.results.rejected).toEqual([{ line: 701, reason: 'not valid JSON' }]);
+    expect(r.ok && r.value).toEqual(parseResultsText(text));
+    expect(r.ok && r.value.runs).toHaveLength(1200);
+    expect(r.ok && r.value.rejected).toEqual([{ line: 701, reason: 'not valid JSON' }]);
   });
 });
