@@ -81,6 +81,7 @@ export function criticalValues(
   runs: readonly Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>[],
   epsilon: number,
 ): CriticalValues {
+  // One column's runs: ascending c is the canonical run order within a column.
   const sorted = [...runs].sort((a, b) => a.c - b.c);
   const firstDiv = sorted.find((r) => r.diverged);
   const stable = sorted.filter((r) => !r.diverged && (firstDiv === undefined || r.c < firstDiv.c));
