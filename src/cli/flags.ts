@@ -3,6 +3,7 @@
  * Errors name the flag; the caller exits with status 2.
  */
 import { parseField, conflicts, cloneDefaults, formatField } from '../core/settings/codec';
+import type { Result } from '../core/result';
 import { SCHEMA, type Settings } from '../core/settings/schema';
 import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
 
@@ -15,7 +16,7 @@ export interface CliOptions {
   help: boolean;
 }
 
-export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
+export type FlagResult = Result<CliOptions>;
 
 const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
   {
@@ -145,5 +146,5 @@ export function parseFlags(argv: readonly string[]): FlagResult {
   }
   const issues = settings.model === 'uv' ? [] : conflicts(settings);
   if (issues[0]) return { ok: false, error: issues[0].message };
-  return { ok: true, options };
+  return { ok: true, value: options };
 }

@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sweep: ${parsed.error}\n`);
     return 2;
   }
-  const o = parsed.options;
+  const o = parsed.value;
   if (o.help) {
     io.stderr(`${helpText()}\n`);
     return 0;
