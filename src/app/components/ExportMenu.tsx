@@ -1,5 +1,12 @@
 import { serializeSvg, svgToPngBlob } from '../charts/exportSvg';
-import { columnsToCsv, resultsToJson, resultsToJsonl, runsToCsv } from '../io/exportData';
+import {
+  boundaryFitsToCsv,
+  columnsToCsv,
+  resultsToJson,
+  resultsToJsonl,
+  runsToCsv,
+  seedSummaryToCsv,
+} from '../io/exportData';
 import { downloadBlob, downloadText } from '../io/download';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
@@ -55,6 +62,26 @@ export function ExportMenu() {
           disabled: !hasColumns,
           onSelect: () =>
             downloadText(columnsToCsv(data().columns), `columns-${stamp()}.csv`, 'text/csv'),
+        },
+        {
+          label: 'Critical values over seeds (CSV)',
+          disabled: !hasColumns,
+          onSelect: () =>
+            downloadText(
+              seedSummaryToCsv(data().columns),
+              `critical-values-${stamp()}.csv`,
+              'text/csv',
+            ),
+        },
+        {
+          label: 'Boundary fits (CSV)',
+          disabled: !hasColumns,
+          onSelect: () =>
+            downloadText(
+              boundaryFitsToCsv(data().columns),
+              `boundary-fits-${stamp()}.csv`,
+              'text/csv',
+            ),
         },
         {
           label: 'Runs and columns (JSON)',

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnRecord } from '../sweep/records';
-import { formatCritical, seedValue, spread, summarizeColumns, summarizeCritical } from './summary';
+import {
+  boundaryValues,
+  formatCritical,
+  seedValue,
+  spread,
+  summarizeColumns,
+  summarizeCritical,
+} from './summary';
 
 const col = (
   seed: number,
@@ -90,5 +97,19 @@ describe('summarizeColumns', () => {
     expect(g.c_max.seen.mean).toBe(12);
     expect(g.lambda0.mean).toBe(11);
     expect(g.runs).toBe(30);
+  });
+});
+
+describe('boundaryValues', () => {
+  it('gives one mean per architecture and leaves out those with a censored seed', () => {
+    const summaries = summarizeColumns([
+      col(0, 3, 12, null, 64),
+      col(1, 5, 12, null, 64),
+      col(0, 2, 12, null, 128),
+      col(1, null, 12, null, 128),
+      col(0, null, null, null, 256),
+    ]);
+    expect(boundaryValues(summaries, 'c_loss')).toEqual([{ depth: 4, width: 64, c: 4 }]);
+    expect(boundaryValues(summaries, 'c_max').map((v) => v.width)).toEqual([64, 128]);
   });
 });

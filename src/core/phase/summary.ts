@@ -157,3 +157,28 @@ export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummar
   }
   return out.sort(compareArchitectures);
 }
+
+/** One architecture's boundary value: the mean over seeds of one critical value. */
+export interface BoundaryValue {
+  depth: number;
+  width: number;
+  c: number;
+}
+
+/**
+ * The points a boundary fit goes through: per architecture, the mean of `critical` over seeds.
+ * Architectures with a censored seed are left out (their mean over the events seen is only a
+ * lower bound), as are those with no value seen.
+ */
+export function boundaryValues(
+  summaries: readonly ColumnSummary[],
+  critical: CriticalKind,
+): BoundaryValue[] {
+  const out: BoundaryValue[] = [];
+  for (const g of summaries) {
+    const s = g[critical];
+    if (s.seen.mean === null || s.censored > 0 || !Number.isFinite(s.seen.mean)) continue;
+    out.push({ depth: g.depth, width: g.width, c: s.seen.mean });
+  }
+  return out;
+}

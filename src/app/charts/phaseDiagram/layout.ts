@@ -9,7 +9,9 @@ import {
   type PowerLawFit,
 } from '../../../core/phase/fit';
 import {
+  boundaryValues,
   CRITICAL_KINDS,
+  summarizeColumns,
   summarizeCritical,
   type CriticalKind,
   type CriticalSummary,
@@ -298,22 +300,9 @@ export function layoutPhaseDiagram(
     });
   }
 
-  // Fits across architectures, of the mean over seeds. An architecture with a censored seed is
-  // left out: its mean over the events seen is only a lower bound.
-  const perArch = new Map<string, ColumnRecord[]>();
-  for (const col of colByKey.values()) {
-    const key = dwKey(col.depth, col.width);
-    perArch.set(key, [...(perArch.get(key) ?? []), col]);
-  }
-  const archMeans = (k: CriticalKind) => {
-    const out: { depth: number; width: number; c: number }[] = [];
-    for (const cols of perArch.values()) {
-      const s = summarizeCritical(cols, k);
-      if (s.seen.mean === null || s.censored > 0 || !(s.seen.mean > 0)) continue;
-      out.push({ depth: cols[0]!.depth, width: cols[0]!.width, c: s.seen.mean });
-    }
-    return out;
-  };
+  // Fits across architectures, of the mean over seeds (censored architectures left out).
+  const summaries = summarizeColumns([...colByKey.values()]);
+  const archMeans = (k: CriticalKind) => boundaryValues(summaries, k).filter((v) => v.c > 0);
   const xRange = (points: readonly FitPoint[]) => {
     const xs = points.map((p) => p.x).filter((v) => v > 0 && Number.isFinite(v));
     return { xFrom: Math.min(...xs), xTo: Math.max(...xs) };
