@@ -17,31 +17,57 @@ export interface DiagramState {
   clipId: string;
 }
 
+/** How a ring around cells looks: `pad` px outside the cell, a white halo under a black stroke. */
+export interface RingStyle {
+  pad: number;
+  rx: number | null;
+  haloWidth: number;
+  strokeWidth: number;
+}
+
+const RING_STYLE: RingStyle = { pad: 3, rx: 2, haloWidth: 5, strokeWidth: 2 };
+
+/**
+ * Rings around `cells` in `g` (selection outlines, the focus ring): a white halo under a black
+ * stroke, so they show on every regime colour. `key` joins them (the focus ring keeps one
+ * element as it moves from cell to cell).
+ */
+export function drawCellRings(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  className: string,
+  cells: readonly CellGeom[],
+  style: RingStyle,
+  key: (d: CellGeom) => string = (d) => d.id,
+): void {
+  const rings = g
+    .selectAll<SVGGElement, CellGeom>(`g.${className}`)
+    .data(cells, key)
+    .join((enter) => {
+      const e = enter.append('g').attr('class', className);
+      e.append('rect').attr('class', 'halo');
+      e.append('rect').attr('class', 'stroke');
+      return e;
+    });
+  const { pad } = style;
+  rings
+    .selectAll<SVGRectElement, CellGeom>('rect')
+    .data((d) => [d, d])
+    .attr('x', (d) => d.x - pad)
+    .attr('y', (d) => d.y - pad)
+    .attr('width', (d) => Math.max(0, d.w) + 2 * pad)
+    .attr('height', (d) => Math.max(0, d.h) + 2 * pad)
+    .attr('rx', style.rx)
+    .attr('fill', 'none');
+  rings.select('rect.halo').attr('stroke', '#fff').attr('stroke-width', style.haloWidth);
+  rings.select('rect.stroke').attr('stroke', '#000').attr('stroke-width', style.strokeWidth);
+}
+
 export function drawFocusRing(
   g: Selection<SVGGElement, unknown, null, undefined>,
   state: DiagramState,
 ) {
   const cell = state.focusedId !== null ? state.cellById.get(state.focusedId) : undefined;
-  const ring = g
-    .selectAll<SVGGElement, CellGeom>('g.focus-ring')
-    .data(cell ? [cell] : [], () => 'ring')
-    .join((enter) => {
-      const e = enter.append('g').attr('class', 'focus-ring');
-      e.append('rect').attr('class', 'halo');
-      e.append('rect').attr('class', 'stroke');
-      return e;
-    });
-  ring
-    .selectAll<SVGRectElement, CellGeom>('rect')
-    .data((d) => [d, d])
-    .attr('x', (d) => d.x - 3)
-    .attr('y', (d) => d.y - 3)
-    .attr('width', (d) => Math.max(0, d.w) + 6)
-    .attr('height', (d) => Math.max(0, d.h) + 6)
-    .attr('rx', 2)
-    .attr('fill', 'none');
-  ring.select('rect.halo').attr('stroke', '#fff').attr('stroke-width', 5);
-  ring.select('rect.stroke').attr('stroke', '#000').attr('stroke-width', 2);
+  drawCellRings(g, 'focus-ring', cell ? [cell] : [], RING_STYLE, () => 'ring');
   for (const [id, el] of state.elById) el.classList.toggle('focused', id === state.focusedId);
 }
 

@@ -3,7 +3,13 @@ import { line } from 'd3';
 import { layer, prepareRoot } from '../svgUtil';
 import { regimeFill } from '../palette';
 import { FIT_DASH, drawAxes, drawLegend, markerPath } from './axesLegend';
-import { drawFocusRing, installListeners, type DiagramState } from './interaction';
+import {
+  drawCellRings,
+  drawFocusRing,
+  installListeners,
+  type DiagramState,
+  type RingStyle,
+} from './interaction';
 import {
   layoutPhaseDiagram,
   type CellGeom,
@@ -14,6 +20,9 @@ import {
 } from './layout';
 import type { PhaseDiagramData, PhaseDiagramOptions } from './types';
 import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle } from './words';
+
+/** Selection outlines sit on the cell's edge. */
+const OUTLINE_STYLE: RingStyle = { pad: 0, rx: null, haloWidth: 3.5, strokeWidth: 1.5 };
 
 /** Points along a drawn linear fit (a curve on the log x axis). */
 const LINEAR_SAMPLES = 32;
@@ -291,25 +300,7 @@ export function renderPhaseDiagram(
 
   // Selection outlines and the focus ring sit above the cells so neighbours cannot cover them.
   const sel = layout.cells.filter((c) => selected.has(c.id));
-  const outlines = gOutlines
-    .selectAll<SVGGElement, CellGeom>('g.outline')
-    .data(sel, (d) => d.id)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'outline');
-      g.append('rect').attr('class', 'halo');
-      g.append('rect').attr('class', 'stroke');
-      return g;
-    });
-  outlines
-    .selectAll<SVGRectElement, CellGeom>('rect')
-    .data((d) => [d, d])
-    .attr('x', (d) => d.x)
-    .attr('y', (d) => d.y)
-    .attr('width', (d) => Math.max(0, d.w))
-    .attr('height', (d) => Math.max(0, d.h))
-    .attr('fill', 'none');
-  outlines.select('rect.halo').attr('stroke', '#fff').attr('stroke-width', 3.5);
-  outlines.select('rect.stroke').attr('stroke', '#000').attr('stroke-width', 1.5);
+  drawCellRings(gOutlines, 'outline', sel, OUTLINE_STYLE);
   drawFocusRing(gFocus, state);
 
   drawAxes(gAxes, layout, options.axis);
