@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkColumnRecord, checkResultRecord, checkRunRecord, RUN_FIELDS } from './recordSchema';
 import type { RunRecord } from './records';
 
+/** A run as an older CLI wrote it: only the fields every version has. */
 const run = (): Record<string, unknown> => ({
   type: 'run',
   depth: 4,

@@ -68,11 +68,16 @@ const NON_NEG = 'a non-negative number';
 const NUM_OR_NULL = 'a number or null';
 const SERIES = 'a list of numbers (or null)';
 
-/** The fields of a run record, in the order files list them. */
-export const RUN_FIELDS = [
+/** The column key (`ColumnKey`), first in both records. */
+const KEY_FIELDS = [
   rule('depth', posInt, POS_INT),
   rule('width', posInt, POS_INT),
   rule('seed', nonNegInt, NON_NEG_INT),
+] as const;
+
+/** The fields of a run record, in the order files list them. */
+export const RUN_FIELDS = [
+  ...KEY_FIELDS,
   rule('c', positive, POSITIVE),
   rule('eta', positive, POSITIVE),
   rule('lambda0', positive, POSITIVE),
@@ -93,9 +98,7 @@ export const RUN_FIELDS = [
 
 /** The fields of a column record, in the order files list them. */
 export const COLUMN_FIELDS = [
-  rule('depth', posInt, POS_INT),
-  rule('width', posInt, POS_INT),
-  rule('seed', nonNegInt, NON_NEG_INT),
+  ...KEY_FIELDS,
   rule('lambda0', positive, POSITIVE),
   rule('loss0', nonNeg, NON_NEG),
   rule('c_loss', positiveOrNull, 'a positive number or null'),

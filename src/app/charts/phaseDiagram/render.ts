@@ -1,5 +1,7 @@
 /** The diagram's d3 join: cells, running cell, reference lines, fits and markers. */
 import { line } from 'd3';
+import type { Selection } from 'd3';
+import type { CriticalKind } from '../../../core/phase/summary';
 import { layer, prepareRoot } from '../svgUtil';
 import { regimeFill } from '../palette';
 import { FIT_DASH, drawAxes, drawLegend, markerPath } from './axesLegend';
@@ -190,40 +192,14 @@ export function renderPhaseDiagram(
     .attr('paint-order', 'stroke')
     .text((d) => `c = ${d}`);
 
-  // Fitted boundaries: white halo under a dark dashed line.
+  // Fitted boundaries: white halo under a dark dashed line (power laws are straight on these
+  // axes; linear fits c ≈ a + b·x curve on the log x axis, so they are drawn through samples).
   const fitLine = line<[number, number]>();
-  const fits = gFits
-    .selectAll<SVGGElement, FitGeom>('g.fit')
-    .data(layout.fits, (d) => d.kind)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'fit');
-      g.append('path').attr('class', 'halo');
-      g.append('path').attr('class', 'stroke');
-      return g;
-    })
-    .attr('data-kind', (d) => d.kind)
-    .attr('data-exponent', (d) => String(d.fit.p));
-  const fitPath = (d: FitGeom) =>
+  const powerPath = (d: FitGeom) =>
     fitLine([
       [x(d.xFrom), y(d.fit.a * d.xFrom ** d.fit.p)],
       [x(d.xTo), y(d.fit.a * d.xTo ** d.fit.p)],
     ]);
-  fits
-    .select('path.halo')
-    .attr('d', fitPath)
-    .attr('fill', 'none')
-    .attr('stroke', '#fff')
-    .attr('stroke-width', 4)
-    .attr('stroke-opacity', 0.8);
-  fits
-    .select('path.stroke')
-    .attr('d', fitPath)
-    .attr('fill', 'none')
-    .attr('stroke', '#111')
-    .attr('stroke-width', 1.5)
-    .attr('stroke-dasharray', (d) => FIT_DASH[d.kind]);
-
-  // Linear fits c ≈ a + b·x: curved on the log x axis, so drawn through samples.
   const linearPath = (d: LinearFitGeom) => {
     const samples: [number, number][] = [];
     const lo = Math.log(d.xFrom);
@@ -235,34 +211,15 @@ export function renderPhaseDiagram(
     }
     return fitLine(samples);
   };
-  const linearFits = gFits
-    .selectAll<SVGGElement, LinearFitGeom>('g.linear-fit')
-    .data(layout.linearFits, (d) => d.key)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'linear-fit');
-      g.append('path').attr('class', 'halo');
-      g.append('path').attr('class', 'stroke');
-      return g;
-    })
-    .attr('data-kind', (d) => d.kind)
+  drawFitPaths(gFits, 'fit', layout.fits, (d) => d.kind, powerPath, POWER_STYLE).attr(
+    'data-exponent',
+    (d) => String(d.fit.p),
+  );
+  drawFitPaths(gFits, 'linear-fit', layout.linearFits, (d) => d.key, linearPath, LINEAR_STYLE)
     .attr('data-depth', (d) => (d.depth === null ? 'all' : String(d.depth)))
     .attr('data-intercept', (d) => String(d.fit.a))
     .attr('data-slope', (d) => String(d.fit.b))
     .attr('data-r2', (d) => (d.fit.r2 === null ? 'none' : String(d.fit.r2)));
-  linearFits
-    .select('path.halo')
-    .attr('d', linearPath)
-    .attr('fill', 'none')
-    .attr('stroke', '#fff')
-    .attr('stroke-width', 3)
-    .attr('stroke-opacity', 0.8);
-  linearFits
-    .select('path.stroke')
-    .attr('d', linearPath)
-    .attr('fill', 'none')
-    .attr('stroke', '#555')
-    .attr('stroke-width', 1)
-    .attr('stroke-dasharray', (d) => FIT_DASH[d.kind]);
 
   // Critical-value markers (with a whisker over seeds in seed-mean mode).
   const markers = gMarkers
@@ -322,4 +279,49 @@ export function renderPhaseDiagram(
     const el = state.elById.get(focusedCellId);
     if (el && svg.ownerDocument.activeElement !== el) el.focus({ preventScroll: true });
   }
+}
+
+interface FitStyle {
+  haloWidth: number;
+  stroke: string;
+  strokeWidth: number;
+}
+
+const POWER_STYLE: FitStyle = { haloWidth: 4, stroke: '#111', strokeWidth: 1.5 };
+const LINEAR_STYLE: FitStyle = { haloWidth: 3, stroke: '#555', strokeWidth: 1 };
+
+/** One `g.{className}` per fit, a white halo path under a stroke dashed by critical kind. */
+function drawFitPaths<D extends { kind: CriticalKind }>(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  className: string,
+  fits: readonly D[],
+  key: (d: D) => string,
+  path: (d: D) => string | null,
+  style: FitStyle,
+): Selection<SVGGElement, D, SVGGElement, unknown> {
+  const sel = g
+    .selectAll<SVGGElement, D>(`g.${className}`)
+    .data(fits, key)
+    .join((enter) => {
+      const e = enter.append('g').attr('class', className);
+      e.append('path').attr('class', 'halo');
+      e.append('path').attr('class', 'stroke');
+      return e;
+    })
+    .attr('data-kind', (d) => d.kind);
+  sel
+    .select('path.halo')
+    .attr('d', path)
+    .attr('fill', 'none')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', style.haloWidth)
+    .attr('stroke-opacity', 0.8);
+  sel
+    .select('path.stroke')
+    .attr('d', path)
+    .attr('fill', 'none')
+    .attr('stroke', style.stroke)
+    .attr('stroke-width', style.strokeWidth)
+    .attr('stroke-dasharray', (d) => FIT_DASH[d.kind]);
+  return sel;
 }
