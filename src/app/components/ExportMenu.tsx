@@ -48,6 +48,17 @@ export function ExportMenu() {
     }
   };
 
+  /** A CSV built from the finished columns. */
+  const columnsCsv = (
+    label: string,
+    name: string,
+    csv: (columns: ReturnType<typeof data>['columns']) => string,
+  ) => ({
+    label,
+    disabled: !hasColumns,
+    onSelect: () => downloadText(csv(data().columns), `${name}-${stamp()}.csv`, 'text/csv'),
+  });
+
   return (
     <Menu
       label="Export"
@@ -57,32 +68,9 @@ export function ExportMenu() {
           disabled: !hasRuns,
           onSelect: () => downloadText(runsToCsv(data().runs), `runs-${stamp()}.csv`, 'text/csv'),
         },
-        {
-          label: 'Columns (CSV)',
-          disabled: !hasColumns,
-          onSelect: () =>
-            downloadText(columnsToCsv(data().columns), `columns-${stamp()}.csv`, 'text/csv'),
-        },
-        {
-          label: 'Critical values over seeds (CSV)',
-          disabled: !hasColumns,
-          onSelect: () =>
-            downloadText(
-              seedSummaryToCsv(data().columns),
-              `critical-values-${stamp()}.csv`,
-              'text/csv',
-            ),
-        },
-        {
-          label: 'Boundary fits (CSV)',
-          disabled: !hasColumns,
-          onSelect: () =>
-            downloadText(
-              boundaryFitsToCsv(data().columns),
-              `boundary-fits-${stamp()}.csv`,
-              'text/csv',
-            ),
-        },
+        columnsCsv('Columns (CSV)', 'columns', columnsToCsv),
+        columnsCsv('Critical values over seeds (CSV)', 'critical-values', seedSummaryToCsv),
+        columnsCsv('Boundary fits (CSV)', 'boundary-fits', boundaryFitsToCsv),
         {
           label: 'Runs and columns (JSON)',
           disabled: !hasRuns,
