@@ -21,7 +21,13 @@ import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/c
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
-import { spread, type Spread } from '../src/core/phase/regime';
+import {
+  formatCritical,
+  spread,
+  summarizeCritical,
+  type CriticalKind,
+  type Spread,
+} from '../src/core/phase/summary';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
@@ -94,6 +100,11 @@ const fmt = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 const fmtSpread = (s: Spread, digits = 2) =>
   s.mean === null ? '—' : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)} (n=${s.n})`;
+const fmtCritical = (columns: readonly ColumnRecord[], k: CriticalKind) => {
+  const c = summarizeCritical(columns, k);
+  const text = formatCritical(c, (v) => fmt(v, 2));
+  return c.seen.n > 0 && c.censored + c.unknown === 0 ? `${text} (n=${c.seen.n})` : text;
+};
 
 async function sweep(s: Settings, data: PreparedData | null) {
   const runs: RunRecord[] = [];
@@ -224,14 +235,15 @@ async function main(): Promise<void> {
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of fact4) {
     const p = PAPER[f.width];
-    const s = (k: 'lambda0' | 'c_loss' | 'c_sharp' | 'c_max') => spread(f.columns.map((c) => c[k]));
+    // Censored seeds (event not seen before divergence) are counted with their bound, not dropped.
+    const s = (k: CriticalKind) => fmtCritical(f.columns, k);
     lines.push(
-      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(s('lambda0'), 1)} | ${p ? p.lambda0 : '—'} | ${fmtSpread(s('c_loss'))} | ${p ? p.cLoss : '—'} | ${fmtSpread(s('c_sharp'))} | ${p ? p.cSharp : '—'} | ${fmtSpread(s('c_max'))} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
+      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(spread(f.columns.map((c) => c.lambda0)), 1)} | ${p ? p.lambda0 : '—'} | ${s('c_loss')} | ${p ? p.cLoss : '—'} | ${s('c_sharp')} | ${p ? p.cSharp : '—'} | ${s('c_max')} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
     );
   }
   lines.push(
     '',
-    'Per seed (L₀ is the initial loss on the measurement set; nulls mean the event never happened before divergence):',
+    'Per seed (L₀ is the initial loss on the measurement set; — means the event never happened before divergence: censored, above c_max):',
     '',
   );
   lines.push('| w | seed | L₀ | λ₀ | c_loss | c_sharp | c_max | c_loss ≤ c_sharp ≤ c_max |');

@@ -6,6 +6,7 @@
 import { conflictWords, nameByFlag, runChecks } from '../core/settings/checks';
 import { cloneDefaults } from '../core/settings/codec';
 import { SCHEMA, type SettingKey, type Settings } from '../core/settings/schema';
+import type { Result } from '../core/result';
 import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
 import {
   choiceFlag,
@@ -26,7 +27,7 @@ export interface CliOptions {
   help: boolean;
 }
 
-export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
+export type FlagResult = Result<CliOptions>;
 
 /** The settings that change runs have a flag; display settings (the diagram axis) do not. */
 const RUN_SETTINGS: readonly SettingKey[] = SCHEMA.filter((r) => r.affectsRuns).map((r) => r.key);
@@ -89,7 +90,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
   if (conflict) return { ok: false, error: conflictWords(conflict, nameByFlag) };
   return {
     ok: true,
-    options: {
+    value: {
       settings: checked.settings,
       dataDir: v.dataDir ?? null,
       backend: v.backend ?? 'wasm',

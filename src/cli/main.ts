@@ -6,7 +6,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseFlags, helpText, type CliOptions } from './flags';
-import { runSweep, plannedRunCount } from '../core/sweep/runSweep';
+import { plannedRunCount } from '../core/sweep/plan';
+import { runSweep } from '../core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sweep: ${parsed.error}\n`);
     return 2;
   }
-  const o = parsed.options;
+  const o = parsed.value;
   if (o.help) {
     io.stderr(`${helpText()}\n`);
     return 0;
