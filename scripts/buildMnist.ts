@@ -126,8 +126,11 @@ export function buildMnistFile(repoRoot: string = REPO_ROOT, force = false): Bui
   return { outPath, count: ds.count, bytes: bytes.length, skipped: false };
 }
 
+// The file name too: bundled into dist-cli/phase-explorer.js this module shares the bundle's URL.
 const invokedDirectly =
-  process.argv[1] !== undefined && path.resolve(process.argv[1]) === scriptPath;
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === scriptPath &&
+  /buildMnist\.[cm]?[jt]s$/.test(scriptPath);
 if (invokedDirectly) {
   const r = buildMnistFile(REPO_ROOT, process.argv.includes('--force'));
   const where = path.relative(process.cwd(), r.outPath) || r.outPath;

@@ -1,10 +1,11 @@
 /**
- * `npm run validate`: reproduces SCIENCE.md §4 at this machine's scale and writes
+ * `npm run validate`: reproduces docs/PROTOCOL.md §5 at this machine's scale and writes
  * docs/VALIDATION.md. Minutes to an hour, not part of the tests.
  *
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
  *                       [--measure-size 512]
  *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
+ *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,12 +21,16 @@ import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/c
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
-import { spread, type Spread } from '../src/core/phase/regime';
+import {
+  formatCritical,
+  spread,
+  summarizeCritical,
+  type CriticalKind,
+  type Spread,
+} from '../src/core/phase/summary';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CIFAR = path.resolve(repoRoot, '../shared/datasets/cifar10/cifar-10-batches-bin');
-
-/** The demo's single-seed results at d = 8 (SCIENCE.md §4 fact 4). */
+/** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
 const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
   256: { lambda0: 68, cLoss: 3.25, cSharp: 4.92, cMax: 13.9 },
   512: { lambda0: 101, cLoss: 3.03, cSharp: 4.29, cMax: 13.0 },
@@ -54,6 +59,12 @@ const FLAGS = {
     'Where the report goes (default docs/VALIDATION.md).',
     'a file name',
   ),
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'Folder with the CIFAR-10 batches (default: $PHASE_DATA_DIR/cifar10).',
+    'a folder',
+  ),
   help: switchFlag('help', 'Show this help.'),
 };
 
@@ -77,11 +88,23 @@ const measureSize = given.measureSize ?? (quick ? 256 : 512);
 const trainSize = given.trainSize ?? 10000;
 const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
 const depth = 8;
+/** The CIFAR-10 batches: in --data-dir (or $PHASE_DATA_DIR/cifar10) or its cifar-10-batches-bin/. */
+const DATA_DIR = path.resolve(
+  given.dataDir ?? path.join(process.env['PHASE_DATA_DIR'] ?? '.', 'cifar10'),
+);
+const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
+  ? DATA_DIR
+  : path.join(DATA_DIR, 'cifar-10-batches-bin');
 
 const fmt = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 const fmtSpread = (s: Spread, digits = 2) =>
   s.mean === null ? '—' : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)} (n=${s.n})`;
+const fmtCritical = (columns: readonly ColumnRecord[], k: CriticalKind) => {
+  const c = summarizeCritical(columns, k);
+  const text = formatCritical(c, (v) => fmt(v, 2));
+  return c.seen.n > 0 && c.censored + c.unknown === 0 ? `${text} (n=${c.seen.n})` : text;
+};
 
 async function sweep(s: Settings, data: PreparedData | null) {
   const runs: RunRecord[] = [];
@@ -101,7 +124,9 @@ async function sweep(s: Settings, data: PreparedData | null) {
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(CIFAR, 'data_batch_1.bin'))) {
-    process.stderr.write(`validate: ${CIFAR} not found; it holds the CIFAR-10 batches\n`);
+    process.stderr.write(
+      `validate: no data_batch_1.bin in ${DATA_DIR} or ${CIFAR}; pass --data-dir DIR or set PHASE_DATA_DIR\n`,
+    );
     process.exitCode = 1;
     return;
   }
@@ -194,7 +219,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const command = `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim();
-  lines.push('# Validation against the paper (SCIENCE.md §4)', '');
+  lines.push('# Validation against the paper (docs/PROTOCOL.md §5)', '');
   lines.push(
     `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}, tfjs backend ${backend}; ${(totalSeconds / 60).toFixed(1)} min in all.`,
     '',
@@ -210,14 +235,15 @@ async function main(): Promise<void> {
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of fact4) {
     const p = PAPER[f.width];
-    const s = (k: 'lambda0' | 'c_loss' | 'c_sharp' | 'c_max') => spread(f.columns.map((c) => c[k]));
+    // Censored seeds (event not seen before divergence) are counted with their bound, not dropped.
+    const s = (k: CriticalKind) => fmtCritical(f.columns, k);
     lines.push(
-      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(s('lambda0'), 1)} | ${p ? p.lambda0 : '—'} | ${fmtSpread(s('c_loss'))} | ${p ? p.cLoss : '—'} | ${fmtSpread(s('c_sharp'))} | ${p ? p.cSharp : '—'} | ${fmtSpread(s('c_max'))} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
+      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(spread(f.columns.map((c) => c.lambda0)), 1)} | ${p ? p.lambda0 : '—'} | ${s('c_loss')} | ${p ? p.cLoss : '—'} | ${s('c_sharp')} | ${p ? p.cSharp : '—'} | ${s('c_max')} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
     );
   }
   lines.push(
     '',
-    'Per seed (L₀ is the initial loss on the measurement set; nulls mean the event never happened before divergence):',
+    'Per seed (L₀ is the initial loss on the measurement set; — means the event never happened before divergence: censored, above c_max):',
     '',
   );
   lines.push('| w | seed | L₀ | λ₀ | c_loss | c_sharp | c_max | c_loss ≤ c_sharp ≤ c_max |');

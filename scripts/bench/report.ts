@@ -140,7 +140,7 @@ export function markdown(r: Report): string {
   else {
     const p = r.paper;
     L.push(
-      `CIFAR-10 (../shared/datasets/cifar10), d = ${p.settings.depth}, w = ${p.settings.width}, B = ${p.settings.batch}, M = ${p.settings.measure}, N = ${p.settings.trainSize}, c = ${p.settings.cs.map((c) => fmt(c, 2)).join(', ')}.`,
+      `CIFAR-10 ($PHASE_DATA_DIR/cifar10), d = ${p.settings.depth}, w = ${p.settings.width}, B = ${p.settings.batch}, M = ${p.settings.measure}, N = ${p.settings.trainSize}, c = ${p.settings.cs.map((c) => fmt(c, 2)).join(', ')}.`,
       '',
       `- λ_0 (column setup): ${secs(p.lambda0Seconds)}, ${p.lambda0Iters} HVPs`,
       `- **${fmt(p.secondsPerCell, 2)} s per cell** (${p.sweep.runs} runs, ${p.sweep.diverged} diverged), ${fmt(p.warmItersMean)} HVPs per warm λ_t`,

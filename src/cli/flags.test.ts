@@ -8,7 +8,7 @@ import { SCHEMA, type Settings } from '../core/settings/schema';
 const ok = (argv: string[]) => {
   const r = parseFlags(argv);
   if (!r.ok) throw new Error(r.error);
-  return r.options;
+  return r.value;
 };
 const err = (argv: string[]) => {
   const r = parseFlags(argv);
@@ -17,7 +17,7 @@ const err = (argv: string[]) => {
 };
 
 describe('CLI flags', () => {
-  it('parses the flags of DESIGN.md', () => {
+  it('parses the flags of the sweep command', () => {
     const o = ok([
       '--dataset',
       'cifar10',
@@ -168,8 +168,8 @@ describe('CLI flags', () => {
       fc.property(fc.array(token, { maxLength: 8 }), (argv) => {
         const r = parseFlags(argv);
         if (!r.ok) expect(r.error).toMatch(/--|argument/);
-        else if (r.options.settings.model !== 'uv')
-          expect(r.options.settings.batch).toBeLessThanOrEqual(r.options.settings.trainSize);
+        else if (r.value.settings.model !== 'uv')
+          expect(r.value.settings.batch).toBeLessThanOrEqual(r.value.settings.trainSize);
       }),
       { numRuns: 1000 },
     );

@@ -6,6 +6,7 @@
 import { conflictWords, nameByFlag, runChecks } from '../core/settings/checks';
 import { cloneDefaults } from '../core/settings/codec';
 import { SCHEMA, type SettingKey, type Settings } from '../core/settings/schema';
+import type { Result } from '../core/result';
 import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
 import {
   choiceFlag,
@@ -30,7 +31,7 @@ export interface CliOptions {
   help: boolean;
 }
 
-export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
+export type FlagResult = Result<CliOptions>;
 
 /** The settings that change runs have a flag; display settings (the diagram axis) do not. */
 const RUN_SETTINGS: readonly SettingKey[] = SCHEMA.filter((r) => r.affectsRuns).map((r) => r.key);
@@ -80,7 +81,7 @@ const FLAGS = { ...SETTING_FLAGS, ...CLI_FLAGS };
 
 export function helpText(): string {
   return [
-    'Usage: npm run -s sweep -- [flags]',
+    'Usage: phase-explorer sweep [flags]   (in a clone of the repository: npm run -s sweep -- [flags])',
     '',
     'Runs a phase-diagram sweep headless and writes JSON Lines: one {"type":"run"} per finished',
     'run and one {"type":"column"} per finished column. Progress goes to standard error.',
@@ -108,7 +109,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
   if (conflict) return { ok: false, error: conflictWords(conflict, nameByFlag) };
   return {
     ok: true,
-    options: {
+    value: {
       settings: checked.settings,
       dataDir: v.dataDir ?? null,
       backend: v.backend ?? 'wasm',

@@ -112,7 +112,7 @@ export function loadDataset(
   }
   if (dataset === 'mnist' && dataDir === null) return loadBuiltinMnist(repoRoot);
   if (dataDir === null) {
-    return fail(`${dataset}: needs --data-dir DIR with the official files (see DESIGN.md, "Data")`);
+    return fail(`${dataset}: needs --data-dir DIR with the official files (see README.md)`);
   }
   const dir = path.resolve(dataDir);
   try {

@@ -1,34 +1,27 @@
 /**
- * `npm run -s sweep -- [flags]`: a sweep headless on the wasm (or cpu, or webgpu through Dawn)
- * backend, JSON Lines out.
- * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
+ * `phase-explorer sweep [flags]` (in a clone: `npm run -s sweep -- [flags]`): a sweep headless on
+ * the wasm (or cpu, or webgpu through Dawn) backend, JSON Lines out: the sweep header, then run
+ * and column records. `--shard I/N` (or `--shards N` with the scheduler's index) runs one shard;
+ * an existing `--out FILE` of the same sweep is resumed. The process entry is `bin.ts`, which
+ * dispatches here.
+ * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags (or an --out file of
+ * another sweep).
  */
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { parseFlags, helpText, type CliOptions } from './flags';
-import { planColumns } from '../core/sweep/runSweep';
-import { plannerFor } from '../core/sweep/plan';
+import { planColumns, plannerFor } from '../core/sweep/plan';
 import { runColumns } from '../core/sweep/runColumns';
 import { columnId, type ColumnRecord, type RunRecord } from '../core/sweep/records';
 import { sweepHeader, type SweepHeader } from '../core/sweep/header';
 import { formatShard, partitionColumns } from '../core/sweep/shard';
-import { chooseShard, type Env } from './shardEnv';
+import { chooseShard } from './shardEnv';
 import { prepareResultsOut, type ResultsWriter } from './resultsOut';
-import { checkResultRecord } from './recordCheck';
 import type { PreparedData } from '../core/data/types';
 import { prepareData } from '../core/data/prepare';
 import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
+import type { CliIo } from './process';
 
-export interface CliIo {
-  /** Receives each JSON line (without the newline) when --out is -. */
-  stdout(line: string): void;
-  stderr(text: string): void;
-  now(): number;
-  repoRoot: string;
-  /** Environment variables (the scheduler's shard index); none when absent. */
-  env?: Env;
-}
+export type { CliIo } from './process';
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -66,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sweep: ${parsed.error}\n`);
     return 2;
   }
-  const o = parsed.options;
+  const o = parsed.value;
   if (o.help) {
     io.stderr(`${helpText()}\n`);
     return 0;
@@ -93,8 +86,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     );
   }
   // Check the --out file before loading anything: a refusal should not wait for the data.
-  const resume =
-    o.out === '-' ? null : prepareResultsOut(o.out, s, shard, columns, checkResultRecord);
+  const resume = o.out === '-' ? null : prepareResultsOut(o.out, s, shard, columns);
   if (resume && !resume.ok) {
     io.stderr(`sweep: ${resume.error}\n`);
     return 2;
@@ -164,32 +156,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     out?.close();
   }
-}
-
-const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
-  // `sweep ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  main(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (text) => process.stderr.write(text),
-    now: () => performance.now(),
-    repoRoot,
-    env: process.env,
-  })
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (e: unknown) => {
-        process.stderr.write(`sweep: ${String(e)}\n`);
-        process.exitCode = 1;
-      },
-    )
-    // A GPU left running while the process exits can crash it after the output is written.
-    .finally(releaseNodeGpu);
 }

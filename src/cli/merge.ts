@@ -8,15 +8,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseResultsText } from '../core/sweep/resultsFile';
 import { mergeResults, type MergeResult } from '../core/sweep/merge';
 import { describeGaps } from '../core/sweep/coverage';
 import { columnId } from '../core/sweep/records';
 import { partitionColumns } from '../core/sweep/shard';
-import { checkResultRecord } from './recordCheck';
 import { flagHelp, parseArgv, switchFlag, textFlag } from './argv';
-import type { CliIo } from './main';
+import type { CliIo } from './process';
 
 export interface MergeOptions {
   files: string[];
@@ -140,7 +138,7 @@ export async function mergeMain(argv: readonly string[], io: CliIo): Promise<num
       io.stderr(`merge: cannot read ${name}: ${(e as Error).message}\n`);
       return 1;
     }
-    inputs.push({ name, file: parseResultsText(text, checkResultRecord) });
+    inputs.push({ name, file: parseResultsText(text) });
   }
   const merged = mergeResults(inputs);
   if (!merged.ok) {
@@ -175,23 +173,4 @@ export async function mergeMain(argv: readonly string[], io: CliIo): Promise<num
     return 3;
   }
   return 0;
-}
-
-const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  mergeMain(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (text) => process.stderr.write(text),
-    now: () => performance.now(),
-    repoRoot,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`merge: ${String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

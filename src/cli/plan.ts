@@ -6,14 +6,14 @@
  * Exit codes: 0 done, 2 bad flags.
  */
 import { parseFlags } from './flags';
-import { planColumns } from '../core/sweep/runSweep';
+import { planColumns } from '../core/sweep/plan';
 import { columnId } from '../core/sweep/records';
 import {
   estimateColumnFlops,
   partitionColumns,
   type IterationAssumptions,
 } from '../core/sweep/shard';
-import type { CliIo } from './main';
+import type { CliIo } from './process';
 
 /** Flags only `plan` has, taken out before the sweep's flags are parsed. */
 const PLAN_FLAGS = ['shards', 'gflops', 'warm-iters', 'lambda0-iters'] as const;
@@ -70,7 +70,7 @@ export async function planMain(argv: readonly string[], io: CliIo): Promise<numb
     io.stderr(`plan: ${parsed.error}\n`);
     return 2;
   }
-  const s = parsed.options.settings;
+  const s = parsed.value.settings;
   const counts = (own.shards ?? '')
     .split(',')
     .map((t) => (/^\s*\d+\s*$/.test(t) ? Number(t) : NaN));

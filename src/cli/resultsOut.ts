@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import type { Settings } from '../core/settings/schema';
 import type { ColumnKey, ColumnRecord, RunRecord } from '../core/sweep/records';
 import { sweepHeader, type ShardSpec, type SweepHeader } from '../core/sweep/header';
-import { parseResultsText, type RecordCheck } from '../core/sweep/resultsFile';
+import { parseResultsText } from '../core/sweep/resultsFile';
 import { planResume } from '../core/sweep/resume';
 
 export interface ResultsWriter {
@@ -43,7 +43,6 @@ export function prepareResultsOut(
   settings: Settings,
   shard: ShardSpec | null,
   columns: readonly ColumnKey[],
-  check: RecordCheck,
 ): OpenResult {
   let text: string | null = null;
   try {
@@ -73,7 +72,7 @@ export function prepareResultsOut(
       },
     };
   const existing = text;
-  const parsed = parseResultsText(existing, check);
+  const parsed = parseResultsText(existing);
   const plan = planResume(file, parsed, settings, shard, columns);
   if (!plan.ok) return plan;
   const { done, columnsWritten, dropped, keepLength, needsHeader } = plan.value;

@@ -10,6 +10,7 @@ import type { ImageDataset, PreparedData } from '../core/data/types';
 import { parseBuiltinMnist, parseDatasetFiles, prepareData, syntheticDataset } from '../core/data';
 import { registerGradientFixes } from '../core/tf/gradients';
 import { runSweep, type StepUpdate } from '../core/sweep/runSweep';
+import type { Result } from '../core/result';
 import type { Settings } from '../core/settings/schema';
 import {
   STEP_BATCH_MS,
@@ -179,10 +180,10 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     settings: Settings,
     source: MnistSource,
     sweepId: string,
-  ): Promise<{ ok: true; data: PreparedData | null } | { ok: false; error: string }> {
-    if (settings.model === 'uv' || settings.dataset === 'uv') return { ok: true, data: null };
+  ): Promise<Result<PreparedData | null>> {
+    if (settings.model === 'uv' || settings.dataset === 'uv') return { ok: true, value: null };
     const key = dataKey(settings, source);
-    if (prepared?.key === key) return { ok: true, data: prepared.data };
+    if (prepared?.key === key) return { ok: true, value: prepared.data };
     let images: ImageDataset;
     if (settings.dataset === 'synthetic') {
       images = syntheticDataset({ count: settings.trainSize, seed: settings.dataSeed });
@@ -212,7 +213,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     const ready = prepareData(images, settings.trainSize);
     if (!ready.ok) return { ok: false, error: ready.error };
     prepared = { key, data: ready.value };
-    return { ok: true, data: ready.value };
+    return { ok: true, value: ready.value };
   }
 
   async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
@@ -256,7 +257,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
         lastStepPost = env.now();
         post({ type: 'steps', sweepId: state.id, updates }, transfer);
       };
-      const result = await runSweep(cmd.settings, data.data, cmd.done, {
+      const result = await runSweep(cmd.settings, data.value, cmd.done, {
         now: env.now,
         onColumnStart(c) {
           post({ type: 'column-start', sweepId: state.id, ...c });

@@ -72,7 +72,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
 }
 
-/** Cells of the phase diagram (DOM interface of DESIGN.md). */
+/** Cells of the phase diagram (DOM interface: docs/ARCHITECTURE.md). */
 export const CELL = '[data-regime][data-c][data-depth][data-width]';
 
 export async function cellCount(page: Page): Promise<number> {
@@ -186,7 +186,7 @@ export interface CellInfo {
   regime: string;
 }
 
-/** Every diagram cell as data (DOM interface of DESIGN.md). */
+/** Every diagram cell as data (DOM interface: docs/ARCHITECTURE.md). */
 export async function cells(page: Page): Promise<CellInfo[]> {
   return page.locator(CELL).evaluateAll((els) =>
     els.map((el) => ({
@@ -202,7 +202,7 @@ export async function cells(page: Page): Promise<CellInfo[]> {
 
 /**
  * Problems with a finished grid sweep's cells against its plan: duplicates, columns that are not
- * the c grid in ascending order up to and including the first divergence (DESIGN.md: a column
+ * the c grid in ascending order up to and including the first divergence (docs/PROTOCOL.md §2: a column
  * stops there), missing columns. `columns` are "depth/width/seed" keys; `grid` the c values.
  */
 export function planProblems(found: CellInfo[], columns: string[], grid: number[]): string[] {

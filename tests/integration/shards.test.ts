@@ -39,8 +39,9 @@ interface Proc {
   kill(): void;
 }
 
-function cli(script: string, args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/** `phase-explorer COMMAND ARGS...` as a process, through the same entry as the built bin. */
+function cli(command: string, args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', command, ...args], {
     cwd: repoRoot,
     env: { ...cleanEnv(), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -56,7 +57,7 @@ function cli(script: string, args: string[], env: Record<string, string> = {}): 
 }
 
 const sweep = (args: string[], env?: Record<string, string>) =>
-  cli('src/cli/main.ts', [...SWEEP, ...args], env);
+  cli('sweep', [...SWEEP, ...args], env);
 
 /** Records of a results file, without the header and the timing. */
 function records(file: string): Record<string, unknown>[] {
@@ -110,7 +111,7 @@ describe('sharded sweep', () => {
     fs.appendFileSync(out(1), lastLine.slice(0, Math.floor(lastLine.length / 2)));
 
     // Merging now reports the gap and names the shard to rerun.
-    const check = await cli('src/cli/merge.ts', [out(0), out(1), out(2), '--check']).done;
+    const check = await cli('merge', [out(0), out(1), out(2), '--check']).done;
     expect(check.code).toBe(3);
     expect(check.stderr).toMatch(/cut off/);
     expect(check.stderr).toMatch(/rerun shard 1 of 3/);
@@ -121,8 +122,7 @@ describe('sharded sweep', () => {
     expect(again.stderr).toMatch(new RegExp(`resuming .*: ${before} runs`));
     expect(again.stderr).toMatch(/cut off .* is dropped/);
 
-    const m = await cli('src/cli/merge.ts', [out(0), out(1), out(2), '--out', merged, '--check'])
-      .done;
+    const m = await cli('merge', [out(0), out(1), out(2), '--out', merged, '--check']).done;
     expect(m.stderr).toMatch(/9 of 9 columns complete/);
     expect(m.code).toBe(0);
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../../src/cli/flags';
 import { chooseShard, SHARD_ENV } from '../../src/cli/shardEnv';
 import { partitionColumns } from '../../src/core/sweep/shard';
-import { planColumns } from '../../src/core/sweep/runSweep';
+import { planColumns } from '../../src/core/sweep/plan';
 import { columnId } from '../../src/core/sweep/records';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -57,7 +57,7 @@ const job = (file: string) => loadYaml.loadAll(read(file))[0] as JobDoc;
 function shardOf(argv: string[], env: Record<string, string>) {
   const parsed = parseFlags(argv);
   if (!parsed.ok) throw new Error(parsed.error);
-  const o = parsed.options;
+  const o = parsed.value;
   const c = chooseShard(o.shard, o.shards, env);
   if (!c.ok || !c.shard) throw new Error(c.ok ? 'no shard' : c.error);
   return { settings: o.settings, shard: c.shard, source: c.source, out: o.out };
@@ -206,7 +206,13 @@ describe('container image', () => {
     expect(gpu).toMatch(/devDependencies\.webgpu/);
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       devDependencies: Record<string, string>;
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
     };
     expect(pkg.devDependencies['webgpu']).toBeDefined();
+    // The entry point is the package's own bin, which the build stage builds.
+    expect(runtime).toContain(`"/app/${pkg.bin['phase-explorer']}"`);
+    expect(pkg.scripts['build:cli']).toBeDefined();
+    expect(docker).toMatch(/RUN npm run -s build:cli/);
   });
 });

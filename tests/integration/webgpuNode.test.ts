@@ -107,7 +107,7 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
 function sweepCli(args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/main.ts'), ...args],
+    ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/bin.ts'), 'sweep', ...args],
     { env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
   );
 }

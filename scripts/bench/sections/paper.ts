@@ -16,21 +16,27 @@ import {
   loadPrepared,
   now,
   progress,
-  repoRoot,
   warmItersMean as meanWarmIters,
   withoutRecords,
 } from '../common';
 import type { PaperFigures, SectionRunner } from '../types';
 
-/** Where the CIFAR-10 batches are looked for; the section is skipped without them. */
-export const CIFAR10_DIR = path.resolve(repoRoot, '../shared/datasets/cifar10');
+/**
+ * Where the CIFAR-10 batches are looked for: $PHASE_DATA_DIR/cifar10; the section is skipped
+ * without them.
+ */
+export function cifar10Dir(): string | null {
+  const root = process.env['PHASE_DATA_DIR'];
+  return root ? path.resolve(root, 'cifar10') : null;
+}
 
 async function paperFigures(
   quick: boolean,
   bestRateGflops: number | null,
 ): Promise<PaperFigures | string> {
-  const dir = CIFAR10_DIR;
-  if (!fs.existsSync(dir)) return `no CIFAR-10 at ${dir}`;
+  const dir = cifar10Dir();
+  if (!dir) return 'no CIFAR-10 (set PHASE_DATA_DIR to the folder holding cifar10/)';
+  if (!fs.existsSync(dir)) return `no CIFAR-10 at ${dir} (PHASE_DATA_DIR)`;
   await initNodeBackend('wasm');
   const trainSize = 8192;
   const data = loadPrepared('cifar10', dir, trainSize);

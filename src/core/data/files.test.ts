@@ -13,15 +13,16 @@ import { gunzipLimited } from './gzip';
 import { parseIdx } from './idx';
 import { syntheticDataset } from './synthetic';
 import { encodeTar, parseTar } from './tar';
+import {
+  FIXTURE_CIFAR10,
+  FIXTURE_CIFAR10_RECORDS,
+  FIXTURE_FASHION,
+  FIXTURE_FASHION_RECORDS,
+  fullData,
+} from '../../../tests/fixtures/datasets';
 
-const DATASETS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/datasets',
-);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const haveDatasets = fs.existsSync(path.join(DATASETS, 'fashion-mnist'));
-if (!haveDatasets)
-  console.warn(`skipping CLI loadDataset tests on real files: ${DATASETS} not found`);
+const full = fullData('the CLI loadDataset test on the full datasets folder');
 
 describe('parsers never throw on corrupted files', () => {
   const idxFile = new Uint8Array([
@@ -119,10 +120,18 @@ describe('CLI loadDataset (src/cli/loadData.ts)', () => {
     );
   });
 
-  it.skipIf(!haveDatasets)('reads the real datasets folder', () => {
-    const fashion = loadDataset('fashion-mnist', path.join(DATASETS, 'fashion-mnist'), REPO_ROOT);
-    expect(fashion.ok && fashion.value.count).toBe(60000);
-    const cifar = loadDataset('cifar10', path.join(DATASETS, 'cifar10'), REPO_ROOT);
-    expect(cifar.ok && cifar.value.count).toBe(10000); // data_batch_1 only; test_batch ignored
+  it('reads real files: the committed fixtures', () => {
+    const fashion = loadDataset('fashion-mnist', FIXTURE_FASHION, REPO_ROOT);
+    expect(fashion.ok && fashion.value.count).toBe(FIXTURE_FASHION_RECORDS); // train, not t10k
+    const cifar = loadDataset('cifar10', FIXTURE_CIFAR10, REPO_ROOT);
+    expect(cifar.ok && cifar.value.count).toBe(FIXTURE_CIFAR10_RECORDS); // test_batch ignored
+  });
+
+  it.skipIf(full.skip)('reads the full datasets folder (PHASE_DATA_DIR)', () => {
+    const dir = full.dir ?? '';
+    const fashion = loadDataset('fashion-mnist', path.join(dir, 'fashion-mnist'), REPO_ROOT);
+    expect(fashion.ok ? fashion.value.count : fashion.error).toBe(60000);
+    const cifar = loadDataset('cifar10', path.join(dir, 'cifar10'), REPO_ROOT);
+    expect(cifar.ok ? cifar.value.count : cifar.error).toBe(10000); // data_batch_1 only
   });
 });

@@ -1,5 +1,5 @@
 /**
- * An ensemble of E FCNs of one architecture evaluated as one batched model (DESIGN.md,
+ * An ensemble of E FCNs of one architecture evaluated as one batched model (docs/ARCHITECTURE.md,
  * "Performance design"): every parameter tensor of `model.ts` gets a leading member axis,
  * W_l: [E, fanIn_l, fanOut_l], b_l: [E, fanOut_l], and all members see the same input x.
  *
@@ -55,7 +55,7 @@ export interface BatchedForwardOptions {
    * Layers ≥ 2 as E plain matMuls [batch, w] × [w, fanOut] (unstack, multiply, stack) instead of
    * one batched matMul. Default: on for the wasm backend, whose BatchMatMul kernel runs XNNPACK
    * only when the batch dimension is 1 and otherwise falls back to a naive blocked loop (the
-   * same slow path that made transposed matMuls 10–25× slower, DESIGN.md); off elsewhere (on
+   * same slow path that made transposed matMuls 10–25× slower, docs/ARCHITECTURE.md); off elsewhere (on
    * GPUs one batched matMul is the point of ensembling).
    */
   splitMatMul?: boolean;

@@ -4,10 +4,9 @@
  */
 import { DEFAULTS, SCHEMA, type CGrid, type Row, type SettingKey, type Settings } from './schema';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+import { fail, ok, type Result } from '../result';
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+export type Parsed<T> = Result<T>;
 
 /** Longest text accepted for one field, so hostile input cannot make us allocate much. */
 export const MAX_FIELD_CHARS = 2000;

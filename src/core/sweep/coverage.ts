@@ -5,8 +5,7 @@
  */
 import type { Settings } from '../settings/schema';
 import { columnId, runId, type ColumnKey, type RunRecord } from './records';
-import { plannerFor } from './plan';
-import { planColumns } from './runSweep';
+import { planColumns, plannerFor } from './plan';
 
 export type ColumnState = 'complete' | 'partial' | 'missing';
 

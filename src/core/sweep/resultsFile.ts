@@ -5,11 +5,7 @@
 import type { Settings } from '../settings/schema';
 import type { ColumnRecord, RunRecord } from './records';
 import { isHeaderLike, readHeader, type SweepHeader } from './header';
-
-/** Checks one parsed JSON value as a run or column record (the record schema's validator). */
-export type RecordCheck = (
-  value: unknown,
-) => { ok: true; value: RunRecord | ColumnRecord } | { ok: false; reason: string };
+import { checkResultRecord } from './recordSchema';
 
 export interface LineProblem {
   /** 1-based line number. */
@@ -37,10 +33,10 @@ export interface ResultsFile {
 }
 
 /**
- * Read JSON Lines text. Blank lines are skipped; the header must come before any record and only
- * once. Never throws.
+ * Read JSON Lines text, each record checked by the record schema (`checkResultRecord`). Blank
+ * lines are skipped; the header must come before any record and only once. Never throws.
  */
-export function parseResultsText(text: string, check: RecordCheck): ResultsFile {
+export function parseResultsText(text: string): ResultsFile {
   const out: ResultsFile = {
     header: null,
     headerLine: 0,
@@ -87,8 +83,8 @@ export function parseResultsText(text: string, check: RecordCheck): ResultsFile 
       continue;
     }
     records++;
-    const r = check(value);
-    if (!r.ok) out.problems.push({ line: lineNo, reason: r.reason });
+    const r = checkResultRecord(value);
+    if (!r.ok) out.problems.push({ line: lineNo, reason: r.error });
     else if (r.value.type === 'run') out.runs.push(r.value);
     else out.columns.push(r.value);
   }

@@ -8,7 +8,7 @@ import type { Settings } from '../settings/schema';
 import { columnId, runId, type ColumnRecord, type RunRecord } from './records';
 import { runSweep } from './runSweep';
 import { readHeader, settingsDifferences, sweepHeader, type ShardSpec } from './header';
-import { parseResultsText, type RecordCheck } from './resultsFile';
+import { parseResultsText } from './resultsFile';
 import { planResume } from './resume';
 import { mergeResults } from './merge';
 import { describeGaps, sweepCoverage } from './coverage';
@@ -24,14 +24,6 @@ const uv = (over: Partial<Settings> = {}): Settings => ({
   cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.25 },
   ...over,
 });
-
-/** Enough of the record validator for these tests: the records come from runSweep itself. */
-const check: RecordCheck = (v) => {
-  const o = v as { type?: unknown; c?: unknown };
-  if (o.type === 'run' && typeof o.c === 'number') return { ok: true, value: v as RunRecord };
-  if (o.type === 'column') return { ok: true, value: v as ColumnRecord };
-  return { ok: false, reason: 'not a run or column record' };
-};
 
 async function sweep(s: Settings, shard: ShardSpec | null = null) {
   const records: (RunRecord | ColumnRecord)[] = [];
@@ -103,7 +95,7 @@ describe('reading a results file back', () => {
     const s = uv({ widths: [64], seeds: [0] });
     const text = jsonl(s, null, await sweep(s));
     const cut = text.slice(0, text.length - 40);
-    const f = parseResultsText(cut, check);
+    const f = parseResultsText(cut);
     expect(f.problems).toEqual([]);
     expect(f.unfinished?.reason).toMatch(/cut off/);
     expect(cut.slice(f.completeLength)).not.toContain('\n');
@@ -114,7 +106,7 @@ describe('reading a results file back', () => {
   it('reports a broken line in the middle and a header after records', () => {
     const s = uv({ widths: [64], seeds: [0] });
     const text = `${JSON.stringify(sweepHeader(s, null, null))}\n{"type":"run"\n${JSON.stringify(sweepHeader(s, null, null))}\n`;
-    const f = parseResultsText(text, check);
+    const f = parseResultsText(text);
     expect(f.problems).toEqual([
       { line: 2, reason: 'not valid JSON' },
       { line: 3, reason: 'a second sweep header' },
@@ -125,7 +117,7 @@ describe('reading a results file back', () => {
 describe('resume', () => {
   it('refuses a file of another sweep, naming the setting that differs', async () => {
     const s = uv({ widths: [64], seeds: [0] });
-    const f = parseResultsText(jsonl(s, null, await sweep(s)), check);
+    const f = parseResultsText(jsonl(s, null, await sweep(s)));
     const other = { ...s, steps: 20 };
     const r = planResume('out.jsonl', f, other, null, shardColumns(other, { index: 0, count: 1 }));
     expect(r).toEqual({
@@ -139,19 +131,19 @@ describe('resume', () => {
   it('refuses another shard’s file, and a file without a header', async () => {
     const s = uv();
     const mine = { index: 1, count: 3 };
-    const f = parseResultsText(jsonl(s, { index: 0, count: 3 }, []), check);
+    const f = parseResultsText(jsonl(s, { index: 0, count: 3 }, []));
     expect(planResume('a', f, s, mine, shardColumns(s, mine))).toEqual({
       ok: false,
       error: 'a holds shard 0/3; this is shard 1/3 (give each shard its own --out)',
     });
     const records = await sweep(s, mine);
-    const headless = parseResultsText(records.map((r) => `${JSON.stringify(r)}\n`).join(''), check);
+    const headless = parseResultsText(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
     expect(planResume('b', headless, s, mine, shardColumns(s, mine))).toMatchObject({
       ok: false,
       error: expect.stringMatching(/no sweep header/),
     });
     // An empty file (or one whose header was cut off) starts afresh.
-    const empty = planResume('c', parseResultsText('{"type":"swe', check), s, mine, []);
+    const empty = planResume('c', parseResultsText('{"type":"swe'), s, mine, []);
     expect(empty).toMatchObject({
       ok: true,
       value: { needsHeader: true, done: [], keepLength: 0 },
@@ -166,7 +158,7 @@ describe('resume', () => {
     const text = jsonl(s, shard, full);
     // Cut anywhere: after the header, mid-line, right after a column record.
     for (const at of [0.05, 0.3, 0.55, 0.8, 0.999].map((x) => Math.floor(x * text.length))) {
-      const f = parseResultsText(text.slice(0, at), check);
+      const f = parseResultsText(text.slice(0, at));
       const plan = planResume('out', f, s, shard, columns);
       expect(plan.ok).toBe(true);
       if (!plan.ok) return;
@@ -180,10 +172,7 @@ describe('resume', () => {
           if (!plan.value.columnsWritten.has(columnId(c))) added.push(c);
         },
       });
-      const resumed = parseResultsText(
-        kept + added.map((r) => `${JSON.stringify(r)}\n`).join(''),
-        check,
-      );
+      const resumed = parseResultsText(kept + added.map((r) => `${JSON.stringify(r)}\n`).join(''));
       const ids = resumed.runs.map(runId);
       expect(new Set(ids).size).toBe(ids.length);
       expect(resumed.runs.map(runId).sort()).toEqual(
@@ -206,7 +195,7 @@ describe('merge', () => {
       const part = await sweep(s, { index: i, count: 3 });
       inputs.push({
         name: `shard-${i}`,
-        file: parseResultsText(jsonl(s, { index: i, count: 3 }, part), check),
+        file: parseResultsText(jsonl(s, { index: i, count: 3 }, part)),
       });
     }
     // Shard 1 twice, as when a finished shard is restarted from scratch elsewhere.
@@ -246,8 +235,8 @@ describe('merge', () => {
     const a = uv({ widths: [64], seeds: [0] });
     const b = { ...a, divergenceLoss: 1e6 };
     const m = mergeResults([
-      { name: 'a.jsonl', file: parseResultsText(jsonl(a, null, await sweep(a)), check) },
-      { name: 'b.jsonl', file: parseResultsText(jsonl(b, null, await sweep(b)), check) },
+      { name: 'a.jsonl', file: parseResultsText(jsonl(a, null, await sweep(a))) },
+      { name: 'b.jsonl', file: parseResultsText(jsonl(b, null, await sweep(b))) },
     ]);
     expect(m).toEqual({
       ok: false,
@@ -267,8 +256,8 @@ describe('merge', () => {
           : r,
     );
     const m = mergeResults([
-      { name: 'a', file: parseResultsText(jsonl(s, null, records), check) },
-      { name: 'b', file: parseResultsText(jsonl(s, null, changed), check) },
+      { name: 'a', file: parseResultsText(jsonl(s, null, records)) },
+      { name: 'b', file: parseResultsText(jsonl(s, null, changed)) },
     ]);
     expect(m.ok).toBe(true);
     if (!m.ok) return;
@@ -281,21 +270,21 @@ describe('merge', () => {
     const text = jsonl(s, null, await sweep(s));
     const lines = text.split('\n');
     lines[3] = '{"type":"run","c":"x"}';
-    const broken = mergeResults([{ name: 'x', file: parseResultsText(lines.join('\n'), check) }]);
-    expect(broken).toEqual({ ok: false, error: 'x: line 4: not a run or column record' });
+    const broken = mergeResults([{ name: 'x', file: parseResultsText(lines.join('\n')) }]);
+    expect(broken).toEqual({ ok: false, error: 'x: line 4: missing "depth"' });
     const headless = mergeResults([
-      { name: 'y', file: parseResultsText(text.split('\n').slice(1).join('\n'), check) },
+      { name: 'y', file: parseResultsText(text.split('\n').slice(1).join('\n')) },
     ]);
     expect(headless).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^y has no sweep header/),
     });
-    const cut = mergeResults([{ name: 'z', file: parseResultsText(text.slice(0, -10), check) }]);
+    const cut = mergeResults([{ name: 'z', file: parseResultsText(text.slice(0, -10)) }]);
     expect(cut.ok && cut.value.warnings).toEqual([
       expect.stringMatching(/^z: line \d+ is cut off/),
     ]);
     // Only the column record was cut off: the runs are all there, so it is recomputed.
     expect(cut.ok && cut.value.coverage.complete).toBe(1);
-    expect(cut.ok && cut.value.records.at(-1)).toEqual(parseResultsText(text, check).columns[0]);
+    expect(cut.ok && cut.value.records.at(-1)).toEqual(parseResultsText(text).columns[0]);
   });
 });

@@ -4,12 +4,12 @@
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
-import type { ColumnRecord, RunRecord } from './records';
+import type { ColumnKey, ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
-import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
-import { plannerFor } from './plan';
+import { createUvColumn } from '../train/uvColumn';
+import { planColumns, plannerFor } from './plan';
 
 export interface StepUpdate {
   depth: number;
@@ -52,26 +52,6 @@ export type FcnColumnFactory = (o: {
   seed: number;
 }) => Promise<ColumnRunner>;
 
-export interface SweepPlanColumn {
-  depth: number;
-  width: number;
-  seed: number;
-}
-
-/** Columns in the order they run: depth, then width, then seed. */
-export function planColumns(s: Settings): SweepPlanColumn[] {
-  const out: SweepPlanColumn[] = [];
-  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
-  for (const depth of depths)
-    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
-  return out;
-}
-
-/** Upper bound on the number of runs (a column may stop early at its first divergence). */
-export function plannedRunCount(s: Settings): number {
-  return planColumns(s).length * plannerFor(s).maxRuns;
-}
-
 function ratios(values: readonly (number | null)[], ref: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -83,7 +63,7 @@ function ratios(values: readonly (number | null)[], ref: number): Float64Array {
 
 /** A column record from its runs. */
 export function columnRecord(
-  key: SweepPlanColumn,
+  key: ColumnKey,
   lambda0: number,
   loss0: number,
   runs: readonly RunRecord[],

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { cloneDefaults } from '../settings/codec';
 import type { Settings } from '../settings/schema';
 import { columnId } from './records';
-import { planColumns } from './runSweep';
+import { planColumns } from './plan';
 import {
   estimateColumnFlops,
   parseShardSpec,

@@ -5,8 +5,7 @@
  */
 import type { DatasetName, Settings } from '../settings/schema';
 import { columnId, type ColumnKey } from './records';
-import { planColumns } from './runSweep';
-import { plannerFor } from './plan';
+import { planColumns, plannerFor } from './plan';
 import { forwardFlops, lanczosFlops, runFlops } from '../train/flops';
 import type { ModelSpec } from '../models/model';
 import type { ShardSpec } from './header';

@@ -102,7 +102,7 @@ async function ensureStockGradientsNode(): Promise<void> {
 
 /**
  * Initialise a tfjs backend in Node and register the gradients (stock, then the project fixes).
- * wasm runs with SIMD on one thread (threads stay off everywhere, see DESIGN.md) and needs no
+ * wasm runs with SIMD on one thread (threads stay off everywhere, see docs/ARCHITECTURE.md) and needs no
  * `setWasmPaths` in Node. Returns the active backend's name. Throws if the backend cannot start.
  */
 export async function initNodeBackend(name: NodeBackendName): Promise<string> {

@@ -136,7 +136,7 @@ function reduceToShape(g: Tensor, shape: readonly number[]): Tensor {
  *   (Aᵀ B):  dA = B Gᵀ,      dB = A G
  *   (Aᵀ Bᵀ): dA = Bᵀ Gᵀ,     dB = Gᵀ Aᵀ
  * Every transpose is a separate `tf.transpose` followed by a plain matMul: the wasm backend's
- * matMul with transposeA/transposeB is 10–25× slower than the plain case (DESIGN.md), and the
+ * matMul with transposeA/transposeB is 10–25× slower than the plain case (docs/ARCHITECTURE.md), and the
  * stock config uses them for every backward matMul. The results are the same products, so the
  * gradient (and its own gradient) is unchanged. Broadcast batch axes are summed back.
  */

@@ -1,11 +1,11 @@
 /**
- * An FCN column that runs several c values together as one batched ensemble (DESIGN.md,
+ * An FCN column that runs several c values together as one batched ensemble (docs/ARCHITECTURE.md,
  * "Performance design"): the members are E copies of the column's θ_0, stacked along a leading
  * axis, that see the same batches and step with their own η_e = c_e/λ_0. One forward/backward
  * pass trains them all, and since the summed loss Σ_e L_e has a block-diagonal Hessian, one HVP
  * serves all E Lanczos recurrences (`hessian/batchedLanczos.ts`).
  *
- * A member that diverges (SCIENCE.md §2: loss on the measurement set above the threshold or not
+ * A member that diverges (docs/PROTOCOL.md §2: loss on the measurement set above the threshold or not
  * finite) is frozen: its parameters are *replaced* by θ_0 (finite; 0·NaN would still be NaN, so
  * masking by multiplication would not do), its step size is 0 from then on, and it is left out of
  * later sharpness estimates. The blocks never mix, so the other members' trajectories are those

@@ -1,7 +1,7 @@
 /**
  * What every FCN column runner shares (single runs in `fcnColumn.ts`, batched ensembles in
  * `ensembleColumn.ts`): the device-resident data, the batches, θ_0, L_0 and λ_0 on the fixed
- * measurement set (the first M training examples), computed once per column (SCIENCE.md §2).
+ * measurement set (the first M training examples), computed once per column (docs/PROTOCOL.md §2).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Settings } from '../settings/schema';

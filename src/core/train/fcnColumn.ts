@@ -1,7 +1,7 @@
 /**
  * An FCN column on tfjs: θ_0 from the init stream, L_0 and λ_0 on the fixed measurement set (the
  * first M training examples), then plain SGD at η = c/λ_0 on the shared batches, with L_t and λ_t
- * measured after every step (SCIENCE.md §2). The shared set-up lives in `fcnBase.ts`.
+ * measured after every step (docs/PROTOCOL.md §2). The shared set-up lives in `fcnBase.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { isDivergedLoss, Trajectory, type ColumnRunner, type RunProgress } from './column';
