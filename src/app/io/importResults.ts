@@ -47,9 +47,11 @@ class Collector {
 
   add(line: number, value: unknown): void {
     if (isHeaderLike(value)) {
+      this.records++;
       const h = readHeader(value);
-      if (!h.ok) this.reject(line, h.error);
-      else if (this.headerSettings !== null) this.reject(line, 'a second sweep header');
+      if (!h.ok) this.rejected.push({ line, reason: h.error });
+      else if (this.headerSettings !== null)
+        this.rejected.push({ line, reason: 'a second sweep header' });
       else this.headerSettings = h.value.settings;
       return;
     }
