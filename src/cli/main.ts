@@ -116,7 +116,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const already = resume?.value.done ?? [];
     const planned = columns.length * plannerFor(s).maxRuns;
     log(
-      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${columns.length} columns, at most ${planned} runs\n`,
+      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
     );
     const start = io.now();
     let done = already.length;

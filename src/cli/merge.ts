@@ -164,7 +164,9 @@ export async function mergeMain(argv: readonly string[], io: CliIo): Promise<num
   const report = mergeReport(m);
   const where = o.out === null ? '' : o.out === '-' ? ' to standard output' : ` into ${o.out}`;
   if (!o.quiet) {
-    io.stderr(`merge: ${inputs.length} files${where}: ${report.lines[0]}\n`);
+    io.stderr(
+      `merge: ${inputs.length} file${inputs.length === 1 ? '' : 's'}${where}: ${report.lines[0]}\n`,
+    );
     for (const line of report.lines.slice(1)) io.stderr(`  ${line}\n`);
   }
   if (o.check && report.incomplete) {
