@@ -33,9 +33,8 @@ import {
   nodeGpuAdapter,
   releaseNodeGpu,
   type NodeBackendName,
-} from '../src/core/tf/backend';
-import { loadDataset, type CliDatasetName } from '../src/cli/loadData';
-import { prepareData } from '../src/core/data/prepare';
+} from '../src/node/backend';
+import { loadSweepData } from '../src/node/loadData';
 import type { PreparedData } from '../src/core/data/types';
 import { cloneDefaults, expandCGrid } from '../src/core/settings/codec';
 import type { Settings } from '../src/core/settings/schema';
@@ -204,14 +203,14 @@ function browserPlan(quick: boolean): BrowserBenchPlan {
 // Data
 
 function loadPrepared(
-  name: CliDatasetName,
+  dataset: 'mnist' | 'cifar10',
   dataDir: string | null,
   trainSize: number,
 ): PreparedData {
-  const ds = loadDataset(name, dataDir, repoRoot);
-  if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, Math.min(trainSize, ds.value.count));
+  const settings = { ...cloneDefaults(), dataset, trainSize };
+  const prepared = loadSweepData(settings, { dataDir, repoRoot });
   if (!prepared.ok) throw new Error(prepared.error);
+  if (prepared.value === null) throw new Error(`bench: no data for ${dataset}`);
   return prepared.value;
 }
 
@@ -693,14 +692,17 @@ async function browserSection(
     page.on('pageerror', (e) => progress(`browser page error: ${e.message}`));
     const port = (server.address() as AddressInfo).port;
     await page.goto(`http://127.0.0.1:${port}/bench.html`);
+    // These functions run in the page, whose globalThis is its window (this file has no DOM types).
     await page.waitForFunction(
-      () => typeof (window as unknown as { runBench?: unknown }).runBench === 'function',
+      () => typeof (globalThis as unknown as { runBench?: unknown }).runBench === 'function',
     );
     const plan = browserPlan(quick);
     const result = await page.evaluate(
       (p) =>
         (
-          window as unknown as { runBench: (p: BrowserBenchPlan) => Promise<BrowserBenchResult> }
+          globalThis as unknown as {
+            runBench: (p: BrowserBenchPlan) => Promise<BrowserBenchResult>;
+          }
         ).runBench(p),
       plan,
     );

@@ -4,7 +4,7 @@
  */
 import { parseField, conflicts, cloneDefaults, formatField } from '../core/settings/codec';
 import { SCHEMA, type Settings } from '../core/settings/schema';
-import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
+import { NODE_BACKENDS, type NodeBackendName } from '../node/backend';
 
 export interface CliOptions {
   settings: Settings;

@@ -8,7 +8,7 @@ import { cloneDefaults } from '../core/settings/codec';
 import type { Settings } from '../core/settings/schema';
 import type { runSweep as RunSweep, SweepHooks } from '../core/sweep/runSweep';
 import type { RunRecord } from '../core/sweep/records';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend } from '../node/backend';
 import { createHandler, type DatasetCache, type HandlerEnv } from './handler';
 import type { Command, WorkerEvent } from './protocol';
 

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../tf/backend';
+import { initNodeBackend } from '../../node/backend';
 import { prepareData, syntheticDataset } from '../data';
 import type { PreparedData } from '../data/types';
 import { cloneDefaults } from '../settings/codec';
 import type { Settings } from '../settings/schema';
 import type { RawRun } from './column';
 import { createFcnColumn } from './fcnColumn';
-import { createFcnEnsembleColumn, defaultBatchedEnsemble } from './ensembleColumn';
+import { createFcnEnsembleColumn } from './ensembleColumn';
+import { capabilitiesOf } from '../tf/capabilities';
 import { runSweep } from '../sweep/runSweep';
 import { gridPlanner } from '../sweep/plan';
 import type { ColumnRecord, RunRecord } from '../sweep/records';
@@ -66,6 +67,8 @@ function expectSameRun(got: RawRun, want: RawRun, tol = 1e-4): void {
 }
 
 const never = (): boolean => false;
+const cpu = capabilitiesOf('cpu');
+const opts = { capabilities: cpu };
 
 describe('FCN ensemble column', () => {
   it('4 c values as one ensemble give the runs of 4 single runs; no leaks', async () => {
@@ -78,8 +81,8 @@ describe('FCN ensemble column', () => {
     single.dispose();
     expect(tf.memory().numTensors).toBe(before);
 
-    expect(defaultBatchedEnsemble()).toBe(true); // cpu: these tests run the batched path
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    expect(cpu.batchedEnsembles).toBe(true); // cpu: these tests run the batched path
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     expect(ens.lambda0).toBe(single.lambda0);
     expect(ens.loss0).toBe(single.loss0);
     const steps: [number, number][] = [];
@@ -98,7 +101,7 @@ describe('FCN ensemble column', () => {
 
   it('a diverging member is frozen and masked: the others are unchanged and finite', async () => {
     const s = settings();
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     const before = tf.memory().numTensors;
     const ref = (await ens.runMany([1, 3], () => {}, never))!;
     const got = (await ens.runMany([1, 1e6, 3, 200], () => {}, never))!;
@@ -125,7 +128,7 @@ describe('FCN ensemble column', () => {
   it('is cancellable between steps and leaks nothing', async () => {
     const s = settings();
     const before = tf.memory().numTensors;
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     let steps = 0;
     const out = await ens.runMany(
       [1, 2],
@@ -147,6 +150,7 @@ describe('runSweep with ensembles', () => {
     const cols: ColumnRecord[] = [];
     const res = await runSweep(s, data, done, {
       now: () => 0,
+      capabilities: cpu,
       onRun: (r) => runs.push(r),
       onColumn: (c) => cols.push(c),
     });
