@@ -8,7 +8,7 @@ import type { Settings } from '../settings/schema';
 import type { RawRun } from './column';
 import { createFcnColumn } from './fcnColumn';
 import { createFcnEnsembleColumn } from './ensembleColumn';
-import { capabilitiesOf } from '../tf/capabilities';
+import { capabilitiesOf, type BackendCapabilities } from '../tf/capabilities';
 import { runSweep } from '../sweep/runSweep';
 import { gridPlanner } from '../sweep/plan';
 import type { ColumnRecord, RunRecord } from '../sweep/records';
@@ -141,6 +141,48 @@ describe('FCN ensemble column', () => {
   });
 });
 
+describe('backend capabilities choose the algorithm', () => {
+  /** Kernels that one runMany over two c values launches. */
+  async function kernelsOf(capabilities: BackendCapabilities): Promise<Set<string>> {
+    const s = { ...settings(), steps: 2 };
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, { capabilities });
+    try {
+      const profile = await tf.profile(async () => {
+        await ens.runMany([1, 2], () => {}, never);
+      });
+      return new Set(profile.kernelNames);
+    } finally {
+      ens.dispose();
+    }
+  }
+
+  // On one backend (cpu), the value alone decides: tiled parameters mean the batched ensemble,
+  // unstacked activations the per-member (split) matMuls.
+  it('batches and splits matMuls as the capabilities say, not as the backend is named', async () => {
+    const batched = await kernelsOf({ fastBatchedMatMul: true, batchedEnsembles: true });
+    expect([batched.has('Tile'), batched.has('Unpack')]).toEqual([true, false]);
+    const split = await kernelsOf({ fastBatchedMatMul: false, batchedEnsembles: true });
+    expect([split.has('Tile'), split.has('Unpack')]).toEqual([true, true]);
+    const sequential = await kernelsOf(capabilitiesOf('wasm'));
+    expect(sequential.has('Tile')).toBe(false);
+  });
+
+  it('without batched ensembles, runMany gives exactly the single runs', async () => {
+    const s = settings();
+    const cs = [0.5, 3];
+    const single = await createFcnColumn({ settings: s, data, ...column });
+    const want: RawRun[] = [];
+    for (const c of cs) want.push((await single.run(c, () => {}, never))!);
+    single.dispose();
+    const ens = await createFcnEnsembleColumn(
+      { settings: s, data, ...column },
+      { capabilities: { fastBatchedMatMul: true, batchedEnsembles: false } },
+    );
+    expect(await ens.runMany(cs, () => {}, never)).toEqual(want);
+    ens.dispose();
+  });
+});
+
 describe('runSweep with ensembles', () => {
   async function sweep(
     s: Settings,
@@ -194,5 +236,19 @@ describe('runSweep with ensembles', () => {
     const resumed = await sweep(s, one.runs.slice(0, 3));
     expect(resumed.computed).toBe(one.runs.length - 3);
     expect(resumed.cols).toEqual(one.cols);
+  });
+
+  it('an ensemble sweep without capabilities is refused, naming them', async () => {
+    const s = { ...settings(), ensemble: 4 };
+    const hooks = { now: () => 0, onRun: () => {}, onColumn: () => {} };
+    await expect(runSweep(s, data, [], hooks)).rejects.toThrow(/needs hooks\.capabilities/);
+    // Single runs need none.
+    const single = await runSweep(
+      { ...s, ensemble: 1, cGrid: { kind: 'list', values: [1] } },
+      data,
+      [],
+      hooks,
+    );
+    expect(single).toEqual({ runs: 1, cancelled: false });
   });
 });
