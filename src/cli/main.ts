@@ -7,12 +7,12 @@
 import { createWriteStream } from 'node:fs';
 import { parseFlags, helpText, type CliOptions } from './flags';
 import { plannedRunCount } from '../core/sweep/plan';
-import { runSweep } from '../core/sweep/runSweep';
+import { runSweep, type SweepHooks } from '../core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
-import { prepareData } from '../core/data/prepare';
-import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
+import { capabilitiesOf } from '../core/tf/capabilities';
+import { loadSweepData } from '../node/loadData';
+import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
 import type { CliIo } from './process';
 
 export type { CliIo } from './process';
@@ -24,17 +24,10 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-async function loadPrepared(o: CliOptions, io: CliIo): Promise<PreparedData | null> {
-  const s = o.settings;
-  if (s.model === 'uv') return null;
-  const ds = loadDataset(s.dataset === 'uv' ? 'synthetic' : s.dataset, o.dataDir, io.repoRoot, {
-    count: s.trainSize,
-    seed: s.dataSeed,
-  });
-  if (!ds.ok) throw new CliError(ds.error, 1);
-  const prepared = prepareData(ds.value, s.trainSize);
-  if (!prepared.ok) throw new CliError(prepared.error, 1);
-  return prepared.value;
+function loadPrepared(o: CliOptions, io: CliIo): PreparedData | null {
+  const data = loadSweepData(o.settings, { dataDir: o.dataDir, repoRoot: io.repoRoot });
+  if (!data.ok) throw new CliError(data.error, 1);
+  return data.value;
 }
 
 class CliError extends Error {
@@ -68,10 +61,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     else io.stdout(line);
   };
   try {
-    const data = await loadPrepared(o, io);
+    const data = loadPrepared(o, io);
     let backend = 'none (exact float64)';
+    // The uv model runs no tfjs backend, so it has no capabilities to pass.
+    const backendHooks: Pick<SweepHooks, 'capabilities'> = {};
     if (o.settings.model !== 'uv') {
       backend = await initNodeBackend(o.backend);
+      backendHooks.capabilities = capabilitiesOf(backend);
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
       if (gpu)
         backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
@@ -84,6 +80,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const start = io.now();
     let done = 0;
     const result = await runSweep(o.settings, data, [], {
+      ...backendHooks,
       now: io.now,
       onRun(r) {
         done++;
