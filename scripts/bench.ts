@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../src/core/tf/backend';
+import { initNodeBackend } from '../src/node/backend';
 import { measureMatmul } from '../src/bench/measure';
 import { parseBenchFlags, USAGE } from './bench/flags';
 import { TRAIN_SIZE, emit, loadPrepared, now, progress, repoRoot } from './bench/common';

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT, buildMnistFile } from './buildMnist';
+import { REPO_ROOT, buildMnistFile } from '../src/node/mnistBuilder';
 
 const OUT = path.join(REPO_ROOT, 'dist-cli', 'phase-explorer.js');
 

@@ -7,15 +7,15 @@
  *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
  *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initNodeBackend } from '../src/core/tf/backend';
-import { parseCifar10 } from '../src/core/data/cifar10';
-import { prepareData } from '../src/core/data/prepare';
+import { initNodeBackend } from '../src/node/backend';
+import { loadSweepData } from '../src/node/loadData';
 import type { PreparedData } from '../src/core/data/types';
 import { conflicts, conflictWords, nameByFlag } from '../src/core/settings/checks';
+import { capabilitiesOf, type BackendCapabilities } from '../src/core/tf/capabilities';
 import { cloneDefaults } from '../src/core/settings/codec';
 import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
@@ -106,11 +106,12 @@ const fmtCritical = (columns: readonly ColumnRecord[], k: CriticalKind) => {
   return c.seen.n > 0 && c.censored + c.unknown === 0 ? `${text} (n=${c.seen.n})` : text;
 };
 
-async function sweep(s: Settings, data: PreparedData | null) {
+async function sweep(s: Settings, data: PreparedData | null, capabilities: BackendCapabilities) {
   const runs: RunRecord[] = [];
   const columns: ColumnRecord[] = [];
   await runSweep(s, data, [], {
     now: () => performance.now(),
+    capabilities,
     onRun: (r) => {
       runs.push(r);
       process.stderr.write(
@@ -131,14 +132,6 @@ async function main(): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  const backend = await initNodeBackend('wasm');
-  const bytes = new Uint8Array(readFileSync(path.join(CIFAR, 'data_batch_1.bin')));
-  const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
-  if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, trainSize);
-  if (!prepared.ok) throw new Error(prepared.error);
-  const cifar = prepared.value;
-
   const base: Settings = {
     ...cloneDefaults(),
     dataset: 'cifar10',
@@ -158,6 +151,19 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The first N images of the training batches in batch order: those of data_batch_1.
+  const prepared = loadSweepData(base, { dataDir: CIFAR, repoRoot });
+  if (!prepared.ok || prepared.value === null) {
+    process.stderr.write(
+      `validate: ${prepared.ok ? 'no data' : prepared.error} (${CIFAR} holds the CIFAR-10 batches)\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const cifar = prepared.value;
+  const backend = await initNodeBackend('wasm');
+  const capabilities = capabilitiesOf(backend);
+
   // Fact 4 and 5: critical values at d = 8 by bisection on a 0.1 log2 lattice.
   const fact4: { width: number; columns: ColumnRecord[]; seconds: number; runs: number }[] = [];
   // Facts 6 and 7: single runs at c = 1 and c = 8.
@@ -175,6 +181,7 @@ async function main(): Promise<void> {
         cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
       },
       cifar,
+      capabilities,
     );
     fact4.push({
       width,
@@ -185,6 +192,7 @@ async function main(): Promise<void> {
     const pair = await sweep(
       { ...base, widths: [width], seeds: seedsFor(width), cGrid: { kind: 'list', values: [1, 8] } },
       cifar,
+      capabilities,
     );
     fact67.push({ width, runs: pair.runs });
   }
@@ -201,6 +209,7 @@ async function main(): Promise<void> {
       cGrid: { kind: 'log2', start: 0.5, stop: 1.6, step: 0.1 },
     },
     cifar,
+    capabilities,
   );
 
   // Fact 2: the uv model.
@@ -214,6 +223,7 @@ async function main(): Promise<void> {
       cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.05 },
     },
     null,
+    capabilities,
   );
   const totalSeconds = (performance.now() - t0) / 1000;
 

@@ -1,8 +1,7 @@
 /** What the bench's sections share: output, the clock, dataset loading, plans and row building. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset, type CliDatasetName } from '../../src/cli/loadData';
-import { prepareData } from '../../src/core/data/prepare';
+import { loadSweepData } from '../../src/node/loadData';
 import type { PreparedData } from '../../src/core/data/types';
 import { cloneDefaults } from '../../src/core/settings/codec';
 import type { Settings } from '../../src/core/settings/schema';
@@ -32,14 +31,14 @@ export const WIDE_SWEEP_CS = [1, 2, 4, 8];
  * `trainSize` examples. The bench's one way to load data: re-point it here when the loader moves.
  */
 export function loadPrepared(
-  name: CliDatasetName,
+  dataset: 'mnist' | 'cifar10',
   dataDir: string | null,
   trainSize: number,
 ): PreparedData {
-  const ds = loadDataset(name, dataDir, repoRoot);
-  if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, Math.min(trainSize, ds.value.count));
+  const settings = { ...cloneDefaults(), dataset, trainSize };
+  const prepared = loadSweepData(settings, { dataDir, repoRoot });
   if (!prepared.ok) throw new Error(prepared.error);
+  if (prepared.value === null) throw new Error(`bench: no data for ${dataset}`);
   return prepared.value;
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend } from '../node/backend';
 import { prepareData, syntheticDataset } from '../core/data';
 import type { PreparedData } from '../core/data/types';
 import { cloneDefaults } from '../core/settings/codec';

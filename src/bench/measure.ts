@@ -27,6 +27,7 @@ import {
   matmulDims,
 } from '../core/train/flops';
 import { runSweep } from '../core/sweep/runSweep';
+import { capabilitiesOf } from '../core/tf/capabilities';
 import type { RunRecord } from '../core/sweep/records';
 
 /** Milliseconds from an arbitrary origin (performance.now). */
@@ -316,6 +317,7 @@ export async function measureSweep(
   const t0 = now();
   await runSweep(settings, data, [], {
     now,
+    capabilities: capabilitiesOf(tf.getBackend()),
     onRun(r) {
       records.push(r);
       onRun?.(r);
@@ -403,7 +405,10 @@ export async function measureEnsemble(
   const { createFcnEnsembleColumn } = await import('../core/train/ensembleColumn');
   const spec = fcnSpec(settings, data, depth, width);
   const m = Math.min(settings.measureSize, settings.trainSize, data.count);
-  const column = await createFcnEnsembleColumn({ settings, data, depth, width, seed: 0 });
+  const column = await createFcnEnsembleColumn(
+    { settings, data, depth, width, seed: 0 },
+    { capabilities: capabilitiesOf(tf.getBackend()) },
+  );
   try {
     const timeSingles = async (): Promise<{ runs: RawRun[]; seconds: number[] }> => {
       const runs: RawRun[] = [];

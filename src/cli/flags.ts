@@ -7,7 +7,7 @@ import { conflictWords, nameByFlag, runChecks } from '../core/settings/checks';
 import { cloneDefaults } from '../core/settings/codec';
 import { SCHEMA, type SettingKey, type Settings } from '../core/settings/schema';
 import type { Result } from '../core/result';
-import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
+import { NODE_BACKENDS, type NodeBackendName } from '../node/backend';
 import {
   choiceFlag,
   flagHelp,

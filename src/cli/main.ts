@@ -16,9 +16,10 @@ import { formatShard, partitionColumns } from '../core/sweep/shard';
 import { chooseShard } from './shardEnv';
 import { prepareResultsOut, type ResultsWriter } from './resultsOut';
 import type { PreparedData } from '../core/data/types';
-import { prepareData } from '../core/data/prepare';
-import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter } from '../core/tf/backend';
+import type { SweepHooks } from '../core/sweep/runSweep';
+import { capabilitiesOf } from '../core/tf/capabilities';
+import { loadSweepData } from '../node/loadData';
+import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
 import type { CliIo } from './process';
 
 export type { CliIo } from './process';
@@ -30,17 +31,10 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-async function loadPrepared(o: CliOptions, io: CliIo): Promise<PreparedData | null> {
-  const s = o.settings;
-  if (s.model === 'uv') return null;
-  const ds = loadDataset(s.dataset === 'uv' ? 'synthetic' : s.dataset, o.dataDir, io.repoRoot, {
-    count: s.trainSize,
-    seed: s.dataSeed,
-  });
-  if (!ds.ok) throw new CliError(ds.error, 1);
-  const prepared = prepareData(ds.value, s.trainSize);
-  if (!prepared.ok) throw new CliError(prepared.error, 1);
-  return prepared.value;
+function loadPrepared(o: CliOptions, io: CliIo): PreparedData | null {
+  const data = loadSweepData(o.settings, { dataDir: o.dataDir, repoRoot: io.repoRoot });
+  if (!data.ok) throw new CliError(data.error, 1);
+  return data.value;
 }
 
 class CliError extends Error {
@@ -97,11 +91,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     else io.stdout(JSON.stringify(record));
   };
   try {
-    const data = columns.length > 0 ? await loadPrepared(o, io) : null;
+    const data = columns.length > 0 ? loadPrepared(o, io) : null;
     let backend = 'none (exact float64)';
     let backendName: string | null = null;
+    // The uv model runs no tfjs backend, so it has no capabilities to pass.
+    const backendHooks: Pick<SweepHooks, 'capabilities'> = {};
     if (s.model !== 'uv' && columns.length > 0) {
       backend = await initNodeBackend(o.backend);
+      backendHooks.capabilities = capabilitiesOf(backend);
       backendName = backend;
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
       if (gpu) {
@@ -123,6 +120,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     let computed = 0;
     const columnsWritten = resume?.value.columnsWritten ?? new Set<string>();
     const result = await runColumns(s, data, columns, already, {
+      ...backendHooks,
       now: io.now,
       onRun(r) {
         done++;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { releaseNodeGpu } from '../core/tf/backend';
+import { releaseNodeGpu } from '../node/backend';
 
 /** What a command may touch: output lines, error text, a clock, and the package root. */
 export interface CliIo {

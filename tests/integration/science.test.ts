@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { parseCifar10 } from '../../src/core/data/cifar10';
 import { prepareData } from '../../src/core/data/prepare';
 import type { PreparedData } from '../../src/core/data/types';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import type { RawRun } from '../../src/core/train/column';
 import { createFcnColumn } from '../../src/core/train/fcnColumn';

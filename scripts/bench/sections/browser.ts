@@ -85,13 +85,13 @@ async function runInBrowser(
       page.on('pageerror', (e) => progress(`browser page error: ${e.message}`));
       await page.goto(`${server.url}bench.html`);
       await page.waitForFunction(
-        () => typeof (window as unknown as { runBench?: unknown }).runBench === 'function',
+        () => typeof (globalThis as unknown as { runBench?: unknown }).runBench === 'function',
       );
       const plan = browserPlan(quick);
       const result = await page.evaluate(
         (p) =>
           (
-            window as unknown as {
+            globalThis as unknown as {
               runBench: (p: BrowserBenchPlan) => Promise<BrowserBenchResult>;
             }
           ).runBench(p),

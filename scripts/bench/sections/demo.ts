@@ -1,5 +1,5 @@
 /** Section `demo`: the quick-demo preset (the defaults) filled from fresh columns on wasm. */
-import { initNodeBackend } from '../../../src/core/tf/backend';
+import { initNodeBackend } from '../../../src/node/backend';
 import { cloneDefaults, expandCGrid } from '../../../src/core/settings/codec';
 import { measureSweep } from '../../../src/bench/measure';
 import { emit, loadPrepared, now, progress } from '../common';

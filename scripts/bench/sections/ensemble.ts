@@ -2,7 +2,7 @@
  * Section `ensemble`: 16 c values of one column as one batched run (`runMany`) against the same
  * runs one by one, on wasm.
  */
-import { initNodeBackend } from '../../../src/core/tf/backend';
+import { initNodeBackend } from '../../../src/node/backend';
 import { ensembleCs, measureEnsemble } from '../../../src/bench/measure';
 import { DEPTH, emit, now, progress, settingsFor } from '../common';
 import type { NodeConfig, SectionRunner } from '../types';

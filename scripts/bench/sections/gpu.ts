@@ -3,7 +3,7 @@
  * there: a matMul, kernels and cells, and the 16-member ensemble against single runs. On a software
  * adapter (SwiftShader) it runs one small configuration and no ensemble unless `--allow-software`.
  */
-import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../../../src/core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../../../src/node/backend';
 import {
   ensembleCs,
   measureCell,

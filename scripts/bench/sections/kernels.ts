@@ -2,7 +2,7 @@
  * Sections `node` and `cpu`: per configuration (d, w, B, M) on MNIST, ms per SGD step and per HVP,
  * one timed cell, and a large plain matMul's rate on the same backend to compare them with.
  */
-import { initNodeBackend, type NodeBackendName } from '../../../src/core/tf/backend';
+import { initNodeBackend, type NodeBackendName } from '../../../src/node/backend';
 import { measureCell, measureKernels, measureMatmul } from '../../../src/bench/measure';
 import { CELL_C, DEPTH, configRow, emit, now, progress, settingsFor } from '../common';
 import type { BenchRun, NodeConfig, SectionRunner } from '../types';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { initNodeBackend } from '../../../src/core/tf/backend';
+import { initNodeBackend } from '../../../src/node/backend';
 import { cloneDefaults } from '../../../src/core/settings/codec';
 import type { Settings } from '../../../src/core/settings/schema';
 import { fcnSpec } from '../../../src/core/train/fcnColumn';

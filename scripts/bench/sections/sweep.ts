@@ -2,7 +2,7 @@
  * Section `sweep`: whole columns (λ_0 and every cell, through `runSweep`) at w ≥ 256 on wasm, their
  * FLOP rate against the wasm matMul's and against the HVP's own products run alone.
  */
-import { initNodeBackend } from '../../../src/core/tf/backend';
+import { initNodeBackend } from '../../../src/node/backend';
 import type { Settings } from '../../../src/core/settings/schema';
 import { fcnSpec } from '../../../src/core/train/fcnColumn';
 import { measureHvpProducts, measureMatmul, measureSweep } from '../../../src/bench/measure';

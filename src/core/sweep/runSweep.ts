@@ -10,6 +10,7 @@ import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
 import { createUvColumn } from '../train/uvColumn';
 import { planColumns, plannerFor } from './plan';
+import type { BackendCapabilities } from '../tf/capabilities';
 
 export interface StepUpdate {
   depth: number;
@@ -37,6 +38,12 @@ export interface SweepHooks {
   onStep?(u: StepUpdate): void;
   onRun(r: RunRecord): void;
   onColumn(c: ColumnRecord): void;
+  /**
+   * What the tfjs backend does well (injected like the clock: the core never asks tfjs which
+   * backend runs). Batched ensembles (FCN, grid search, ensemble > 1) need it; runSweep throws
+   * without it there. uv sweeps and single runs do not read it.
+   */
+  capabilities?: BackendCapabilities;
   /** Checked between steps; true stops the sweep after disposing everything. */
   isCancelled?(): boolean;
   /** Awaited between runs; resolves when the sweep may go on (pause support). */
@@ -135,11 +142,15 @@ export async function runSweep(
       });
     } else {
       if (!data) throw new Error('runSweep: an FCN sweep needs data');
-      const factory =
-        fcnFactory ??
-        (ensembleSize > 1
-          ? (await import('../train/ensembleColumn')).createFcnEnsembleColumn
-          : (await import('../train/fcnColumn')).createFcnColumn);
+      let factory = fcnFactory;
+      if (factory === undefined && ensembleSize > 1) {
+        const capabilities = hooks.capabilities;
+        if (capabilities === undefined)
+          throw new Error('runSweep: a batched ensemble (ensemble > 1) needs hooks.capabilities');
+        const { createFcnEnsembleColumn } = await import('../train/ensembleColumn');
+        factory = (o) => createFcnEnsembleColumn(o, { capabilities });
+      }
+      factory ??= (await import('../train/fcnColumn')).createFcnColumn;
       runner = await factory({ settings, data, ...key });
     }
     const many =

@@ -20,7 +20,7 @@
  *
  * Gradients must be registered before the fixes: tfjs-core alone registers none. In bundled code
  * (Vite worker, vitest) import `./registerStockGradients`; in Node `initNodeBackend` does it
- * (see `backend.ts` for why a static import cannot serve both).
+ * (see `src/node/backend.ts` for why a static import cannot serve both).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';

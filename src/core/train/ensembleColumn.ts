@@ -23,6 +23,7 @@ import {
 } from '../models/batchedModel';
 import { makeBatchedFlatHvp } from '../hessian/batchedHvp';
 import { topEigenBatched } from '../hessian/batchedLanczos';
+import type { BackendCapabilities } from '../tf/capabilities';
 
 /** [E] → [E, 1, …, 1] of the given rank, to broadcast per member over a stacked parameter. */
 function perMember(t: tf.Tensor1D, rank: number): tf.Tensor {
@@ -32,23 +33,17 @@ function perMember(t: tf.Tensor1D, rank: number): tf.Tensor {
 /** Options of {@link createFcnEnsembleColumn}. */
 export interface EnsembleOptions {
   /**
-   * Run `runMany` as one batched model (true) or as single runs one after another (false).
-   * Default: batched except on wasm ({@link defaultBatchedEnsemble}).
+   * The backend the column computes on, as its starter describes it: whether `runMany` batches
+   * by default (`batchedEnsembles`; on wasm the members run one after another, which costs
+   * exactly the single runs) and whether the batched forward splits its matMuls
+   * (`!fastBatchedMatMul`).
+   */
+  capabilities: BackendCapabilities;
+  /**
+   * Run `runMany` as one batched model (true) or as single runs one after another (false),
+   * whatever `capabilities.batchedEnsembles` says (tests and the bench compare the two).
    */
   batched?: boolean;
-}
-
-/**
- * Whether `runMany` batches by default on the active backend: everywhere but wasm. On wasm
- * (single-threaded, compute-bound) batching has no idle hardware to fill, and tfjs-wasm 4.22 makes
- * the batched form dearer than its arithmetic: BatchMatMul with a batch > 1 runs a naive loop,
- * every Slice (hence unstack and split) copies its whole input out of the heap, and broadcasting
- * `where`, `tile` and `gather` are slow. Measured at d = 4, w = 64, 16 members: the batched
- * ensemble took 1.4–1.8× the time of 16 single runs (see the issue 4 report), so wasm runs the
- * members one after another, which costs exactly the single runs.
- */
-export function defaultBatchedEnsemble(): boolean {
-  return tf.getBackend() !== 'wasm';
 }
 
 /**
@@ -57,9 +52,10 @@ export function defaultBatchedEnsemble(): boolean {
  */
 export async function createFcnEnsembleColumn(
   o: FcnColumnOptions,
-  opts: EnsembleOptions = {},
+  opts: EnsembleOptions,
 ): Promise<EnsembleColumnRunner> {
-  const batched = opts.batched ?? defaultBatchedEnsemble();
+  const batched = opts.batched ?? opts.capabilities.batchedEnsembles;
+  const splitMatMul = !opts.capabilities.fastBatchedMatMul;
   const base = await prepareFcnColumn(o);
   const single = fcnRunnerFrom(base);
   try {
@@ -79,7 +75,7 @@ export async function createFcnEnsembleColumn(
     y: tf.Tensor2D,
     f0: tf.Tensor2D | null,
   ): tf.Tensor1D => {
-    const out = forwardBatched(spec, params, x);
+    const out = forwardBatched(spec, params, x, { splitMatMul });
     return lossPerMember(s.loss, f0 ? tf.sub(out, f0) : out, y);
   };
 
