@@ -13,6 +13,8 @@ export interface CliOptions {
   out: string;
   quiet: boolean;
   help: boolean;
+  /** Worker threads (`--workers`); null: the default, see `defaultWorkers` in main.ts. */
+  workers: number | null;
 }
 
 export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
@@ -30,6 +32,11 @@ const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
   },
   { flag: 'out', arg: 'FILE|-', help: 'Where the JSON Lines go (default -, standard output).' },
   { flag: 'quiet', arg: '', help: 'No progress on standard error.' },
+  {
+    flag: 'workers',
+    arg: 'N',
+    help: 'Worker threads running runs in parallel, each on its own wasm backend (default: the available cores on wasm and cpu; 1 on webgpu, with --ensemble above 1 and for the uv model). The JSON Lines are the same for any N apart from the seconds fields.',
+  },
   { flag: 'help', arg: '', help: 'Show this help.' },
 ];
 
@@ -71,6 +78,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
     out: '-',
     quiet: false,
     help: false,
+    workers: null,
   };
   const seen = new Set<string>();
   let datasetGiven = false;
@@ -114,6 +122,16 @@ export function parseFlags(argv: readonly string[]): FlagResult {
     if (flag === 'out') {
       if (value.trim() === '') return { ok: false, error: '--out needs a file name or -' };
       options.out = value;
+      continue;
+    }
+    if (flag === 'workers') {
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 256)
+        return {
+          ok: false,
+          error: `--workers: ${JSON.stringify(value)} is not a whole number from 1 to 256`,
+        };
+      options.workers = n;
       continue;
     }
     if (flag === 'backend') {
