@@ -14,15 +14,14 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../src/core/tf/backend';
+import { initNodeBackend } from '../src/node/backend';
 import { cloneDefaults } from '../src/core/settings/codec';
 import type { Settings } from '../src/core/settings/schema';
 import type { PreparedData } from '../src/core/data/types';
-import { prepareData } from '../src/core/data/prepare';
 import type { RunRecord } from '../src/core/sweep/records';
 import { fcnSpec } from '../src/core/train/fcnBase';
 import { forwardFlops, lanczosFlops, runFlops } from '../src/core/train/flops';
-import { loadDataset, type CliDatasetName } from '../src/cli/loadData';
+import { loadSweepData } from '../src/node/loadData';
 import { runOnThreads } from '../src/cli/workers';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,11 +31,10 @@ const dirFlag = argv.indexOf('--data-dir');
 const dataRoot =
   dirFlag >= 0 ? (argv[dirFlag + 1] ?? null) : (process.env['PHASE_DATA_DIR'] ?? null);
 
-function prepared(name: CliDatasetName, dir: string | null, s: Settings): PreparedData {
-  const ds = loadDataset(name, dir, repoRoot, { count: s.trainSize, seed: s.dataSeed });
-  if (!ds.ok) throw new Error(ds.error);
-  const p = prepareData(ds.value, s.trainSize);
+function prepared(dir: string | null, s: Settings): PreparedData {
+  const p = loadSweepData(s, { dataDir: dir, repoRoot });
   if (!p.ok) throw new Error(p.error);
+  if (!p.value) throw new Error('benchWorkers: an FCN sweep needs data');
   return p.value;
 }
 
@@ -147,7 +145,7 @@ console.log(`one-core wasm matMul 512³: ${rate.toFixed(1)} GFLOP/s`);
 
 const demo = cloneDefaults();
 if (quick) demo.widths = [16, 64];
-const demoData = prepared('mnist', null, demo);
+const demoData = prepared(null, demo);
 const demoRows: Timing[] = [];
 for (const n of counts) demoRows.push(await timeSweep(demo, demoData, n));
 report(
@@ -173,7 +171,7 @@ if (!cifarDir || !fs.existsSync(cifarDir)) {
     steps: 10,
     cGrid: { kind: 'list', values: quick ? [1, 2] : [1, 2, 4] },
   };
-  const data = prepared('cifar10', cifarDir, col);
+  const data = prepared(cifarDir, col);
   const rows: Timing[] = [];
   for (const n of counts) rows.push(await timeSweep(col, data, n));
   report(

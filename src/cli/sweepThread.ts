@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend } from '../node/backend';
 import { localExecutor } from '../core/sweep/scheduler';
 import type { ThreadCommand, ThreadEvent } from './threadProtocol';
 

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PreparedData } from '../core/data/types';
 import type { Settings } from '../core/settings/schema';
-import type { NodeBackendName } from '../core/tf/backend';
+import type { NodeBackendName } from '../node/backend';
 import type { SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
 import type { RunProgress } from '../core/train/column';
 import type { ThreadCommand, ThreadEvent } from './threadProtocol';

@@ -1,7 +1,7 @@
 /** Messages between the CLI and its worker threads (`sweepThread.ts`). */
 import type { Settings } from '../core/settings/schema';
 import type { PreparedData } from '../core/data/types';
-import type { NodeBackendName } from '../core/tf/backend';
+import type { NodeBackendName } from '../node/backend';
 import type { SweepTask, TaskResult } from '../core/sweep/scheduler';
 
 export type ThreadCommand =

@@ -6,9 +6,9 @@ import { resolveWorkers } from './workers';
 describe('--workers', () => {
   it('parses a whole number and names the flag when it is not one', () => {
     const r = parseFlags(['--workers', '3']);
-    expect(r.ok && r.options.workers).toBe(3);
+    expect(r.ok && r.value.workers).toBe(3);
     const d = parseFlags([]);
-    expect(d.ok && d.options.workers).toBe(null);
+    expect(d.ok && d.value.workers).toBe(null);
     for (const bad of ['0', '-1', '2.5', 'many', '999']) {
       const e = parseFlags(['--workers', bad]);
       expect(e.ok ? 'accepted' : e.error).toMatch(/^--workers: .* is not a whole number/);

@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../core/settings/schema';
 import type { PreparedData } from '../core/data/types';
-import type { NodeBackendName } from '../core/tf/backend';
+import type { NodeBackendName } from '../node/backend';
 import type { SweepHooks } from '../core/sweep/runSweep';
 import { runScheduledSweep, type ScheduledSweepResult } from '../core/sweep/scheduler';
 import { createThreadPool, type ThreadPool } from './threadPool';

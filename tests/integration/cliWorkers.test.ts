@@ -73,7 +73,7 @@ describe('sweep --workers', () => {
   it('a worker thread killed mid-sweep loses and duplicates nothing', async () => {
     const parsed = parseFlags(base);
     if (!parsed.ok) throw new Error(parsed.error);
-    const s = parsed.options.settings;
+    const s = parsed.value.settings;
     const prepared = prepareData(syntheticDataset({ count: s.trainSize, seed: s.dataSeed }), 128);
     if (!prepared.ok) throw new Error(prepared.error);
     const collect = async (kill: boolean) => {

@@ -4,7 +4,7 @@
  * own copy of every column it touches) equal the one-at-a-time sweep's exactly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../tf/backend';
+import { initNodeBackend } from '../../node/backend';
 import { prepareData, syntheticDataset } from '../data';
 import type { PreparedData } from '../data/types';
 import { cloneDefaults } from '../settings/codec';

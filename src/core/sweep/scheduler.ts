@@ -19,25 +19,19 @@
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
-import type { ColumnRecord, RunRecord } from './records';
+import type { ColumnKey, ColumnRecord, RunRecord } from './records';
 import { columnId, runId } from './records';
 import { classifyRun, summarize } from '../phase/regime';
 import type { ColumnRunner, RawRun, RunProgress } from '../train/column';
 import { createUvColumn } from '../train/uvColumn';
-import { plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
-import {
-  columnRecord,
-  planColumns,
-  type FcnColumnFactory,
-  type SweepHooks,
-  type SweepPlanColumn,
-} from './runSweep';
+import { planColumns, plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
+import { columnRecord, type FcnColumnFactory, type SweepHooks } from './runSweep';
 
 /** One run to compute: a column and a c. */
 export interface SweepTask {
   /** Unique within one sweep. */
   id: number;
-  column: SweepPlanColumn;
+  column: ColumnKey;
   c: number;
 }
 
@@ -228,7 +222,7 @@ export interface ScheduledSweepResult {
 }
 
 interface ColumnState {
-  key: SweepPlanColumn;
+  key: ColumnKey;
   planner: ColumnPlanner;
   recorded: RunRecord[];
   known: Map<string, RunRecord>;
@@ -504,7 +498,7 @@ export function localExecutor(
   const { now, fcnFactory } = options;
   const keepColumns = options.keepColumns ?? 2;
   const runners = new Map<string, Promise<ColumnRunner>>();
-  const build = async (key: SweepPlanColumn): Promise<ColumnRunner> => {
+  const build = async (key: ColumnKey): Promise<ColumnRunner> => {
     if (settings.model === 'uv')
       return createUvColumn({
         width: key.width,
@@ -516,7 +510,7 @@ export function localExecutor(
     const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;
     return factory({ settings, data, ...key });
   };
-  const runnerFor = (key: SweepPlanColumn): Promise<ColumnRunner> => {
+  const runnerFor = (key: ColumnKey): Promise<ColumnRunner> => {
     const id = columnId(key);
     let r = runners.get(id);
     if (r) {
