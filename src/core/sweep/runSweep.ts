@@ -8,8 +8,9 @@ import type { ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
-import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
+import { createUvColumn } from '../train/uvColumn';
 import { plannerFor } from './plan';
+import { modelInfo } from '../models/kinds';
 
 export interface StepUpdate {
   depth: number;
@@ -61,7 +62,8 @@ export interface SweepPlanColumn {
 /** Columns in the order they run: depth, then width, then seed. */
 export function planColumns(s: Settings): SweepPlanColumn[] {
   const out: SweepPlanColumn[] = [];
-  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
+  const fixed = modelInfo(s.model).fixedDepth;
+  const depths = fixed !== undefined ? [fixed] : s.depths;
   for (const depth of depths)
     for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
   return out;
@@ -140,13 +142,13 @@ export async function runSweep(
 
     await hooks.waitWhilePaused?.();
     if (cancelled()) return { runs: computed, cancelled: true };
-    // Batched ensembles (grid search, FCN only): up to `ensemble` c values per runMany call.
+    // Batched ensembles (grid search, models with a batched forward): up to `ensemble` c values
+    // per runMany call.
+    const info = modelInfo(settings.model);
     const ensembleSize =
-      settings.model === 'fcn' && settings.search === 'grid' && settings.ensemble > 1
-        ? settings.ensemble
-        : 1;
+      info.batched && settings.search === 'grid' && settings.ensemble > 1 ? settings.ensemble : 1;
     let runner: ColumnRunner;
-    if (settings.model === 'uv') {
+    if (info.ownColumn) {
       runner = createUvColumn({
         width: key.width,
         seed: key.seed,
@@ -154,7 +156,7 @@ export async function runSweep(
         divergenceLoss: settings.divergenceLoss,
       });
     } else {
-      if (!data) throw new Error('runSweep: an FCN sweep needs data');
+      if (!data) throw new Error(`runSweep: a ${info.label} sweep needs data`);
       const factory =
         fcnFactory ??
         (ensembleSize > 1
