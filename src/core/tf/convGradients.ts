@@ -24,9 +24,7 @@
  *   with dy (`filterGradient`): the same sum, built from ops whose gradients are registered.
  *
  * Binding limits (WebGPU binds every input of a kernel to one shader, default 8 storage buffers):
- * every op here takes at most three tensor inputs; the shifted-slice path stacks KH·KW tensors,
- * but it runs only on backends without a Conv2DBackpropFilter kernel (WebGPU has one), and
- * WebGPU's Concat splits long input lists itself. Sums of many terms go through `sumAll`.
+ * every op here takes at most three tensor inputs.
  *
  * Data format is NHWC and dilations 1 throughout (the stock configs assert the same).
  */
@@ -138,8 +136,7 @@ function padForTaps(
  * The filter gradient of y = conv2d(x, W) for an upstream dy: dW[k, l, c, o] =
  * Σ_{n,i,j} x[n, s·i + k − p, s·j + l − q, c] · dy[n, i, j, o], shape `filterShape`
  * [KH, KW, C_in, C_out]. Uses the backend's Conv2DBackpropFilter kernel where it has one;
- * otherwise KH·KW matMuls [C_in, N·outH·outW] × [N·outH·outW, C_out] of shifted slices of x
- * (module comment), which are differentiable with the registered gradients.
+ * otherwise one conv2d (`filterGradientByConv`), differentiable with the registered gradients.
  */
 export function filterGradient(
   x: Tensor4D,
@@ -154,32 +151,70 @@ export function filterGradient(
     if (dimRoundingMode !== undefined) attrs['dimRoundingMode'] = dimRoundingMode;
     return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as Tensor4D;
   }
-  return tf.tidy(() => {
-    const [fH, fW, cIn, cOut] = filterShape;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    const rows = dy.shape[0] * info.outHeight * info.outWidth;
-    const dy2 = tf.reshape(dy, [rows, cOut]);
-    const xPadded = padForTaps(x, fH, fW, info, strides);
-    const taps: Tensor[] = [];
-    for (let k = 0; k < fH; k++) {
-      for (let l = 0; l < fW; l++) {
-        const xs = tf.reshape(tapSlice(xPadded, k, l, info.outHeight, info.outWidth, strides), [
-          rows,
-          cIn,
-        ]);
-        // Explicit transpose: wasm's matMul with transposeA is many times slower (gradients.ts).
-        taps.push(tf.matMul(tf.transpose(xs), dy2));
-      }
-    }
-    return tf.reshape(tf.stack(taps), filterShape) as Tensor4D;
-  });
+  return tf.tidy(() => filterGradientByConv(x, dy, filterShape, strides, pad, dimRoundingMode));
+}
+
+/** dy with s − 1 zeros between entries along H and W: [N, (oH − 1)·sH + 1, (oW − 1)·sW + 1, C]. */
+function dilate(dy: Tensor4D, [sH, sW]: [number, number]): Tensor4D {
+  if (sH === 1 && sW === 1) return dy;
+  const [n, oH, oW, c] = dy.shape;
+  const spread = tf.pad(tf.reshape(dy, [n, oH, 1, oW, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sH - 1],
+    [0, 0],
+    [0, sW - 1],
+    [0, 0],
+  ]);
+  return tf.slice(
+    tf.reshape<tf.Rank.R4>(spread, [n, oH * sH, oW * sW, c]),
+    [0, 0, 0, 0],
+    [n, (oH - 1) * sH + 1, (oW - 1) * sW + 1, c],
+  );
+}
+
+/**
+ * The filter gradient as one stride-1 VALID conv2d: with x padded as the forward conv pads it,
+ * dW[k, l, c, o] = Σ_{n,i,j} x̃[n, s·i + k, s·j + l, c] · dy[n, i, j, o] is a correlation of x̃
+ * (channels ↔ batch swapped: [C_in, H̃, W̃, N]) with dy dilated by the stride ([dH, dW, N, C_out]),
+ * which gives [C_in, KH, KW, C_out]. Built from conv2d, pad, slice, reshape and transpose, whose
+ * gradients are registered with dilation 1, so the result is itself differentiable.
+ */
+function filterGradientByConv(
+  x: Tensor4D,
+  dy: Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: [number, number],
+  pad: Pad,
+  dimRoundingMode: RoundingMode,
+): Tensor4D {
+  const [fH, fW] = filterShape;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [n, h, w, c] = x.shape;
+  const { top, left } = info.padInfo;
+  // Rows and columns the conv reads: (out − 1)·s + f, starting at −top / −left.
+  const needH = (info.outHeight - 1) * strides[0] + fH;
+  const needW = (info.outWidth - 1) * strides[1] + fW;
+  let xp = tf.pad(x, [
+    [0, 0],
+    [top, Math.max(0, needH - h - top)],
+    [left, Math.max(0, needW - w - left)],
+    [0, 0],
+  ]);
+  if (xp.shape[1] !== needH || xp.shape[2] !== needW) {
+    xp = tf.slice(xp, [0, 0, 0, 0], [n, needH, needW, c]);
+  }
+  const xT = tf.transpose(xp, [3, 1, 2, 0]);
+  const dyT = tf.transpose(dilate(dy, strides), [1, 2, 0, 3]);
+  const g = tf.conv2d(xT as Tensor4D, dyT as Tensor4D, 1, 'valid');
+  return tf.transpose(g, [1, 2, 0, 3]);
 }
 
 /** Conv2D: stock formulas, with the filter gradient by `filterGradient` (wasm has no kernel). */
