@@ -180,3 +180,112 @@ export async function convHvpCheck(c: ConvCase, seed = 1): Promise<ConvHvpCheck>
     tf.dispose([...params, ...v, x, y]);
   }
 }
+
+/** One direct check of a second-order registration (see {@link adjointChecks}). */
+export interface AdjointCheck {
+  name: string;
+  /** |⟨G(z′), b⟩ − ⟨z′, ∇_z⟨G(z), b⟩⟩| / (|⟨G(z′), b⟩| + tiny): 0 up to rounding when correct. */
+  gap: number;
+}
+
+/**
+ * Each registered second-order gradient, tested on its own over several geometries (stride 1/2,
+ * SAME/VALID, odd and even maps, 1×1 to 7×7 windows, maps the conv does not cover to the edge).
+ * G is a first-order gradient built with `tf.grad`, linear in z: the input gradient of a conv
+ * (Conv2DBackpropInput, linear in dy), the filter gradient (Conv2DBackpropFilter, linear in x and
+ * in dy), the pool gradients (AvgPoolGrad, MaxPoolGrad, linear in dy). Then ⟨G(z′), b⟩, which uses
+ * only the first-order kernel, must equal ⟨z′, ∇_z⟨G(z), b⟩⟩, which uses the registration.
+ */
+export function adjointChecks(seed = 3): AdjointCheck[] {
+  const rng = createRng(seed, 'adjoint');
+  const rand = (shape: number[]): tf.Tensor4D =>
+    tf.tensor4d(
+      normalArray(
+        rng,
+        shape.reduce((a, b) => a * b, 1),
+        1,
+      ),
+      shape as [number, number, number, number],
+    );
+  const out: AdjointCheck[] = [];
+  const check = (name: string, g: (z: tf.Tensor4D) => tf.Tensor, zShape: number[]): void => {
+    const gap = tf.tidy(() => {
+      const z = rand(zShape);
+      const z2 = rand(zShape);
+      const gz2 = g(z2);
+      const b = rand(gz2.shape);
+      const lhs = tf.sum(tf.mul(gz2, b)).dataSync()[0] as number;
+      const gt = tf.grad((zz: tf.Tensor) => tf.sum(tf.mul(g(zz as tf.Tensor4D), b)))(z);
+      const rhs = tf.sum(tf.mul(z2, gt)).dataSync()[0] as number;
+      return Math.abs(lhs - rhs) / (Math.abs(lhs) + 1e-12);
+    });
+    out.push({ name, gap });
+  };
+  const convGeoms: [number, number, number, 'same' | 'valid'][] = [
+    [8, 3, 2, 'valid'],
+    [7, 3, 2, 'same'],
+    [8, 1, 2, 'same'],
+    [9, 7, 2, 'same'],
+    [6, 3, 1, 'valid'],
+    [5, 3, 1, 'same'],
+  ];
+  for (const [h, k, s, pad] of convGeoms) {
+    const tag = `${h}×${h}, ${k}×${k}/${s} ${pad}`;
+    const x = rand([2, h, h, 3]);
+    const w = rand([k, k, 3, 4]);
+    const dy = tf.conv2d(x, w, s, pad);
+    const dyShape = [...dy.shape];
+    dy.dispose();
+    // Conv2DBackpropInput, linear in dy: its registered gradient with respect to dy.
+    check(
+      `conv input gradient, ${tag}`,
+      (u) =>
+        tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, w, s, pad), u)))(x),
+      dyShape,
+    );
+    // Conv2DBackpropFilter, linear in dy …
+    check(
+      `conv filter gradient (dy), ${tag}`,
+      (u) =>
+        tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, ww as tf.Tensor4D, s, pad), u)))(w),
+      dyShape,
+    );
+    // … and in x.
+    const u0 = rand(dyShape);
+    check(
+      `conv filter gradient (x), ${tag}`,
+      (xx) =>
+        tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx, ww as tf.Tensor4D, s, pad), u0)))(w),
+      [2, h, h, 3],
+    );
+    tf.dispose([x, w, u0]);
+  }
+  const poolGeoms: [number, number, number, 'same' | 'valid'][] = [
+    [8, 2, 2, 'valid'],
+    [7, 2, 2, 'valid'],
+    [7, 3, 2, 'same'],
+    [8, 3, 2, 'same'],
+    [9, 3, 1, 'same'],
+  ];
+  for (const [h, k, s, pad] of poolGeoms) {
+    const tag = `${h}×${h}, ${k}×${k}/${s} ${pad}`;
+    const x = rand([2, h, h, 3]);
+    const pooled = tf.avgPool(x, k, s, pad);
+    const yShape = [...pooled.shape];
+    pooled.dispose();
+    check(
+      `avg pool gradient, ${tag}`,
+      (u) =>
+        tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(xx as tf.Tensor4D, k, s, pad), u)))(x),
+      yShape,
+    );
+    check(
+      `max pool gradient, ${tag}`,
+      (u) =>
+        tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, k, s, pad), u)))(x),
+      yShape,
+    );
+    x.dispose();
+  }
+  return out;
+}

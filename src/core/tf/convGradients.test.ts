@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from './backend';
 import { registerGradientFixes, withStockGradients, type FixedKernel } from './gradients';
 import {
+  adjointChecks,
   CONV_CASES,
   type ConvCase,
   convHvpCheck,
@@ -28,6 +29,34 @@ describe('conv-net HVPs on cpu match the float64 reference', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+});
+
+describe('each second-order registration on its own (cpu)', () => {
+  it('⟨G(z′), b⟩ = ⟨z′, ∇_z⟨G(z), b⟩⟩ for conv input/filter and avg/max pool gradients', () => {
+    const before = tf.memory().numTensors;
+    const checks = adjointChecks();
+    expect(checks.length).toBe(28);
+    for (const c of checks) expect(c.gap, c.name).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a wrong adjoint is caught: the max-pool check fails with the avg-pool adjoint in its place', () => {
+    const avg = tf.getGradient(tf.AvgPoolGrad)!;
+    const max = tf.getGradient(tf.MaxPoolGrad)!;
+    const checks = withStockGradients(['MaxPoolGrad'], () => {
+      tf.registerGradient({
+        kernelName: tf.MaxPoolGrad,
+        inputsToSave: ['input', 'output'],
+        gradFunc: (dy, saved, attrs) => {
+          const g = avg.gradFunc(dy, [saved[0]!], attrs);
+          return { ...g, output: () => tf.zerosLike(saved[1]!) };
+        },
+      });
+      return adjointChecks().filter((c) => c.name.startsWith('max pool'));
+    });
+    expect(tf.getGradient(tf.MaxPoolGrad)).toBe(max);
+    expect(Math.max(...checks.map((c) => c.gap))).toBeGreaterThan(1e-2);
+  });
 });
 
 /**
