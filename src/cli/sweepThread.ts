@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { initNodeBackend } from '../node/backend';
 import { localExecutor } from '../core/sweep/scheduler';
+import { modelInfo } from '../core/models/kinds';
 import type { ThreadCommand, ThreadEvent } from './threadProtocol';
 
 const port = parentPort;
@@ -24,7 +25,9 @@ port.on('message', (cmd: ThreadCommand) => {
   if (cmd.type === 'init') {
     cancelFlag = new Int32Array(cmd.cancel);
     const { settings, data } = cmd;
-    const ready = settings.model === 'uv' ? Promise.resolve('none') : initNodeBackend(cmd.backend);
+    const ready = modelInfo(settings.model).ownColumn
+      ? Promise.resolve('none')
+      : initNodeBackend(cmd.backend);
     ready.then(
       (backend) => {
         executor = localExecutor(settings, data, { now: () => performance.now() });

@@ -8,6 +8,7 @@ import type { Settings } from '../core/settings/schema';
 import type { PreparedData } from '../core/data/types';
 import type { NodeBackendName } from '../node/backend';
 import type { SweepHooks } from '../core/sweep/runSweep';
+import { modelInfo } from '../core/models/kinds';
 import { runScheduledSweep, type ScheduledSweepResult } from '../core/sweep/scheduler';
 import { createThreadPool, type ThreadPool } from './threadPool';
 
@@ -22,16 +23,18 @@ export function resolveWorkers(
   backend: NodeBackendName,
   cores: number,
 ): { ok: true; workers: number } | { ok: false; error: string } {
-  const single =
-    settings.model === 'uv'
-      ? null
-      : backend === 'webgpu'
-        ? 'the webgpu backend has one device'
-        : settings.ensemble > 1
-          ? 'a batched ensemble (--ensemble above 1) runs its members on one backend'
-          : null;
+  const single = modelInfo(settings.model).ownColumn
+    ? null
+    : backend === 'webgpu'
+      ? 'the webgpu backend has one device'
+      : settings.ensemble > 1
+        ? 'a batched ensemble (--ensemble above 1) runs its members on one backend'
+        : null;
   if (asked === null)
-    return { ok: true, workers: settings.model === 'uv' || single ? 1 : Math.max(1, cores) };
+    return {
+      ok: true,
+      workers: modelInfo(settings.model).ownColumn || single ? 1 : Math.max(1, cores),
+    };
   if (asked > 1 && single)
     return { ok: false, error: `--workers ${asked}: ${single}; use --workers 1` };
   return { ok: true, workers: asked };

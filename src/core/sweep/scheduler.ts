@@ -24,6 +24,7 @@ import { columnId, runId } from './records';
 import { classifyRun, summarize } from '../phase/regime';
 import type { ColumnRunner, RawRun, RunProgress } from '../train/column';
 import { createUvColumn } from '../train/uvColumn';
+import { modelInfo } from '../models/kinds';
 import { planColumns, plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
 import { columnRecord, type FcnColumnFactory, type SweepHooks } from './runSweep';
 
@@ -499,14 +500,17 @@ export function localExecutor(
   const keepColumns = options.keepColumns ?? 2;
   const runners = new Map<string, Promise<ColumnRunner>>();
   const build = async (key: ColumnKey): Promise<ColumnRunner> => {
-    if (settings.model === 'uv')
+    // As in runSweep: a model with its own column (uv) needs no tfjs; the rest go through the
+    // column factory, which reads the model registry.
+    if (modelInfo(settings.model).ownColumn)
       return createUvColumn({
         width: key.width,
         seed: key.seed,
         steps: settings.steps,
         divergenceLoss: settings.divergenceLoss,
       });
-    if (!data) throw new Error('localExecutor: an FCN sweep needs data');
+    if (!data)
+      throw new Error(`localExecutor: a ${modelInfo(settings.model).label} sweep needs data`);
     const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;
     return factory({ settings, data, ...key });
   };
