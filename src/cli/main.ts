@@ -14,6 +14,8 @@ import { capabilitiesOf } from '../core/tf/capabilities';
 import { loadSweepData } from '../node/loadData';
 import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
 import type { CliIo } from './process';
+import { availableParallelism } from 'node:os';
+import { resolveWorkers, runOnThreads } from './workers';
 
 export type { CliIo } from './process';
 
@@ -54,6 +56,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const log = (text: string): void => {
     if (!o.quiet) io.stderr(text);
   };
+  const threads = resolveWorkers(o.workers, o.settings, o.backend, availableParallelism());
+  if (!threads.ok) {
+    io.stderr(`sweep: ${threads.error}\n`);
+    return 2;
+  }
+  const workers = threads.workers;
   let fileOut: ReturnType<typeof createWriteStream> | null = null;
   const write = (record: RunRecord | ColumnRecord): void => {
     const line = JSON.stringify(record);
@@ -75,11 +83,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (o.out !== '-') fileOut = createWriteStream(o.out);
     const planned = plannedRunCount(o.settings);
     log(
-      `sweep: ${o.settings.model === 'uv' ? 'uv model' : `${o.settings.dataset}, N = ${data?.count}`}, backend ${backend}, at most ${planned} runs\n`,
+      `sweep: ${o.settings.model === 'uv' ? 'uv model' : `${o.settings.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}, at most ${planned} runs\n`,
     );
     const start = io.now();
     let done = 0;
-    const result = await runSweep(o.settings, data, [], {
+    const hooks: SweepHooks = {
       ...backendHooks,
       now: io.now,
       onRun(r) {
@@ -98,7 +106,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           `  column d=${c.depth} w=${c.width} seed=${c.seed}: λ0=${c.lambda0.toPrecision(4)} L0=${c.loss0.toPrecision(4)} c_loss=${f(c.c_loss)} c_sharp=${f(c.c_sharp)} c_max=${f(c.c_max)}\n`,
         );
       },
-    });
+    };
+    let result: { runs: number };
+    if (workers > 1) {
+      const r = await runOnThreads(o.settings, data, o.backend, workers, hooks);
+      result = r;
+      if (r.discarded + r.cancelledRuns + r.restarts > 0)
+        log(
+          `sweep: ${r.discarded + r.cancelledRuns} speculative runs not needed (above a divergence, say)${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
+        );
+    } else result = await runSweep(o.settings, data, [], hooks);
     log(`sweep: ${result.runs} runs in ${formatSeconds((io.now() - start) / 1000)}\n`);
     return 0;
   } catch (e) {
