@@ -1,6 +1,6 @@
 /**
  * Build the `phase-explorer` command to plain JavaScript: `dist-cli/phase-explorer.js`, one ES
- * module for Node ≥ 20 with a `#!/usr/bin/env node` line, so an installed package runs it without
+ * module for Node ≥ 20 (and `dist-cli/sweepThread.js`, the entry of its worker threads) with a `#!/usr/bin/env node` line, so an installed package runs it without
  * tsx or any dev dependency (`npm run build:cli`; `npm pack` runs it first).
  *
  * Packages stay outside the bundle (`packages: 'external'`): the tfjs backends are resolved from
@@ -31,6 +31,20 @@ await build({
   logLevel: 'warning',
 });
 fs.chmodSync(OUT, 0o755);
+// `--workers N` starts each worker thread from this file, found beside the command
+// (src/cli/threadPool.ts).
+await build({
+  entryPoints: [path.join(REPO_ROOT, 'src/cli/sweepThread.ts')],
+  outfile: path.join(path.dirname(OUT), 'sweepThread.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 process.stderr.write(
   `build:cli: ${path.relative(REPO_ROOT, OUT)} (${fs.statSync(OUT).size} bytes)\n`,
 );

@@ -29,6 +29,8 @@ export interface CliOptions {
   shards: number | null;
   quiet: boolean;
   help: boolean;
+  /** Worker threads (`--workers`); null: the default, see `resolveWorkers` in workers.ts. */
+  workers: number | null;
 }
 
 export type FlagResult = Result<CliOptions>;
@@ -74,6 +76,20 @@ const CLI_FLAGS = {
         : { ok: false, error: `${JSON.stringify(text)} is not a whole number` },
   } satisfies FlagSpec<number>,
   quiet: switchFlag('quiet', 'No progress on standard error.'),
+  workers: {
+    flag: 'workers',
+    arg: 'N',
+    help: 'Worker threads running runs in parallel, each on its own wasm backend (default: the available cores on wasm and cpu; 1 on webgpu, with --ensemble above 1 and for the uv model). The JSON Lines are the same for any N apart from the seconds fields.',
+    parse: (text: string) => {
+      const n = Number(text);
+      return /^\d+$/.test(text.trim()) && Number.isSafeInteger(n) && n >= 1 && n <= 256
+        ? { ok: true as const, value: n }
+        : {
+            ok: false as const,
+            error: `${JSON.stringify(text)} is not a whole number from 1 to 256`,
+          };
+    },
+  } satisfies FlagSpec<number>,
   help: switchFlag('help', 'Show this help.'),
 };
 
@@ -118,6 +134,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
       shards: v.shards ?? null,
       quiet: v.quiet ?? false,
       help: v.help ?? false,
+      workers: v.workers ?? null,
     },
   };
 }

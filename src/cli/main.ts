@@ -21,6 +21,8 @@ import { capabilitiesOf } from '../core/tf/capabilities';
 import { loadSweepData } from '../node/loadData';
 import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
 import type { CliIo } from './process';
+import { availableParallelism } from 'node:os';
+import { resolveWorkers, runOnThreads } from './workers';
 
 export type { CliIo } from './process';
 
@@ -61,6 +63,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const log = (text: string): void => {
     if (!o.quiet) io.stderr(text);
   };
+  const threads = resolveWorkers(o.workers, o.settings, o.backend, availableParallelism());
+  if (!threads.ok) {
+    io.stderr(`sweep: ${threads.error}\n`);
+    return 2;
+  }
   const choice = chooseShard(o.shard, o.shards, io.env ?? {});
   if (!choice.ok) {
     io.stderr(`sweep: ${choice.error}\n`);
@@ -111,15 +118,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       log(`sweep: ${resume.value.note}\n`);
     } else write(sweepHeader(s, shard, backendName));
     const already = resume?.value.done ?? [];
+    // The thread pool schedules a whole sweep from scratch; a shard or a resumed file runs its
+    // columns on this thread (on a cluster, one shard per core does what the threads would).
+    const whole = shard === null && already.length === 0;
+    const workers = whole ? threads.workers : 1;
+    if (!whole && threads.workers > 1 && o.workers !== null)
+      log(`sweep: --workers ${o.workers} is not used for a shard or a resumed file: one thread\n`);
     const planned = columns.length * plannerFor(s).maxRuns;
     log(
-      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
+      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
     );
     const start = io.now();
     let done = already.length;
     let computed = 0;
     const columnsWritten = resume?.value.columnsWritten ?? new Set<string>();
-    const result = await runColumns(s, data, columns, already, {
+    const hooks: SweepHooks = {
       ...backendHooks,
       now: io.now,
       onRun(r) {
@@ -142,7 +155,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           `  column d=${c.depth} w=${c.width} seed=${c.seed}: λ0=${c.lambda0.toPrecision(4)} L0=${c.loss0.toPrecision(4)} c_loss=${f(c.c_loss)} c_sharp=${f(c.c_sharp)} c_max=${f(c.c_max)}\n`,
         );
       },
-    });
+    };
+    let result: { runs: number };
+    if (workers > 1) {
+      const r = await runOnThreads(s, data, o.backend, workers, hooks);
+      result = r;
+      if (r.discarded + r.cancelledRuns + r.restarts > 0)
+        log(
+          `sweep: ${r.discarded + r.cancelledRuns} speculative runs not needed (above a divergence, say)${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
+        );
+    } else result = await runColumns(s, data, columns, already, hooks);
     log(
       `sweep: ${result.runs} runs computed${already.length > 0 ? ` (${already.length} were already in ${o.out})` : ''} in ${formatSeconds((io.now() - start) / 1000)}\n`,
     );

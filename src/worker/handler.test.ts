@@ -129,8 +129,10 @@ describe('protocol', () => {
     await h.send({ type: 'fly' });
     await h.send({ type: 'init', backends: ['quantum'] });
     await h.send({ type: 'load-files', dataset: 'cifar10', files: [{ name: 'x' }] });
+    await h.send({ type: 'init', backends: ['cpu'], gpuPolicy: 'maybe' });
     const errors = h.of('error');
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(5);
+    expect(errors[4]!.message).toMatch(/gpuPolicy/);
     expect(errors.every((e) => e.where === 'protocol' && !e.fatal)).toBe(true);
     expect(errors[1]!.message).toContain('fly');
     await h.send({ type: 'init', backends: ['cpu'] });
@@ -536,5 +538,23 @@ describe('a real sweep', () => {
       done: runs,
     });
     expect(h.of('done')[1]).toMatchObject({ sweepId: 'uv2', runs: 0 });
+  });
+});
+
+describe('gpu policy', () => {
+  it('hands the policy of init to the backend choice (default: any)', async () => {
+    const seen: (string | undefined)[] = [];
+    const initBackend: HandlerEnv['initBackend'] = async (_names, policy) => {
+      seen.push(policy);
+      await initNodeBackend('cpu');
+      return { backend: 'cpu', adapter: null };
+    };
+    await harness({ initBackend }).send({
+      type: 'init',
+      backends: ['webgpu', 'cpu'],
+      gpuPolicy: 'skip-software',
+    });
+    await harness({ initBackend }).send({ type: 'init', backends: ['cpu'] });
+    expect(seen).toEqual(['skip-software', 'any']);
   });
 });

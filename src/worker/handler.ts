@@ -21,6 +21,7 @@ import {
   type BackendRefusal,
   type Command,
   type FileDataset,
+  type GpuPolicy,
   type MnistSource,
   type StepProgress,
   type WorkerEvent,
@@ -38,7 +39,10 @@ export interface HandlerEnv {
   /** Bytes of the built-in MNIST file. */
   fetchBuiltin(): Promise<Uint8Array>;
   /** Initialise the first backend of `names` that works. */
-  initBackend(names: BackendName[]): Promise<{
+  initBackend(
+    names: BackendName[],
+    gpuPolicy?: GpuPolicy,
+  ): Promise<{
     backend: BackendName;
     adapter: string | null;
     refused?: BackendRefusal[];
@@ -101,13 +105,17 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     post(e);
   };
 
-  async function init(names: BackendName[], aliveLock: string | undefined): Promise<boolean> {
+  async function init(
+    names: BackendName[],
+    aliveLock: string | undefined,
+    gpuPolicy: GpuPolicy,
+  ): Promise<boolean> {
     let alive: string | null = null;
     if (aliveLock !== undefined && env.holdLock) {
       alive = (await env.holdLock(aliveLock).catch(() => false)) ? aliveLock : null;
     }
     try {
-      const r = await env.initBackend(names);
+      const r = await env.initBackend(names, gpuPolicy);
       backend = r.backend;
       registerGradientFixes();
       const ready: WorkerEvent = {
@@ -344,7 +352,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
             fail('protocol', 'init: already initialised', false);
             return;
           }
-          backendReady = init(cmd.backends, cmd.aliveLock);
+          backendReady = init(cmd.backends, cmd.aliveLock, cmd.gpuPolicy ?? 'any');
           await backendReady;
           return;
         case 'load-files':

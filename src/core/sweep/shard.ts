@@ -45,7 +45,8 @@ export interface IterationAssumptions {
  * then the column's most runs (the planner's `maxRuns`; a column that diverges early takes
  * fewer), each T SGD steps on B examples, the loss on M and a warm λ_t estimate. For the uv model
  * (exact arithmetic in plain JS, no matrix products) a count proportional to its work: 16 · w
- * operations per step.
+ * operations per step. The conv nets (Myrtle, ResNet) have no FLOP count yet and are costed as an
+ * FCN of the same depth and width: a rough proxy for balance, and still a function of the settings.
  */
 export function estimateColumnFlops(
   s: Settings,
