@@ -31,8 +31,10 @@ describe('phase-explorer dispatch', () => {
     expect(await dispatch(['--help'], r, '1.0.0')).toBe(0);
     const text = r.out.join('\n');
     expect(text).toContain('phase-explorer 1.0.0');
+    // Names are padded to the longest, so the summaries line up.
+    const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
     for (const [name, c] of Object.entries(COMMANDS))
-      expect(text).toContain(`${name}  ${c.summary}`);
+      expect(text).toContain(`${name.padEnd(width)}  ${c.summary}`);
     const bare = io();
     expect(await dispatch([], bare, '1.0.0')).toBe(2);
     expect(bare.out).toEqual([]);

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main as sweep } from './main';
+import { mergeMain } from './merge';
+import { planMain } from './plan';
 import { packageRoot, packageVersion, runAsProcess, type CliIo } from './process';
 
 export interface Command {
@@ -22,6 +24,16 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   sweep: {
     summary: 'run a phase-diagram sweep headless; JSON Lines of runs and columns out',
     run: sweep,
+  },
+  merge: {
+    summary:
+      'merge the results files of a sweep (its shards) into one; --check lists what is missing',
+    run: mergeMain,
+  },
+  plan: {
+    summary:
+      "show a sweep's split into shards and, from a GFLOP/s rate, its wall time on N machines",
+    run: planMain,
   },
 };
 

@@ -23,6 +23,10 @@ export interface CliOptions {
   dataDir: string | null;
   backend: NodeBackendName;
   out: string;
+  /** `--shard I/N` as given (checked with the scheduler's variables by shardEnv.ts). */
+  shard: string | null;
+  /** `--shards N`: the shard count when the index comes from the scheduler. */
+  shards: number | null;
   quiet: boolean;
   help: boolean;
   /** Worker threads (`--workers`); null: the default, see `resolveWorkers` in workers.ts. */
@@ -53,9 +57,24 @@ const CLI_FLAGS = {
   out: textFlag(
     'out',
     'FILE|-',
-    'Where the JSON Lines go (default -, standard output).',
+    'Where the JSON Lines go (default -, standard output). An existing FILE of the same sweep is resumed: its runs are kept and the rest appended.',
     'a file name or -',
   ),
+  shard: textFlag(
+    'shard',
+    'I/N',
+    'Run only shard I (0 to N−1) of N: the columns are split by estimated cost, from the settings alone. 0/1 is the whole sweep.',
+    'I/N',
+  ),
+  shards: {
+    flag: 'shards',
+    arg: 'N',
+    help: 'Split into N shards and take the index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID. A Slurm array is sharded by its own variables even without this flag.',
+    parse: (text: string) =>
+      /^\s*\d+\s*$/.test(text)
+        ? { ok: true, value: Number(text) }
+        : { ok: false, error: `${JSON.stringify(text)} is not a whole number` },
+  } satisfies FlagSpec<number>,
   quiet: switchFlag('quiet', 'No progress on standard error.'),
   workers: {
     flag: 'workers',
@@ -111,6 +130,8 @@ export function parseFlags(argv: readonly string[]): FlagResult {
       dataDir: v.dataDir ?? null,
       backend: v.backend ?? 'wasm',
       out: v.out ?? '-',
+      shard: v.shard ?? null,
+      shards: v.shards ?? null,
       quiet: v.quiet ?? false,
       help: v.help ?? false,
       workers: v.workers ?? null,

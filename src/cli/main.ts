@@ -1,15 +1,22 @@
 /**
  * `phase-explorer sweep [flags]` (in a clone: `npm run -s sweep -- [flags]`): a sweep headless on
- * the wasm (or cpu, or webgpu through Dawn) backend, JSON Lines out. The process entry is
- * `bin.ts`, which dispatches here.
- * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
+ * the wasm (or cpu, or webgpu through Dawn) backend, JSON Lines out: the sweep header, then run
+ * and column records. `--shard I/N` (or `--shards N` with the scheduler's index) runs one shard;
+ * an existing `--out FILE` of the same sweep is resumed. The process entry is `bin.ts`, which
+ * dispatches here.
+ * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags (or an --out file of
+ * another sweep).
  */
-import { createWriteStream } from 'node:fs';
 import { parseFlags, helpText, type CliOptions } from './flags';
-import { plannedRunCount } from '../core/sweep/plan';
-import { runSweep, type SweepHooks } from '../core/sweep/runSweep';
-import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import { planColumns, plannerFor } from '../core/sweep/plan';
+import { runColumns } from '../core/sweep/runColumns';
+import { columnId, type ColumnRecord, type RunRecord } from '../core/sweep/records';
+import { sweepHeader, type SweepHeader } from '../core/sweep/header';
+import { formatShard, partitionColumns } from '../core/sweep/shard';
+import { chooseShard } from './shardEnv';
+import { prepareResultsOut, type ResultsWriter } from './resultsOut';
 import type { PreparedData } from '../core/data/types';
+import type { SweepHooks } from '../core/sweep/runSweep';
 import { capabilitiesOf } from '../core/tf/capabilities';
 import { loadSweepData } from '../node/loadData';
 import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
@@ -61,45 +68,87 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sweep: ${threads.error}\n`);
     return 2;
   }
-  const workers = threads.workers;
-  let fileOut: ReturnType<typeof createWriteStream> | null = null;
-  const write = (record: RunRecord | ColumnRecord): void => {
-    const line = JSON.stringify(record);
-    if (fileOut) fileOut.write(`${line}\n`);
-    else io.stdout(line);
+  const choice = chooseShard(o.shard, o.shards, io.env ?? {});
+  if (!choice.ok) {
+    io.stderr(`sweep: ${choice.error}\n`);
+    return 2;
+  }
+  const shard = choice.shard;
+  const s = o.settings;
+  let columns = planColumns(s);
+  if (shard) {
+    const parts = partitionColumns(s, shard.count);
+    const mine = parts[shard.index]!;
+    const total = parts.reduce((a, p) => a + p.flops, 0);
+    columns = mine.columns;
+    // Always said, even with --quiet: a wrong index silently computes the wrong part.
+    io.stderr(
+      `sweep: shard ${formatShard(shard)} (from ${choice.source}): ${mine.columns.length} of ${planColumns(s).length} columns, ${total > 0 ? ((100 * mine.flops) / total).toFixed(1) : '0'} % of the estimated work\n`,
+    );
+  }
+  // Check the --out file before loading anything: a refusal should not wait for the data.
+  const resume = o.out === '-' ? null : prepareResultsOut(o.out, s, shard, columns);
+  if (resume && !resume.ok) {
+    io.stderr(`sweep: ${resume.error}\n`);
+    return 2;
+  }
+  let out: ResultsWriter | null = null;
+  const write = (record: SweepHeader | RunRecord | ColumnRecord): void => {
+    if (out) out.write(record);
+    else io.stdout(JSON.stringify(record));
   };
   try {
-    const data = loadPrepared(o, io);
+    const data = columns.length > 0 ? loadPrepared(o, io) : null;
     let backend = 'none (exact float64)';
+    let backendName: string | null = null;
     // The uv model runs no tfjs backend, so it has no capabilities to pass.
     const backendHooks: Pick<SweepHooks, 'capabilities'> = {};
-    if (o.settings.model !== 'uv') {
+    if (s.model !== 'uv' && columns.length > 0) {
       backend = await initNodeBackend(o.backend);
       backendHooks.capabilities = capabilitiesOf(backend);
+      backendName = backend;
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
-      if (gpu)
+      if (gpu) {
+        backendName = `webgpu (${gpu.name})`;
         backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
+      }
     }
-    if (o.out !== '-') fileOut = createWriteStream(o.out);
-    const planned = plannedRunCount(o.settings);
+    if (resume) {
+      out = resume.value.open(backendName);
+      log(`sweep: ${resume.value.note}\n`);
+    } else write(sweepHeader(s, shard, backendName));
+    const already = resume?.value.done ?? [];
+    // The thread pool schedules a whole sweep from scratch; a shard or a resumed file runs its
+    // columns on this thread (on a cluster, one shard per core does what the threads would).
+    const whole = shard === null && already.length === 0;
+    const workers = whole ? threads.workers : 1;
+    if (!whole && threads.workers > 1 && o.workers !== null)
+      log(`sweep: --workers ${o.workers} is not used for a shard or a resumed file: one thread\n`);
+    const planned = columns.length * plannerFor(s).maxRuns;
     log(
-      `sweep: ${o.settings.model === 'uv' ? 'uv model' : `${o.settings.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}, at most ${planned} runs\n`,
+      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
     );
     const start = io.now();
-    let done = 0;
+    let done = already.length;
+    let computed = 0;
+    const columnsWritten = resume?.value.columnsWritten ?? new Set<string>();
     const hooks: SweepHooks = {
       ...backendHooks,
       now: io.now,
       onRun(r) {
         done++;
+        computed++;
         write(r);
         const elapsed = (io.now() - start) / 1000;
-        const eta = (elapsed / done) * (planned - done);
+        const eta = (elapsed / computed) * Math.max(0, planned - done);
         log(
           `  run ${done}/≤${planned}: d=${r.depth} w=${r.width} seed=${r.seed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(2)} s; elapsed ${formatSeconds(elapsed)}, ETA ≤ ${formatSeconds(eta)})\n`,
         );
       },
       onColumn(c) {
+        // A resumed column that was already finished is reported again by the sweep: once is enough.
+        if (columnsWritten.has(columnId(c))) return;
+        columnsWritten.add(columnId(c));
         write(c);
         const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
         log(
@@ -109,20 +158,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     };
     let result: { runs: number };
     if (workers > 1) {
-      const r = await runOnThreads(o.settings, data, o.backend, workers, hooks);
+      const r = await runOnThreads(s, data, o.backend, workers, hooks);
       result = r;
       if (r.discarded + r.cancelledRuns + r.restarts > 0)
         log(
           `sweep: ${r.discarded + r.cancelledRuns} speculative runs not needed (above a divergence, say)${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
         );
-    } else result = await runSweep(o.settings, data, [], hooks);
-    log(`sweep: ${result.runs} runs in ${formatSeconds((io.now() - start) / 1000)}\n`);
+    } else result = await runColumns(s, data, columns, already, hooks);
+    log(
+      `sweep: ${result.runs} runs computed${already.length > 0 ? ` (${already.length} were already in ${o.out})` : ''} in ${formatSeconds((io.now() - start) / 1000)}\n`,
+    );
     return 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`sweep: ${message}\n`);
     return e instanceof CliError ? e.code : 1;
   } finally {
-    if (fileOut) await new Promise<void>((resolve) => fileOut!.end(resolve));
+    out?.close();
   }
 }

@@ -14,6 +14,8 @@ export interface CliIo {
   now(): number;
   /** The repository (or installed package) root: `public/data/mnist.bin` is found under it. */
   repoRoot: string;
+  /** Environment variables (a scheduler's shard index, see shardEnv.ts); none when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -58,6 +60,7 @@ export function runAsProcess(
     stderr: (text) => process.stderr.write(text),
     now: () => performance.now(),
     repoRoot,
+    env: process.env,
   })
     .then(
       (code) => {

@@ -82,7 +82,9 @@ describe('the built phase-explorer command', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; width: number; c?: number; c_max?: unknown });
-    expect(records.map((x) => [x.type, x.width, x.c ?? null])).toEqual([
+    // The sweep header (its settings) comes first, then the records.
+    expect(records[0]?.type).toBe('sweep');
+    expect(records.slice(1).map((x) => [x.type, x.width, x.c ?? null])).toEqual([
       ['run', 256, 1],
       ['run', 256, 3],
       ['column', 256, null],

@@ -19,6 +19,11 @@ export function ImportBanner() {
           Viewing <strong>{imported.name}</strong>: {runs} runs, {columns} columns (imported, not
           computed here).
         </p>
+        {imported.gaps ? (
+          <p data-testid="import-gaps">
+            Not complete: {imported.gaps}. Rerun the shards that hold them, then merge again.
+          </p>
+        ) : null}
         {imported.rejected ? <p className="field-error">{imported.rejected}</p> : null}
       </div>
       <button type="button" className="secondary" onClick={() => void reloadResults()}>

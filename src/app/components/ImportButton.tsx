@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { readResultsFile, rejectedSummary } from '../io/importResults';
+import { importGaps, readResultsFile, rejectedSummary } from '../io/importResults';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 
@@ -34,7 +34,11 @@ export function ImportButton() {
     }
     if (result.settings) st.replaceSettings(result.settings);
     st.setError(null);
-    st.setImported({ name: file.name, rejected: summary }, result.runs, result.columns);
+    st.setImported(
+      { name: file.name, rejected: summary, gaps: importGaps(result) },
+      result.runs,
+      result.columns,
+    );
   };
 
   return (

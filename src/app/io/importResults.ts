@@ -9,6 +9,8 @@ import type { Settings } from '../../core/settings/schema';
 import { columnId, runId, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
 import { checkResultRecord } from '../../core/sweep/recordSchema';
 import { JSON_FORMAT } from './exportData';
+import { isHeaderLike, readHeader } from '../../core/sweep/header';
+import { describeGaps, sweepCoverage } from '../../core/sweep/coverage';
 
 export interface RejectedLine {
   /** 1-based line number (or record index for the JSON format). */
@@ -22,7 +24,7 @@ export interface ImportedResults {
   rejected: RejectedLine[];
   /** Records read in total (accepted + rejected). */
   records: number;
-  /** Settings, when the file carries them (the app's JSON export). */
+  /** Settings, when the file carries them (the app's JSON export, the CLI's sweep header). */
   settings: Settings | null;
 }
 
@@ -40,8 +42,19 @@ class Collector {
   readonly columns = new Map<string, ColumnRecord>();
   readonly rejected: RejectedLine[] = [];
   records = 0;
+  /** Settings from a `{"type":"sweep"}` header line (the CLI's and merge's files). */
+  headerSettings: Settings | null = null;
 
   add(line: number, value: unknown): void {
+    if (isHeaderLike(value)) {
+      this.records++;
+      const h = readHeader(value);
+      if (!h.ok) this.rejected.push({ line, reason: h.error });
+      else if (this.headerSettings !== null)
+        this.rejected.push({ line, reason: 'a second sweep header' });
+      else this.headerSettings = h.value.settings;
+      return;
+    }
     this.records++;
     const r = checkResultRecord(value);
     if (!r.ok) this.rejected.push({ line, reason: r.error });
@@ -54,7 +67,8 @@ class Collector {
     this.rejected.push({ line, reason });
   }
 
-  finish(settings: Settings | null): ImportedResults {
+  finish(documentSettings: Settings | null): ImportedResults {
+    const settings = documentSettings ?? this.headerSettings;
     // Columns without a run count get the number of their runs (one pass, not one per column).
     const perColumn = new Map<string, number>();
     for (const r of this.runs.values()) {
@@ -174,4 +188,14 @@ export function rejectedSummary(r: ImportedResults): string | null {
     .join('; ');
   const more = r.rejected.length > 3 ? `; and ${r.rejected.length - 3} more` : '';
   return `${r.rejected.length} of ${r.records} lines rejected (${shown}${more}).`;
+}
+
+/**
+ * What the imported sweep still lacks, when the file says which sweep it is (its settings): the
+ * columns with no runs and those whose planner would still ask for more, e.g. a merge of shards
+ * of which some have not finished. Null when complete or when the file carries no settings.
+ */
+export function importGaps(r: ImportedResults): string | null {
+  if (!r.settings) return null;
+  return describeGaps(sweepCoverage(r.settings, r.runs));
 }

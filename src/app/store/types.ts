@@ -33,6 +33,8 @@ export interface ImportedView {
   name: string;
   /** Rejected-lines summary, if any. */
   rejected: string | null;
+  /** The columns the imported sweep still lacks (a merge of unfinished shards), if any. */
+  gaps: string | null;
 }
 
 export interface SweepSlice {
