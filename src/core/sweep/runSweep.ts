@@ -10,6 +10,8 @@ import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
 import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
 import { plannerFor } from './plan';
+import { columnBarrier } from '../phase/barrier';
+import { saturationCurve } from '../phase/saturation';
 
 export interface StepUpdate {
   depth: number;
@@ -89,6 +91,7 @@ export function columnRecord(
   runs: readonly RunRecord[],
   epsilon: number,
 ): ColumnRecord {
+  const critical = criticalValues(runs, epsilon);
   return {
     type: 'column',
     depth: key.depth,
@@ -96,7 +99,9 @@ export function columnRecord(
     seed: key.seed,
     lambda0,
     loss0,
-    ...criticalValues(runs, epsilon),
+    ...critical,
+    ...columnBarrier(runs, critical.c_max),
+    saturation: saturationCurve(runs),
     runs: runs.length,
   };
 }

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isDivergedLoss, Trajectory, type ColumnRunner, type RunProgress } from './column';
 import { prepareFcnColumn, readScalar, type FcnColumnBase, type FcnColumnOptions } from './fcnBase';
+import { barrierFromLosses, pathLosses, type BarrierMeasure } from './barrier';
+import { saturationFromTrajectory, saturationStep, type SaturationMeasure } from './saturation';
 
 export { fcnSpec, type FcnColumnOptions } from './fcnBase';
 
@@ -14,6 +16,7 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
   const o = base.options;
   const s = base.settings;
   const { theta0, xM, yM, f0M, loss0, est0, lossOn } = base;
+  const m = base.measures;
   const lambda0 = est0.value;
   const v0 = est0.vector;
 
@@ -22,6 +25,14 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
       const { xb, yb, f0b } = base.batch(t);
       return tf.grads((...p: tf.Tensor[]) => lossOn(p, xb, yb, f0b))(params);
     });
+  /** One SGD step at step t: new parameters (the old ones are disposed). */
+  const sgdStep = (params: tf.Tensor[], t: number, eta: number): tf.Tensor[] => {
+    const grads = gradOf(params, t);
+    const next = tf.tidy(() => params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, eta))));
+    tf.dispose(grads);
+    tf.dispose(params);
+    return next;
+  };
 
   return {
     depth: o.depth,
@@ -40,11 +51,7 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
       try {
         for (let t = 1; t <= s.steps; t++) {
           if (isCancelled()) return null;
-          const grads = gradOf(params, t);
-          const next = tf.tidy(() => params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, eta))));
-          tf.dispose(grads);
-          tf.dispose(params);
-          params = next;
+          params = sgdStep(params, t, eta);
           const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));
           if (isDivergedLoss(l, s.divergenceLoss)) {
             traj.diverge(l);
@@ -57,11 +64,65 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
           traj.measure(l, est.value, est.iters, est.residual);
           onStep(traj.progress);
         }
+        if (traj.divergedAt !== null)
+          return { ...traj.toRaw(o, c, eta), barrier: null, saturation: null };
+
+        // The barrier along θ(τ) = (1 − τ)θ_0 + τθ_T, before the saturation run moves θ on.
+        let barrier: BarrierMeasure | null = null;
+        if (m.barrier)
+          barrier = barrierFromLosses(
+            await pathLosses((p) => lossOn(p, xM, yM, f0M), theta0, params),
+            loss0,
+          );
+
+        let saturation: SaturationMeasure | null = null;
+        if (m.saturationK > 0) {
+          const tau = saturationStep(c, m.saturationK);
+          if (tau <= s.steps) {
+            saturation = saturationFromTrajectory(
+              m.saturationK,
+              tau,
+              traj.loss,
+              traj.sharpness,
+              traj.iters,
+              traj.resid,
+            );
+          } else {
+            // Past T: train on without estimating λ, then one estimate at τ (saturation.ts).
+            for (let t = s.steps + 1; t <= tau; t++) {
+              if (isCancelled()) return null;
+              params = sgdStep(params, t, eta);
+            }
+            const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));
+            if (isDivergedLoss(l, s.divergenceLoss)) {
+              saturation = {
+                K: m.saturationK,
+                step: tau,
+                loss: null,
+                sharpness: null,
+                iters: 0,
+                residual: null,
+              };
+            } else {
+              const est = await base.estimate(params, vec);
+              vec.dispose();
+              vec = est.vector;
+              saturation = {
+                K: m.saturationK,
+                step: tau,
+                loss: l,
+                sharpness: est.value,
+                iters: est.iters,
+                residual: est.residual,
+              };
+            }
+          }
+        }
+        return { ...traj.toRaw(o, c, eta), barrier, saturation };
       } finally {
         tf.dispose(params);
         vec.dispose();
       }
-      return traj.toRaw(o, c, eta);
     },
     dispose() {
       base.dispose();
