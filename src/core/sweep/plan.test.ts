@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bisectPlanner, gridPlanner, type PlannedRun } from './plan';
 import { criticalValues } from '../phase/regime';
+import { columnBarrier } from '../phase/barrier';
 import { runSweep } from './runSweep';
 import { cloneDefaults, expandCGrid } from '../settings/codec';
 import type { ColumnRecord, RunRecord } from './records';
 
 /** A fake column whose events switch on at fixed log2 c thresholds. */
-function fakeColumn(xLoss: number, xSharp: number, xDiv: number) {
+function fakeColumn(xLoss: number, xSharp: number, xDiv: number, xBarrier = Infinity) {
   return (c: number): PlannedRun => {
     const x = Math.log2(c);
     const diverged = x >= xDiv - 1e-12;
@@ -16,6 +17,9 @@ function fakeColumn(xLoss: number, xSharp: number, xDiv: number) {
       diverged,
       lossRatioMax: diverged ? null : x >= xLoss - 1e-12 ? 2 : 1,
       sharpRatioMax: diverged ? null : x >= xSharp - 1e-12 ? 1.5 : 0.8,
+      barrier: diverged
+        ? null
+        : { losses: [], height: x >= xBarrier - 1e-12 ? 0.3 : -0.2, tauAtMax: 0.5 },
     };
   };
 }
@@ -44,9 +48,10 @@ describe('column planners', () => {
         fc.integer({ min: 0, max: 50 }),
         fc.integer({ min: 0, max: 50 }),
         fc.integer({ min: 1, max: 60 }),
-        (a, b, d) => {
+        fc.integer({ min: 0, max: 60 }),
+        (a, b, d, e) => {
           const res = 0.1;
-          const truth = fakeColumn(a * res, b * res, d * res);
+          const truth = fakeColumn(a * res, b * res, d * res, e * res);
           const cs = expandCGrid({ kind: 'log2', start: 0, stop: 5, step: res });
           const grid = drive(gridPlanner(cs), truth);
           const bis = drive(bisectPlanner(0, 5, res, 0), truth);
@@ -57,6 +62,10 @@ describe('column planners', () => {
           expect(close(g.c_max, bv.c_max)).toBe(true);
           expect(close(g.c_loss, bv.c_loss)).toBe(true);
           expect(close(g.c_sharp, bv.c_sharp)).toBe(true);
+          const gb = columnBarrier(grid, g.c_max);
+          const bb = columnBarrier(bis, bv.c_max);
+          expect(close(gb.c_barrier, bb.c_barrier)).toBe(true);
+          expect(bb.barrierFallback).toBe(gb.barrierFallback);
           if (grid.length > 20) expect(bis.length).toBeLessThan(grid.length);
         },
       ),
