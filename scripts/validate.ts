@@ -5,7 +5,8 @@
  *   npm run validate -- [--widths 32,64,128,256] [--seeds 0,1,2,3,4] [--data-seeds 0]
  *                       [--order-width 64] [--order-seeds 1,2] [--wide 512] [--wide-seeds 0]
  *                       [--xent-width 64] [--collapse 4:64] [--zero] [--saturation-k 100]
- *                       [--skip uv,collapse,xent,order] [--probe 512]
+ *                       [--skip uv,collapse,xent,order] [--probe 512] [--late-widths 128]
+ *                       [--resume EARLIER.jsonl]
  *                       [--measure-size 256] [--train-size 10000] [--data-dir DIR]
  *                       [--records FILE.jsonl] [--quick] [--out docs/VALIDATION.md]
  *   npm run validate -- --render FILE.jsonl [--out docs/VALIDATION.md]
@@ -151,6 +152,10 @@ async function main(): Promise<void> {
   const zero = process.argv.includes('--zero');
   /** Sections to leave out, e.g. to split the work over two processes. */
   const skip = new Set((arg('skip') ?? '').split(',').filter((x) => x !== ''));
+  /** Widths of the main section to run after collapse, cross-entropy and order seeds. */
+  const lateWidths = arg('late-widths') ? ints('late-widths', arg('late-widths')!) : [];
+  /** Records of an earlier (stopped) run of the same settings: their runs are not recomputed. */
+  const resume = arg('resume');
   /** A width to time one run of (c = 8) when whole columns there cost too much. */
   const probe = arg('probe') === undefined ? null : num('probe', 0);
   const saturationK = num('saturation-k', 100);
@@ -173,6 +178,7 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(path.dirname(recordsFile), { recursive: true });
+  const earlier = resume !== undefined ? readRecords(resume) : [];
   writeFileSync(recordsFile, '');
   const lines: ValidationLine[] = [];
   const recordsName = path.relative(repoRoot, recordsFile);
@@ -237,6 +243,21 @@ async function main(): Promise<void> {
     },
   });
 
+  // The earlier run's records carry over; a column computed again replaces its earlier record.
+  const resumed = earlier.filter(
+    (l): l is Extract<ValidationLine, { type: 'run' }> => l.type === 'run',
+  );
+  for (const l of earlier)
+    if (l.type === 'run' || l.type === 'column' || l.type === 'sweep') emit(l);
+  /** Finished runs of the earlier records that a sweep of these settings can reuse. */
+  const reusable = (s: Settings): RunRecord[] =>
+    resumed
+      .filter((l) => l.dataSeed === s.dataSeed && l.loss === s.loss && l.section !== 'uv')
+      .map((l) => l.record)
+      .filter(
+        (r) => s.depths.includes(r.depth) && s.widths.includes(r.width) && s.seeds.includes(r.seed),
+      );
+
   /** One sweep, its records tagged with the section and data seed; the report rewritten after. */
   async function sweep(
     section: SectionId,
@@ -253,7 +274,7 @@ async function main(): Promise<void> {
     await runSweep(
       s,
       data,
-      done,
+      [...done, ...(data === null ? [] : reusable(s))],
       {
         now: () => performance.now(),
         onRun: (r) => {
@@ -329,6 +350,8 @@ async function main(): Promise<void> {
     await sweep('xent', { ...base, loss: 'xent', widths: [xentWidth], seeds }, cifar);
   if (!skip.has('order'))
     for (const j of orderSeeds) await mainWidth(orderWidth, seeds, j, 'order');
+  for (const width of lateWidths)
+    for (const j of dataSeeds) await mainWidth(width, seeds, j, 'main');
   if (probe !== null)
     await sweep(
       'probe',

@@ -183,7 +183,15 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
   if (!header) return '# Validation\n\nNo header in the records: nothing ran.\n';
   const done = lines.find((l) => l.type === 'done') as { seconds: number } | undefined;
   const runs = lines.filter((l): l is RunLine => l.type === 'run');
-  const cols = lines.filter((l): l is ColumnLine => l.type === 'column');
+  // A column computed again (a resumed run) replaces its earlier record: the last one wins.
+  const colByKey = new Map<string, ColumnLine>();
+  for (const l of lines)
+    if (l.type === 'column')
+      colByKey.set(
+        `${l.section}/${l.loss}/${l.record.depth}/${l.record.width}/${l.record.seed}/${l.dataSeed}`,
+        l,
+      );
+  const cols = [...colByKey.values()];
   const sweeps = lines.filter((l): l is SweepLine => l.type === 'sweep');
   const st = header.settings;
   const elapsed = sweeps.reduce((a, s) => a + s.seconds, 0);
@@ -209,11 +217,9 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     (c) => (c.section === 'main' || c.section === 'wide') && c.record.depth === 8,
   );
   const widthsSeen = [...new Set(d8.map((c) => c.record.width))].sort((a, b) => a - b);
-  const minutesOf = (pred: (s: SweepLine) => boolean) =>
-    sweeps.filter(pred).reduce((a, s) => a + s.seconds, 0) / 60;
   p('## Critical values at d = 8 (mean ± sd over seed pairs)', '');
   p(
-    '| w | d/w | columns (I×J) | L₀ | λ₀ ours | λ₀ demo | c_loss ours | demo | c_sharp ours | demo | c_barrier ours | c_max ours | demo | runs | minutes |',
+    '| w | d/w | columns (I×J) | L₀ | λ₀ ours | λ₀ demo | c_loss ours | demo | c_sharp ours | demo | c_barrier ours | c_max ours | demo | runs | run minutes |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const w of widthsSeen) {
@@ -226,14 +232,17 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
         r.record.width === w &&
         r.loss === 'mse',
     ).length;
-    const minutes = minutesOf(
-      (s) =>
-        (s.section === 'main' || s.section === 'wide' || s.section === 'pairs') &&
-        s.depths.includes(8) &&
-        s.widths.includes(w) &&
-        s.loss === 'mse' &&
-        (s.section !== 'pairs' || d8.some((c) => c.dataSeed === s.dataSeed)),
-    );
+    // Time in the runs themselves (not the λ₀ of each column), so resumed runs count too.
+    const minutes =
+      runs
+        .filter(
+          (r) =>
+            (r.section === 'main' || r.section === 'wide' || r.section === 'pairs') &&
+            r.record.depth === 8 &&
+            r.record.width === w &&
+            r.loss === 'mse',
+        )
+        .reduce((a, r) => a + r.record.seconds, 0) / 60;
     p(
       `| ${w} | ${fmt(8 / w, 4)} | ${g.length} | ${fmtStats(stats(g.map((c) => c.loss0)), 3)} | ${fmtStats(stats(g.map((c) => c.lambda0)), 1)} | ${demo?.lambda0 ?? '—'} | ${fmtCensored(g, 'c_loss')} | ${demo?.cLoss ?? '—'} | ${fmtCensored(g, 'c_sharp')} | ${demo?.cSharp ?? '—'} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} | ${demo?.cMax ?? '—'} | ${nRuns} | ${minutes.toFixed(1)} |`,
     );

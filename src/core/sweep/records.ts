@@ -73,11 +73,19 @@ export interface ColumnRecord extends ColumnKey {
    */
   c_barrier?: number | null;
   barrierFallback?: boolean;
+  /**
+   * The critical values whose event never happened before the column's first divergence: each
+   * lies above c_max (censored), it is not missing. c_barrier is listed when it is the c_max
+   * fallback. Absent in older records.
+   */
+  censored?: CensoredCritical[];
   /** λ_τ/λ_0 at τ = K/c for the column's runs (null when not measured). */
   saturation?: SaturationCurve | null;
   /** Number of runs behind these values. */
   runs: number;
 }
+
+export type CensoredCritical = 'c_loss' | 'c_sharp' | 'c_barrier';
 
 export type ResultRecord = RunRecord | ColumnRecord;
 

@@ -4,7 +4,7 @@
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
-import type { ColumnRecord, RunRecord } from './records';
+import type { CensoredCritical, ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
@@ -92,6 +92,14 @@ export function columnRecord(
   epsilon: number,
 ): ColumnRecord {
   const critical = criticalValues(runs, epsilon);
+  const barrier = columnBarrier(runs, critical.c_max);
+  // Above c_max, not missing: the event never happened before the first divergence.
+  const censored: CensoredCritical[] = [];
+  if (critical.c_max !== null) {
+    if (critical.c_loss === null) censored.push('c_loss');
+    if (critical.c_sharp === null) censored.push('c_sharp');
+    if (barrier.barrierFallback) censored.push('c_barrier');
+  }
   return {
     type: 'column',
     depth: key.depth,
@@ -100,7 +108,8 @@ export function columnRecord(
     lambda0,
     loss0,
     ...critical,
-    ...columnBarrier(runs, critical.c_max),
+    ...barrier,
+    censored,
     saturation: saturationCurve(runs),
     runs: runs.length,
   };
