@@ -90,6 +90,7 @@ function mergeRecords(parts: ValidationLine[][]): ValidationLine[] {
   const hs = headers.filter(
     (h): h is Extract<ValidationLine, { type: 'header' }> => h?.type === 'header',
   );
+  const ranBy = (section: string) => hs.find((h) => !h.plan.skip.includes(section)) ?? first;
   const header = {
     ...first,
     command: hs
@@ -101,6 +102,11 @@ function mergeRecords(parts: ValidationLine[][]): ValidationLine[] {
       widths: union(hs.map((h) => h.plan.widths)),
       wide: union(hs.map((h) => h.plan.wide)),
       skip: hs.map((h) => h.plan.skip).reduce((a, b) => a.filter((x) => b.includes(x))),
+      // A section's own settings come from the process that ran it.
+      collapse: ranBy('collapse').plan.collapse,
+      xentWidth: ranBy('xent').plan.xentWidth,
+      orderWidth: ranBy('order').plan.orderWidth,
+      orderSeeds: ranBy('order').plan.orderSeeds,
       probe: hs.map((h) => h.plan.probe).find((x) => x !== null) ?? null,
     },
   };
