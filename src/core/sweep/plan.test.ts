@@ -109,8 +109,9 @@ describe('sweeps', () => {
       barrierFallback: _f,
       saturation: _s,
       runs: _r,
+      censored,
       ...c
-    }: ColumnRecord) => c;
+    }: ColumnRecord) => ({ ...c, censored: censored?.filter((k) => k !== 'c_barrier') });
     expect(bis.cols.map(critical)).toEqual(grid.cols.map(critical));
     for (const c of bis.cols) expect(c.c_barrier!).toBeLessThanOrEqual(c.c_max!);
     expect(bis.runs.length * 2).toBeLessThan(grid.runs.length);
