@@ -34,7 +34,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initNodeBackend } from '../src/core/tf/backend';
+import { initNodeBackend } from '../src/node/backend';
 import { parseCifar10 } from '../src/core/data/cifar10';
 import { prepareData } from '../src/core/data/prepare';
 import type { PreparedData } from '../src/core/data/types';

@@ -18,15 +18,25 @@ export interface Services {
   clearResults(): Promise<void>;
   /** Reload the stored results of the current settings (after closing an import). */
   reloadResults(): Promise<void>;
-  /** 'cpu': skip the GPU backends from now on (kept across visits); 'auto': probe them again. */
-  preferBackends(choice: 'auto' | 'cpu'): void;
-  backendPreference(): 'auto' | 'cpu';
+  /**
+   * 'auto': the fastest by measurement (a software GPU is skipped for WebAssembly); 'cpu': skip
+   * the GPU backends; 'gpu': use the GPU even when it is a software one. Kept across visits.
+   */
+  preferBackends(choice: BackendPreference): void;
+  backendPreference(): BackendPreference;
 }
 
 const MARKER_KEY = 'phase-explorer:active-sweep';
 const MNIST_SOURCE_KEY = 'phase-explorer:mnist-source';
 const BACKEND_PREF_KEY = 'phase-explorer:backends';
 const CPU_CHAIN: BackendName[] = ['wasm', 'cpu'];
+
+export type BackendPreference = 'auto' | 'cpu' | 'gpu';
+
+function readPreference(storage: Storage | null): BackendPreference {
+  const v = storage?.getItem(BACKEND_PREF_KEY);
+  return v === 'cpu' || v === 'gpu' ? v : 'auto';
+}
 
 function safeStorage(): Storage | null {
   try {
@@ -131,8 +141,9 @@ export function startServices(store: AppStore = appStore): Services {
       });
       return currentWorker;
     },
-    backends:
-      hooks.backends ?? (storage?.getItem(BACKEND_PREF_KEY) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
+    backends: hooks.backends ?? (readPreference(storage) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
+    // A URL that names the backends asks for exactly those (tests of the GPU paths).
+    gpuPolicy: hooks.backends || readPreference(storage) === 'gpu' ? 'any' : 'skip-software',
     now: () => performance.now(),
     scheduleFlush,
     marker,
@@ -235,14 +246,17 @@ export function startServices(store: AppStore = appStore): Services {
     },
     preferBackends(choice) {
       try {
-        if (choice === 'cpu') storage?.setItem(BACKEND_PREF_KEY, 'cpu');
-        else storage?.removeItem(BACKEND_PREF_KEY);
+        if (choice === 'auto') storage?.removeItem(BACKEND_PREF_KEY);
+        else storage?.setItem(BACKEND_PREF_KEY, choice);
       } catch {
         // Not remembered: it still applies to this page.
       }
-      controller.switchBackends(choice === 'cpu' ? CPU_CHAIN : [...BACKEND_CHAIN]);
+      controller.switchBackends(
+        choice === 'cpu' ? CPU_CHAIN : [...BACKEND_CHAIN],
+        choice === 'gpu' ? 'any' : 'skip-software',
+      );
     },
-    backendPreference: () => (storage?.getItem(BACKEND_PREF_KEY) === 'cpu' ? 'cpu' : 'auto'),
+    backendPreference: () => readPreference(storage),
     async reloadResults() {
       store.setState({ imported: null, resultsKey: null });
       await loadResults();

@@ -8,7 +8,9 @@ import { cloneDefaults } from '../core/settings/codec';
 import type { Settings } from '../core/settings/schema';
 import type { runSweep as RunSweep, SweepHooks } from '../core/sweep/runSweep';
 import type { RunRecord } from '../core/sweep/records';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend } from '../node/backend';
+import type { PreparedData } from '../core/data/types';
+import { capabilitiesOf } from '../core/tf/capabilities';
 import { createHandler, type DatasetCache, type HandlerEnv } from './handler';
 import type { Command, WorkerEvent } from './protocol';
 
@@ -127,8 +129,10 @@ describe('protocol', () => {
     await h.send({ type: 'fly' });
     await h.send({ type: 'init', backends: ['quantum'] });
     await h.send({ type: 'load-files', dataset: 'cifar10', files: [{ name: 'x' }] });
+    await h.send({ type: 'init', backends: ['cpu'], gpuPolicy: 'maybe' });
     const errors = h.of('error');
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(5);
+    expect(errors[4]!.message).toMatch(/gpuPolicy/);
     expect(errors.every((e) => e.where === 'protocol' && !e.fatal)).toBe(true);
     expect(errors[1]!.message).toContain('fly');
     await h.send({ type: 'init', backends: ['cpu'] });
@@ -259,6 +263,45 @@ describe('load-files', () => {
     await h.send({ type: 'start', sweepId: 's1', settings: cloneDefaults(), done: [] });
     expect(h.of('error')[0]).toMatchObject({ where: 'sweep', fatal: false });
     expect(h.of('error')[0]!.message).toContain('built-in MNIST');
+  });
+});
+
+describe('what a sweep is given', () => {
+  it('the capabilities of the backend it started, and the data dataSourceFor names', async () => {
+    const h = harness({
+      initBackend: async () => {
+        await initNodeBackend('cpu');
+        return { backend: 'wasm', adapter: null }; // as a browser without a GPU would answer
+      },
+    });
+    const seen: { capabilities: unknown; data: PreparedData | null }[] = [];
+    fake.impl = async (_s, data, _done, hooks) => {
+      seen.push({ capabilities: hooks.capabilities, data });
+      return { runs: 0, cancelled: false };
+    };
+    await h.send({ type: 'init', backends: ['wasm'] });
+    const settings = { ...cloneDefaults(), dataset: 'synthetic' as const, trainSize: 32 };
+    await h.send({ type: 'start', sweepId: 's1', settings, done: [] });
+    await h.send({
+      type: 'start',
+      sweepId: 's2',
+      settings: { ...settings, widths: [8] },
+      done: [],
+    });
+    await h.send({
+      type: 'start',
+      sweepId: 's3',
+      settings: { ...settings, dataSeed: 1 },
+      done: [],
+    });
+    expect(h.of('error')).toEqual([]);
+    expect(seen.map((x) => x.capabilities)).toEqual(Array(3).fill(capabilitiesOf('wasm')));
+    const [a, b, c] = seen.map((x) => x.data);
+    expect(a?.count).toBe(32);
+    // The same data source reuses the prepared data; another data seed prepares anew.
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(Array.from(c!.x.subarray(0, 8))).not.toEqual(Array.from(a!.x.subarray(0, 8)));
   });
 });
 
@@ -495,5 +538,23 @@ describe('a real sweep', () => {
       done: runs,
     });
     expect(h.of('done')[1]).toMatchObject({ sweepId: 'uv2', runs: 0 });
+  });
+});
+
+describe('gpu policy', () => {
+  it('hands the policy of init to the backend choice (default: any)', async () => {
+    const seen: (string | undefined)[] = [];
+    const initBackend: HandlerEnv['initBackend'] = async (_names, policy) => {
+      seen.push(policy);
+      await initNodeBackend('cpu');
+      return { backend: 'cpu', adapter: null };
+    };
+    await harness({ initBackend }).send({
+      type: 'init',
+      backends: ['webgpu', 'cpu'],
+      gpuPolicy: 'skip-software',
+    });
+    await harness({ initBackend }).send({ type: 'init', backends: ['cpu'] });
+    expect(seen).toEqual(['skip-software', 'any']);
   });
 });

@@ -5,17 +5,25 @@
 import type { Settings } from '../core/settings/schema';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { StepUpdate } from '../core/sweep/runSweep';
+import type { MnistSource } from '../core/data/source';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /** Every backend, best first: the order in which the worker probes them. */
 export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
+/**
+ * Whether a GPU backend on a software (CPU-emulated) adapter may be used: 'skip-software' (the
+ * automatic choice) refuses it when a CPU backend comes later in the list, because WebAssembly is
+ * many times faster on the same cores; 'any' (the user asked for the GPU) takes it.
+ */
+export type GpuPolicy = 'skip-software' | 'any';
+
 /** Datasets that come from user files. */
 export type FileDataset = 'cifar10' | 'fashion-mnist' | 'mnist';
 
 /** Where MNIST comes from: the built-in 10,000 digits, or the user's official IDX files. */
-export type MnistSource = 'builtin' | 'files';
+export type { MnistSource };
 
 /** A user-supplied file, parsed in the worker. */
 export interface DataFile {
@@ -28,7 +36,7 @@ export type Command =
    * Pick a backend: the first of `backends` that initialises. With `aliveLock`, the worker first
    * takes that Web Lock and holds it for its whole life, so the app learns when it dies.
    */
-  | { type: 'init'; backends: BackendName[]; aliveLock?: string }
+  | { type: 'init'; backends: BackendName[]; aliveLock?: string; gpuPolicy?: GpuPolicy }
   /** Parse user files into the dataset `dataset` (CIFAR-10 or (Fashion-)MNIST). */
   | { type: 'load-files'; dataset: FileDataset; files: DataFile[] }
   /**
@@ -132,6 +140,9 @@ export function commandError(cmd: unknown): string | null {
         return `init: backends must be a non-empty list of ${BACKEND_CHAIN.join(', ')}`;
       if (cmd['aliveLock'] !== undefined && typeof cmd['aliveLock'] !== 'string')
         return 'init: aliveLock must be a string';
+      const g = cmd['gpuPolicy'];
+      if (g !== undefined && g !== 'skip-software' && g !== 'any')
+        return "init: gpuPolicy must be 'skip-software' or 'any'";
       return null;
     }
     case 'load-files': {

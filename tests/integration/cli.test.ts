@@ -94,6 +94,10 @@ describe('sweep CLI', () => {
       '1,4,16',
       '--backend',
       'cpu',
+      // One thread: with more, `seconds` is each thread's own clock (cliWorkers.test.ts compares
+      // the rest).
+      '--workers',
+      '1',
       '--quiet',
     ];
     const a = await runCli(argv);
@@ -106,7 +110,7 @@ describe('sweep CLI', () => {
   it('names the bad flag and exits with status 2 (as a real process)', () => {
     const res = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--widths', '64,abc'],
+      ['--import', 'tsx', 'src/cli/bin.ts', 'sweep', '--widths', '64,abc'],
       {
         cwd: repoRoot,
         encoding: 'utf8',

@@ -10,7 +10,8 @@ export function isSoftwareAdapter(adapter: string | null): boolean {
 
 /**
  * The active backend and GPU adapter, always visible; why better backends were refused on hover.
- * On a software GPU it offers WebAssembly, which is faster there.
+ * A software GPU is skipped for WebAssembly by default, and the badge says so; the user may still
+ * pick the GPU ("Use the GPU anyway") or WebAssembly outright, and the choice is kept.
  */
 export function BackendBadge() {
   const services = useServices();
@@ -24,6 +25,12 @@ export function BackendBadge() {
       s.status === 'paused' ||
       s.status === 'stopping',
   );
+  const pref = services.backendPreference();
+  // A GPU backend refused because its adapter is emulated in software (see worker/backends.ts).
+  const skipped =
+    backend?.refused.find(
+      (r) => (r.backend === 'webgpu' || r.backend === 'webgl') && /software/i.test(r.reason),
+    ) ?? null;
   let text: string;
   let title: string;
   if (state === 'booting') {
@@ -37,6 +44,7 @@ export function BackendBadge() {
     const refused = backend.refused.map((r) => `${r.backend}: ${r.reason}`);
     title = [
       `Training runs on ${NAMES[backend.name]}${backend.adapter ? ` (${backend.adapter})` : ''}.`,
+      ...(skipped ? [`Chosen over ${NAMES[skipped.backend]}: ${skipped.reason}.`] : []),
       ...(refused.length ? ['Not used:', ...refused] : []),
       ...(restarts.length ? ['Restarts:', ...restarts] : []),
     ].join('\n');
@@ -45,7 +53,7 @@ export function BackendBadge() {
     backend !== null &&
     (backend.name === 'webgpu' || backend.name === 'webgl') &&
     isSoftwareAdapter(backend.adapter);
-  const cpuChosen = state === 'ready' && services.backendPreference() === 'cpu';
+  const ready = state === 'ready';
   return (
     <div className="backend-area">
       <div
@@ -54,11 +62,16 @@ export function BackendBadge() {
         data-backend={backend?.name ?? ''}
         title={title}
         role="status"
-        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}`}
+        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}${skipped ? ', chosen because the GPU is a software one' : ''}`}
       >
         <span className="backend-dot" aria-hidden="true" />
         <span className="backend-name">{text}</span>
         {backend?.adapter ? <span className="backend-adapter">{backend.adapter}</span> : null}
+        {skipped && ready ? (
+          <span className="backend-why" data-testid="backend-why">
+            faster here: the GPU is emulated in software
+          </span>
+        ) : null}
         {restarts.length > 0 ? (
           <span className="backend-restarts">
             {restarts.length} restart{restarts.length > 1 ? 's' : ''}
@@ -71,12 +84,23 @@ export function BackendBadge() {
           className="secondary backend-switch"
           disabled={busy}
           title="This GPU is emulated in software: WebAssembly on the CPU is many times faster here."
-          onClick={() => services.preferBackends('cpu')}
+          onClick={() => services.preferBackends('auto')}
         >
           Use WebAssembly (faster here)
         </button>
       ) : null}
-      {cpuChosen ? (
+      {skipped && ready ? (
+        <button
+          type="button"
+          className="secondary backend-switch"
+          disabled={busy}
+          title={`Run on ${NAMES[skipped.backend]} all the same (${skipped.reason}).`}
+          onClick={() => services.preferBackends('gpu')}
+        >
+          Use the GPU anyway
+        </button>
+      ) : null}
+      {ready && pref === 'cpu' ? (
         <button
           type="button"
           className="secondary backend-switch"

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
+import { compareRuns } from '../../core/sweep/order';
 import { columnId, type RunRecord } from '../../core/sweep/records';
 import { renderTrajectories, type TrajectorySeries } from '../charts/trajectories';
 import { useElementSize } from '../hooks/useElementSize';
@@ -86,7 +87,7 @@ export function TrajectoryPanel() {
       chosen.push(runs[lastRunId]);
       source = 'latest';
     }
-    chosen.sort((a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed || a.c - b.c);
+    chosen.sort(compareRuns);
     const all = [...chosen.map((r) => seriesOfRun(r, manySeeds)), ...liveSeries];
     return {
       series: all.slice(0, MAX_SERIES),

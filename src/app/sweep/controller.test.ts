@@ -112,6 +112,7 @@ describe('SweepController', () => {
     const { store, worker } = setup();
     expect(worker().sent[0]).toEqual({
       type: 'init',
+      gpuPolicy: 'skip-software',
       backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
     });
     expect(store.getState().workerState).toBe('booting');
@@ -197,7 +198,11 @@ describe('SweepController', () => {
     });
     expect(workers).toHaveLength(2);
     expect(workers[0]!.terminated).toBe(true);
-    expect(worker().sent[0]).toEqual({ type: 'init', backends: ['webgl', 'wasm', 'cpu'] });
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['webgl', 'wasm', 'cpu'],
+      gpuPolicy: 'skip-software',
+    });
     expect(store.getState().restarts[0]).toContain('webgpu failed (device lost)');
     worker().emit({ type: 'ready', backend: 'webgl', adapter: null, refused: [] });
     const second = worker().last('start')!;
@@ -212,6 +217,7 @@ describe('SweepController', () => {
     const { store, controller, workers, worker } = setup({ locks });
     expect(worker().sent[0]).toEqual({
       type: 'init',
+      gpuPolicy: 'skip-software',
       backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
       aliveLock: 'lock-1',
     });
@@ -224,6 +230,7 @@ describe('SweepController', () => {
     expect(workers).toHaveLength(2);
     expect(worker().sent[0]).toEqual({
       type: 'init',
+      gpuPolicy: 'skip-software',
       backends: ['webgl', 'wasm', 'cpu'],
       aliveLock: 'lock-2',
     });
@@ -277,7 +284,11 @@ describe('SweepController', () => {
     worker().emit({ type: 'ready', backend: 'wasm', adapter: null, refused: [] });
     worker().onerror?.({ message: 'out of memory' } as ErrorEvent);
     expect(workers).toHaveLength(2);
-    expect(worker().sent[0]).toEqual({ type: 'init', backends: ['cpu'] });
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['cpu'],
+      gpuPolicy: 'skip-software',
+    });
   });
 
   it('gives up when the last backend fails, saying why', () => {
@@ -334,7 +345,11 @@ describe('SweepController', () => {
     await new Promise((r) => setTimeout(r, 40));
     expect(workers).toHaveLength(2);
     expect(workers[0]!.terminated).toBe(true);
-    expect(worker().sent[0]).toEqual({ type: 'init', backends: ['wasm', 'cpu'] });
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['wasm', 'cpu'],
+      gpuPolicy: 'skip-software',
+    });
     expect(store.getState().status).toBe('stopped');
   });
 
@@ -386,7 +401,20 @@ describe('SweepController', () => {
     });
     expect(controller.switchBackends(['wasm', 'cpu'])).toBe(true);
     expect(workers[0]!.terminated).toBe(true);
-    expect(worker().sent[0]).toEqual({ type: 'init', backends: ['wasm', 'cpu'] });
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['wasm', 'cpu'],
+      gpuPolicy: 'skip-software',
+    });
+    // The user's "use the GPU anyway": the whole chain, software GPUs allowed, kept for restarts.
+    expect(controller.switchBackends(['webgpu', 'wasm'], 'any')).toBe(true);
+    expect(worker().sent[0]).toEqual({
+      type: 'init',
+      backends: ['webgpu', 'wasm'],
+      gpuPolicy: 'any',
+    });
+    worker().emit({ type: 'error', where: 'backend', message: 'gone', fatal: true });
+    expect(worker().sent[0]).toMatchObject({ gpuPolicy: 'any' });
   });
 
   it('stores but does not draw runs of a sweep whose settings were replaced meanwhile', async () => {

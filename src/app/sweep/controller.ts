@@ -13,6 +13,7 @@ import {
   type BackendName,
   type Command,
   type FileDataset,
+  type GpuPolicy,
   type MnistSource,
   type WorkerEvent,
 } from '../../worker/protocol';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   runStore: Promise<RunStore>;
   /** The backend chain, best first (a URL test hook may shorten it). */
   backends?: readonly BackendName[];
+  /** Software GPUs: skipped for WebAssembly (the automatic choice) or used (the user's). */
+  gpuPolicy?: GpuPolicy;
   now(): number;
   /** Runs `flush` soon: the next animation frame (or a timer when the page is hidden). */
   scheduleFlush(flush: () => void): void;
@@ -73,6 +76,7 @@ export class SweepController {
   private worker: WorkerLike | null = null;
   /** Backends the current worker may use, best first. */
   private chain: BackendName[];
+  private gpuPolicy: GpuPolicy;
   private backend: BackendName | null = null;
   private sweep: ActiveSweep | null = null;
   private queue: WorkerEvent[] = [];
@@ -91,6 +95,7 @@ export class SweepController {
 
   constructor(private readonly opts: ControllerOptions) {
     this.chain = [...(opts.backends ?? BACKEND_CHAIN)];
+    this.gpuPolicy = opts.gpuPolicy ?? 'skip-software';
     this.failAfterRuns = opts.failAfterRuns;
     this.loseDeviceAfterRuns = opts.loseDeviceAfterRuns;
   }
@@ -127,6 +132,7 @@ export class SweepController {
     this.post({
       type: 'init',
       backends: chain,
+      gpuPolicy: this.gpuPolicy,
       ...(this.lockName !== null ? { aliveLock: this.lockName } : {}),
     });
   }
@@ -386,8 +392,9 @@ export class SweepController {
    * Restart the worker on another backend chain (e.g. wasm when the GPU is a software one).
    * Refused while a sweep runs; returns whether it restarted.
    */
-  switchBackends(chain: BackendName[]): boolean {
+  switchBackends(chain: BackendName[], gpuPolicy: GpuPolicy = this.gpuPolicy): boolean {
     if (this.sweep || chain.length === 0) return false;
+    this.gpuPolicy = gpuPolicy;
     this.worker?.terminate();
     this.worker = null;
     this.spawn(chain);

@@ -10,7 +10,8 @@ import type { Settings } from '../settings/schema';
 import { expandCGrid } from '../settings/codec';
 import { lossRose, sharpnessRose } from '../phase/regime';
 import { hasBarrier } from '../train/barrier';
-import type { RunRecord } from './records';
+import { modelInfo } from '../models/kinds';
+import type { ColumnKey, RunRecord } from './records';
 
 export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'> &
   Partial<Pick<RunRecord, 'barrier'>>;
@@ -124,4 +125,23 @@ export function plannerFor(s: Settings): ColumnPlanner {
     return bisectPlanner(start, stop, s.bisectResolution, s.sharpEpsilon);
   }
   return gridPlanner(expandCGrid(s.cGrid));
+}
+
+/**
+ * The columns a sweep of these settings computes, in the order they run: for each depth (as
+ * listed), each width, each seed. A model with a fixed depth (the uv model) is one architecture per width,
+ * reported at that depth whatever `depths` says. The CLI, the worker and the app's progress all plan with this.
+ */
+export function planColumns(s: Settings): ColumnKey[] {
+  const out: ColumnKey[] = [];
+  const fixed = modelInfo(s.model).fixedDepth;
+  const depths = fixed !== undefined ? [fixed] : s.depths;
+  for (const depth of depths)
+    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
+  return out;
+}
+
+/** Upper bound on the number of runs (a column may stop early at its first divergence). */
+export function plannedRunCount(s: Settings): number {
+  return planColumns(s).length * plannerFor(s).maxRuns;
 }

@@ -7,7 +7,7 @@ import type { BarrierMeasure } from '../train/barrier';
 import type { SaturationMeasure } from '../train/saturation';
 import type { SaturationCurve } from '../phase/saturation';
 
-/** The regime (cell colour) of one run; SCIENCE.md §2 "Regime of one run". */
+/** The regime (cell colour) of one run; docs/PROTOCOL.md §3 "The regime of one run". */
 export type Regime =
   'divergence' | 'loss-sharpness-catapult' | 'loss-catapult' | 'sharpness-reduction' | 'stable';
 

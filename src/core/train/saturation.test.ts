@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../tf/backend';
+import { initNodeBackend } from '../../node/backend';
 import { prepareData, syntheticDataset } from '../data';
 import type { PreparedData } from '../data/types';
 import { cloneDefaults } from '../settings/codec';
@@ -9,6 +9,7 @@ import { createFcnColumn } from './fcnColumn';
 import { createFcnEnsembleColumn } from './ensembleColumn';
 import { createUvColumn } from './uvColumn';
 import { saturationStep } from './saturation';
+import { capabilitiesOf } from '../tf/capabilities';
 import type { RawRun } from './column';
 
 describe('saturationStep', () => {
@@ -136,7 +137,7 @@ describe('λ at the saturation step', () => {
     const before = tf.memory().numTensors;
     const ens = await createFcnEnsembleColumn(
       { settings: s, data, ...key, measures },
-      { batched: true },
+      { batched: true, capabilities: capabilitiesOf('cpu') },
     );
     const got = (await ens.runMany(
       cs,

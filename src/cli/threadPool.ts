@@ -1,0 +1,151 @@
+/**
+ * The CLI's executors: one Node worker thread each (`sweepThread.ts`), each with its own wasm
+ * backend and its own copy of the prepared data, sent once. A thread that dies (crash, out of
+ * memory, killed) fails only the task it was running; the scheduler hands that task out again and
+ * the thread is started afresh on its next task.
+ */
+import { Worker } from 'node:worker_threads';
+import type { PreparedData } from '../core/data/types';
+import type { Settings } from '../core/settings/schema';
+import type { NodeBackendName } from '../node/backend';
+import type { SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
+import type { RunProgress } from '../core/train/column';
+import type { ThreadCommand, ThreadEvent } from './threadProtocol';
+
+export interface ThreadPoolInit {
+  backend: NodeBackendName;
+  settings: Settings;
+  data: PreparedData | null;
+}
+
+export interface ThreadPool {
+  executors: SweepExecutor[];
+  /** Threads started again after one stopped. */
+  restarts(): number;
+  /** Test hook: terminate thread `i` as a crash would (its task fails, the thread restarts). */
+  kill(i: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How often a running task looks at its `isCancelled` (the flag then reaches the thread). */
+const CANCEL_POLL_MS = 20;
+
+/**
+ * Under tsx (running from source) the thread needs tsx's loader too; the built CLI starts the
+ * compiled `.js` file directly.
+ */
+function spawnThread(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const api = import.meta.resolve('tsx/esm/api');
+    const entry = new URL('./sweepThread.ts', here).href;
+    return new Worker(
+      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+      { eval: true },
+    );
+  }
+  return new Worker(new URL('./sweepThread.js', here));
+}
+
+interface Pending {
+  taskId: number;
+  resolve(r: TaskResult | null): void;
+  reject(e: Error): void;
+  onStep(p: RunProgress): void;
+}
+
+class ThreadExecutor implements SweepExecutor {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private pending: Pending | null = null;
+  private readonly cancel = new SharedArrayBuffer(4);
+  private readonly flag = new Int32Array(this.cancel);
+  starts = 0;
+
+  constructor(private readonly init: ThreadPoolInit) {}
+
+  private start(): Promise<void> {
+    this.starts++;
+    const worker = spawnThread();
+    this.worker = worker;
+    const ready = new Promise<void>((resolve, reject) => {
+      const lost = (why: string): void => {
+        if (this.worker !== worker) return;
+        this.worker = null;
+        this.ready = null;
+        reject(new Error(why));
+        const p = this.pending;
+        this.pending = null;
+        p?.reject(new Error(why));
+      };
+      worker.on('message', (e: ThreadEvent) => {
+        if (e.type === 'ready') resolve();
+        else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
+        else this.onEvent(e);
+      });
+      worker.on('error', (err) => lost(`a worker thread failed: ${err.message}`));
+      worker.on('exit', (code) => lost(`a worker thread stopped (exit code ${code})`));
+    });
+    // Rejections reach whoever awaits `ready`; an unawaited one must not crash the process.
+    ready.catch(() => undefined);
+    const cmd: ThreadCommand = { type: 'init', ...this.init, cancel: this.cancel };
+    worker.postMessage(cmd);
+    this.ready = ready;
+    return ready;
+  }
+
+  private onEvent(e: Exclude<ThreadEvent, { type: 'ready' | 'failed' }>): void {
+    const p = this.pending;
+    if (!p || p.taskId !== e.taskId) return;
+    if (e.type === 'start') {
+      p.onStep({ step: 0, loss: [e.loss0], sharpness: [e.lambda0] });
+      return;
+    }
+    this.pending = null;
+    if (e.type === 'result') p.resolve(e.result);
+    else p.reject(new Error(e.message));
+  }
+
+  async run(
+    task: SweepTask,
+    hooks: { onStep(p: RunProgress): void; isCancelled(): boolean },
+  ): Promise<TaskResult | null> {
+    await (this.ready ?? this.start());
+    const worker = this.worker;
+    if (!worker) throw new Error('the worker thread stopped before the task');
+    const poll = setInterval(() => {
+      if (hooks.isCancelled()) Atomics.store(this.flag, 0, task.id);
+    }, CANCEL_POLL_MS);
+    try {
+      return await new Promise<TaskResult | null>((resolve, reject) => {
+        this.pending = { taskId: task.id, resolve, reject, onStep: hooks.onStep };
+        const cmd: ThreadCommand = { type: 'run', task };
+        worker.postMessage(cmd);
+      });
+    } finally {
+      clearInterval(poll);
+    }
+  }
+
+  async kill(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    await w?.terminate();
+  }
+}
+
+/** `n` worker-thread executors; threads start on their first task. */
+export function createThreadPool(n: number, init: ThreadPoolInit): ThreadPool {
+  const threads = Array.from({ length: n }, () => new ThreadExecutor(init));
+  return {
+    executors: threads,
+    restarts: () => threads.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
+    kill: (i) => threads[i]?.kill() ?? Promise.resolve(),
+    close: () => Promise.all(threads.map((t) => t.close())).then(() => undefined),
+  };
+}

@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest';
+import { cloneDefaults } from '../settings/codec';
+import type { Settings } from '../settings/schema';
+import { createRng } from '../random/prng';
+import type { ColumnRecord, RunRecord } from './records';
+import { runId } from './records';
+import { runSweep } from './runSweep';
+import { bisectPlanner, gridPlanner, type PlannedRun } from './plan';
+import {
+  columnFrontier,
+  localExecutor,
+  outcomeClasses,
+  planDispatch,
+  recordable,
+  runScheduledSweep,
+  type RecordOrder,
+  type SweepExecutor,
+} from './scheduler';
+
+function uvSettings(search: Settings['search'] = 'grid'): Settings {
+  const s = cloneDefaults();
+  s.model = 'uv';
+  s.dataset = 'uv';
+  s.widths = [256, 1024];
+  s.seeds = [0, 1];
+  s.cGrid = { kind: 'log2', start: 0, stop: 3, step: 0.05 };
+  s.search = search;
+  s.bisectResolution = 0.05;
+  return s;
+}
+
+type Rec = RunRecord | ColumnRecord;
+const untimed = (r: Rec): Rec => (r.type === 'run' ? { ...r, seconds: 0 } : r);
+
+async function sequential(s: Settings, done: RunRecord[] = []): Promise<Rec[]> {
+  const out: Rec[] = [];
+  await runSweep(s, null, done, {
+    now: () => 0,
+    onRun: (r) => out.push(r),
+    onColumn: (c) => out.push(c),
+  });
+  return out.map(untimed);
+}
+
+/**
+ * In-process executors that finish in a shuffled order: each run waits a pseudo-random 0–3 ms
+ * first, so speculative runs often finish before the run the planner asks for.
+ */
+function shuffledExecutors(s: Settings, n: number, seed: number): SweepExecutor[] {
+  const rng = createRng(seed, 'scheduler-test');
+  const rand = (): number => rng.uniform();
+  return Array.from({ length: n }, () => {
+    const inner = localExecutor(s, null, { now: () => 0 });
+    return {
+      async run(task, hooks) {
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 4)));
+        return inner.run(task, hooks);
+      },
+    };
+  });
+}
+
+async function scheduled(
+  s: Settings,
+  executors: SweepExecutor[],
+  order: RecordOrder,
+  done: RunRecord[] = [],
+) {
+  const out: Rec[] = [];
+  const res = await runScheduledSweep(
+    s,
+    executors,
+    done,
+    { now: () => 0, onRun: (r) => out.push(r), onColumn: (c) => out.push(c) },
+    { order },
+  );
+  return { records: out.map(untimed), res };
+}
+
+/** The records of each column, in the order they came. */
+function byColumn(records: Rec[]): Map<string, Rec[]> {
+  const m = new Map<string, Rec[]>();
+  for (const r of records) {
+    const k = `${r.depth}/${r.width}/${r.seed}`;
+    m.set(k, [...(m.get(k) ?? []), r]);
+  }
+  return m;
+}
+
+describe('runScheduledSweep', () => {
+  for (const search of ['grid', 'bisect'] as const) {
+    it(`${search}: 1, 2 and 3 executors give the records of the sequential sweep, in its order`, async () => {
+      const s = uvSettings(search);
+      const want = await sequential(s);
+      expect(want.length).toBeGreaterThan(8);
+      for (const n of [1, 2, 3]) {
+        const got = await scheduled(s, shuffledExecutors(s, n, 7 + n), 'canonical');
+        expect(got.records, `${n} executors`).toEqual(want);
+        expect(got.res.runs).toBe(want.filter((r) => r.type === 'run').length);
+      }
+    });
+
+    it(`${search}: as-finished order keeps each column's own order`, async () => {
+      const s = uvSettings(search);
+      const want = byColumn(await sequential(s));
+      const got = await scheduled(s, shuffledExecutors(s, 3, 99), 'as-finished');
+      expect(byColumn(got.records)).toEqual(want);
+    });
+  }
+
+  it('grid: runs above the first divergence are cancelled or discarded, never recorded', async () => {
+    const s = uvSettings('grid');
+    const got = await scheduled(s, shuffledExecutors(s, 3, 5), 'canonical');
+    for (const col of byColumn(got.records).values()) {
+      const runs = col.filter((r): r is RunRecord => r.type === 'run');
+      const firstDiv = runs.findIndex((r) => r.diverged);
+      expect(firstDiv).toBe(runs.length - 1); // the sweep reaches divergence, and stops there
+      expect(runs.map((r) => r.c)).toEqual([...runs.map((r) => r.c)].sort((a, b) => a - b));
+    }
+    // With 3 executors some work beyond the divergence was started and thrown away.
+    expect(got.res.discarded + got.res.cancelledRuns).toBeGreaterThan(0);
+  });
+
+  it('keeps every executor busy while there is work', async () => {
+    const s = uvSettings('grid');
+    let active = 0;
+    let most = 0;
+    const executors = shuffledExecutors(s, 3, 1).map((e): SweepExecutor => ({
+      async run(task, hooks) {
+        active++;
+        most = Math.max(most, active);
+        try {
+          return await e.run(task, hooks);
+        } finally {
+          active--;
+        }
+      },
+    }));
+    await scheduled(s, executors, 'canonical');
+    expect(most).toBe(3);
+  });
+
+  it('a failing executor loses and duplicates nothing: its task is handed out again', async () => {
+    for (const search of ['grid', 'bisect'] as const) {
+      const s = uvSettings(search);
+      const want = await sequential(s);
+      const base = shuffledExecutors(s, 2, 3);
+      let calls = 0;
+      // Executor 0 dies on every 4th task it is given (a worker killed mid-run).
+      const flaky: SweepExecutor = {
+        run(task, hooks) {
+          if (++calls % 4 === 0) return Promise.reject(new Error('worker lost'));
+          return base[0]!.run(task, hooks);
+        },
+      };
+      const got = await scheduled(s, [flaky, base[1]!], 'canonical');
+      expect(got.records).toEqual(want);
+      const ids = got.records.filter((r) => r.type === 'run').map((r) => runId(r as RunRecord));
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('fails with a message when one task keeps failing', async () => {
+    const s = uvSettings('grid');
+    const dead: SweepExecutor = { run: () => Promise.reject(new Error('no device')) };
+    await expect(scheduled(s, [dead, dead], 'canonical')).rejects.toThrow(
+      /failed 3 times: no device/,
+    );
+  });
+
+  it('resumes from finished runs without recomputing or reporting them', async () => {
+    const s = uvSettings('bisect');
+    const full = await sequential(s);
+    const runs = full.filter((r): r is RunRecord => r.type === 'run');
+    const half = runs.slice(0, Math.floor(runs.length / 2));
+    const computed: string[] = [];
+    const executors = shuffledExecutors(s, 2, 11).map((e): SweepExecutor => ({
+      run(task, hooks) {
+        computed.push(runId({ ...task.column, c: task.c }));
+        return e.run(task, hooks);
+      },
+    }));
+    const got = await scheduled(s, executors, 'canonical', half);
+    const halfIds = new Set(half.map(runId));
+    expect(computed.filter((id) => halfIds.has(id))).toEqual([]);
+    expect(got.records).toEqual(full.filter((r) => r.type === 'column' || !halfIds.has(runId(r))));
+  });
+
+  it('stops when cancelled', async () => {
+    const s = uvSettings('grid');
+    let n = 0;
+    const res = await runScheduledSweep(s, shuffledExecutors(s, 2, 2), [], {
+      now: () => 0,
+      onRun: () => n++,
+      onColumn: () => {},
+      isCancelled: () => n >= 5,
+    });
+    expect(res.cancelled).toBe(true);
+    expect(res.runs).toBeGreaterThanOrEqual(5);
+    expect(res.runs).toBeLessThan(10);
+  });
+
+  it('reports each column start once with λ_0 and L_0, and steps as ratios', async () => {
+    const s = uvSettings('grid');
+    const starts: string[] = [];
+    let firstRatio = NaN;
+    await runScheduledSweep(s, shuffledExecutors(s, 2, 4), [], {
+      now: () => 0,
+      onRun: () => {},
+      onColumn: () => {},
+      onColumnStart: (c) => {
+        expect(c.lambda0).toBeGreaterThan(0);
+        starts.push(`${c.width}/${c.seed}`);
+      },
+      onStep: (u) => {
+        if (u.step === 0) firstRatio = u.lossRatio[0]!;
+      },
+    });
+    expect(starts.sort()).toEqual(['1024/0', '1024/1', '256/0', '256/1']);
+    expect(firstRatio).toBe(1);
+  });
+});
+
+describe('policy', () => {
+  const cs = [1, 2, 3, 4, 5, 6];
+  const stable = (c: number): PlannedRun => ({
+    c,
+    diverged: false,
+    lossRatioMax: 1,
+    sharpRatioMax: 0,
+  });
+  const diverged = (c: number): PlannedRun => ({
+    c,
+    diverged: true,
+    lossRatioMax: null,
+    sharpRatioMax: null,
+  });
+  const known = (...runs: PlannedRun[]) => new Map(runs.map((r) => [r.c.toPrecision(12), r]));
+
+  it('grid frontier: the next c values in increasing order, one more unknown outcome each', () => {
+    const f = columnFrontier(gridPlanner(cs), outcomeClasses('grid'), [stable(1)], known(), 3);
+    expect(f).toEqual([
+      { c: 2, depth: 0 },
+      { c: 3, depth: 1 },
+      { c: 4, depth: 2 },
+    ]);
+    // A speculative result already known is skipped, not branched on.
+    const g = columnFrontier(gridPlanner(cs), outcomeClasses('grid'), [], known(stable(2)), 3);
+    expect(g).toEqual([
+      { c: 1, depth: 0 },
+      { c: 3, depth: 1 },
+      { c: 4, depth: 2 },
+    ]);
+    // Nothing past a known divergence.
+    const h = columnFrontier(gridPlanner(cs), outcomeClasses('grid'), [], known(diverged(3)), 5);
+    expect(h.map((w) => w.c)).toEqual([1, 2]);
+  });
+
+  it('bisection frontier probes k points per round (k-section)', () => {
+    // Lattice 0..8 (c = 2^(k/8)): ends known, stable at 0 and diverged at 8.
+    const p = bisectPlanner(0, 1, 0.125, 0.1);
+    const c = (k: number) => 2 ** (k / 8);
+    const f = columnFrontier(
+      p,
+      outcomeClasses('bisect'),
+      [stable(c(0)), diverged(c(8))],
+      known(),
+      3,
+    );
+    // The midpoint, then the quartiles on either side of it.
+    expect(f.map((w) => Math.round(Math.log2(w.c) * 8))).toEqual([4, 6, 2]);
+    expect(f.map((w) => w.depth)).toEqual([0, 1, 1]);
+  });
+
+  it('recordable replays the planner over known results only as far as it asks', () => {
+    const r = recordable(gridPlanner(cs), [stable(1)], known(stable(3), stable(2), diverged(4)));
+    expect(r.runs.map((x) => x.c)).toEqual([2, 3, 4]);
+    expect(r.complete).toBe(true);
+    const s = recordable(gridPlanner(cs), [], known(stable(2)));
+    expect(s.runs).toEqual([]);
+    expect(s.complete).toBe(false);
+  });
+
+  it('dispatch: certain work of every column before speculation; unwanted runs cancelled', () => {
+    const plan = planDispatch(
+      [
+        {
+          wanted: [
+            { c: 2, depth: 0 },
+            { c: 3, depth: 1 },
+          ],
+          inFlight: [2, 9],
+        },
+        {
+          wanted: [
+            { c: 1, depth: 0 },
+            { c: 2, depth: 1 },
+          ],
+          inFlight: [],
+        },
+      ],
+      2,
+    );
+    expect(plan.start).toEqual([
+      { column: 1, c: 1 },
+      { column: 0, c: 3 },
+    ]);
+    expect(plan.cancel).toEqual([{ column: 0, c: 9 }]);
+  });
+});
