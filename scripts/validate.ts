@@ -1,313 +1,400 @@
 /**
- * `npm run validate`: reproduces docs/PROTOCOL.md §5 at this machine's scale and writes
- * docs/VALIDATION.md. Minutes to an hour, not part of the tests.
+ * `npm run validate`: reproduces the paper's facts at this machine's scale and writes
+ * docs/VALIDATION.md. Hours at full size, not part of the tests.
  *
- *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
- *                       [--measure-size 512]
- *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
- *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
+ *   npm run validate -- [--widths 32,64,128,256] [--seeds 0,1,2,3,4] [--data-seeds 0]
+ *                       [--order-width 64] [--order-seeds 1,2] [--wide 512] [--wide-seeds 0]
+ *                       [--xent-width 64] [--collapse 4:64] [--zero] [--saturation-k 100]
+ *                       [--skip uv,collapse,xent,order] [--probe 512] [--late-widths 128]
+ *                       [--resume EARLIER.jsonl]
+ *                       [--measure-size 256] [--train-size 10000] [--data-dir DIR]
+ *                       [--records FILE.jsonl] [--quick] [--out docs/VALIDATION.md]
+ *   npm run validate -- --render FILE.jsonl [--out docs/VALIDATION.md]
+ *
+ * Every record (runs with their interpolation curves, saturation λ_τ and Lanczos diagnostics,
+ * columns, the time of each sweep) goes to the records file as it finishes, and the report is
+ * rewritten from that file after every sweep: a run stopped part-way still leaves a report of
+ * what finished, marked as partial, and `--render` rebuilds the report from the file alone.
+ *
+ * Sections, in the order they run (cheapest first, so the report fills early):
+ *   uv      the uv model (instant);
+ *   main    d = 8, CIFAR-10, every width × init seed × data seed, bisection on a 0.1 log2 lattice;
+ *   pairs   the extra run at c = 8 per column (c = 1 is the bisection's first run): catapult
+ *           height and sharpness reduction;
+ *   order   more SGD-order (data) seeds at one width, for the (I, J) spread;
+ *   collapse d/w collapse: another depth at the same d/w as one of the main columns;
+ *   xent    cross-entropy at one width;
+ *   zero    zero readout (L_0 = 0.05, c_loss = 2), with --zero;
+ *   wide    the widest width (512) with its own seeds, last: it costs the most;
+ *   probe   one run (c = 8) at a width whose columns cost too much, to measure that cost.
+ * `--render` takes several records files separated by commas (e.g. from two processes that
+ * split the sections with --skip).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initNodeBackend } from '../src/node/backend';
-import { loadSweepData } from '../src/node/loadData';
+import { parseCifar10 } from '../src/core/data/cifar10';
+import { prepareData } from '../src/core/data/prepare';
 import type { PreparedData } from '../src/core/data/types';
-import { conflicts, conflictWords, nameByFlag } from '../src/core/settings/checks';
-import { capabilitiesOf, type BackendCapabilities } from '../src/core/tf/capabilities';
 import { cloneDefaults } from '../src/core/settings/codec';
-import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
-import {
-  formatCritical,
-  spread,
-  summarizeCritical,
-  type CriticalKind,
-  type Spread,
-} from '../src/core/phase/summary';
+import { createFcnColumn } from '../src/core/train/fcnColumn';
+import { renderReport, type SectionId, type ValidationLine } from './validateReport';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
-const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
-  256: { lambda0: 68, cLoss: 3.25, cSharp: 4.92, cMax: 13.9 },
-  512: { lambda0: 101, cLoss: 3.03, cSharp: 4.29, cMax: 13.0 },
-  1024: { lambda0: 202, cLoss: 2.64, cSharp: 4.0, cMax: 13.9 },
-  2048: { lambda0: 348, cLoss: 2.46, cSharp: 3.25, cMax: 12.1 },
-};
-/** Fact 6: max L_t/L_0 at c = 8, d = 8. Fact 7: λ_10/λ_0 at c = 1, d = 8. */
-const PAPER_CATAPULT: Record<number, number> = { 256: 5, 512: 8, 1024: 14, 2048: 22 };
-const PAPER_SHARP_DROP: Record<number, number> = { 256: 0.75, 512: 0.75, 1024: 0.9, 2048: 0.9 };
 
-const FLAGS = {
-  widths: settingFlag('widths', { help: 'Widths at d = 8 (default 64,128,256; 64 with --quick).' }),
-  seeds: settingFlag('seeds', { help: 'Init seeds (default 0,1,2,3,4; 0,1 with --quick).' }),
-  wideSeeds: settingFlag('seeds', {
-    flag: 'wide-seeds',
-    help: 'Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds).',
-  }),
-  measureSize: settingFlag('measureSize', {
-    help: 'Measurement set M (default 512; 256 with --quick).',
-  }),
-  trainSize: settingFlag('trainSize', { help: 'Training examples N (default 10000).' }),
-  quick: switchFlag('quick', 'Fewer widths and seeds, a smaller M: minutes instead of an hour.'),
-  out: textFlag(
-    'out',
-    'FILE',
-    'Where the report goes (default docs/VALIDATION.md).',
-    'a file name',
-  ),
-  dataDir: textFlag(
-    'data-dir',
-    'DIR',
-    'Folder with the CIFAR-10 batches (default: $PHASE_DATA_DIR/cifar10).',
-    'a folder',
-  ),
-  help: switchFlag('help', 'Show this help.'),
-};
-
-const flags = parseArgv(process.argv.slice(2), FLAGS);
-if (!flags.ok) {
-  process.stderr.write(`validate: ${flags.error}\n`);
-  process.exit(2);
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const given = flags.values;
-if (given.help) {
-  process.stderr.write(`Usage: npm run validate -- [flags]\n\n${flagHelp(FLAGS).join('\n')}\n`);
-  process.exit(0);
+function ints(name: string, text: string): number[] {
+  const out = text.split(',').map((t) => Number(t.trim()));
+  if (out.some((v) => !Number.isInteger(v) || v < 0))
+    throw new Error(`--${name}: expected non-negative integers separated by commas, got "${text}"`);
+  return out;
 }
-const quick = given.quick ?? false;
-const widths = given.widths ?? (quick ? [64] : [64, 128, 256]);
-const seeds = given.seeds ?? (quick ? [0, 1] : [0, 1, 2, 3, 4]);
-/** Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds). */
-const wideSeeds = given.wideSeeds ?? seeds;
-const seedsFor = (width: number) => (width >= 256 ? wideSeeds : seeds);
-const measureSize = given.measureSize ?? (quick ? 256 : 512);
-const trainSize = given.trainSize ?? 10000;
-const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
-const depth = 8;
-/** The CIFAR-10 batches: in --data-dir (or $PHASE_DATA_DIR/cifar10) or its cifar-10-batches-bin/. */
-const DATA_DIR = path.resolve(
-  given.dataDir ?? path.join(process.env['PHASE_DATA_DIR'] ?? '.', 'cifar10'),
-);
-const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
-  ? DATA_DIR
-  : path.join(DATA_DIR, 'cifar-10-batches-bin');
+function num(name: string, fallback: number): number {
+  const text = arg(name);
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0)
+    throw new Error(`--${name}: expected a number ≥ 0, got "${text}"`);
+  return v;
+}
 
-const fmt = (v: number | null | undefined, digits = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
-const fmtSpread = (s: Spread, digits = 2) =>
-  s.mean === null ? '—' : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)} (n=${s.n})`;
-const fmtCritical = (columns: readonly ColumnRecord[], k: CriticalKind) => {
-  const c = summarizeCritical(columns, k);
-  const text = formatCritical(c, (v) => fmt(v, 2));
-  return c.seen.n > 0 && c.censored + c.unknown === 0 ? `${text} (n=${c.seen.n})` : text;
-};
+const quick = process.argv.includes('--quick');
+const outFile = path.resolve(repoRoot, arg('out') ?? 'docs/VALIDATION.md');
 
-async function sweep(s: Settings, data: PreparedData | null, capabilities: BackendCapabilities) {
-  const runs: RunRecord[] = [];
-  const columns: ColumnRecord[] = [];
-  await runSweep(s, data, [], {
-    now: () => performance.now(),
-    capabilities,
-    onRun: (r) => {
-      runs.push(r);
-      process.stderr.write(
-        `  d=${r.depth} w=${r.width} s=${r.seed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(1)} s)\n`,
-      );
+async function renderOnly(files: string): Promise<void> {
+  const names = files.split(',');
+  const lines = mergeRecords(names.map(readRecords));
+  writeReport(lines, names.map((f) => path.relative(repoRoot, path.resolve(f))).join(', '));
+  await Promise.resolve();
+}
+
+/**
+ * Records of several processes as one run: one header whose plan is the union of theirs (the
+ * first one's settings), every record, and `done` only when each process finished, with the
+ * longest time (they ran side by side).
+ */
+function mergeRecords(parts: ValidationLine[][]): ValidationLine[] {
+  if (parts.length === 1) return parts[0]!;
+  const headers = parts.map((p) => p.find((l) => l.type === 'header'));
+  const first = headers[0];
+  if (!first || first.type !== 'header') throw new Error('the first records file has no header');
+  const union = (xs: number[][]) => [...new Set(xs.flat())];
+  const hs = headers.filter(
+    (h): h is Extract<ValidationLine, { type: 'header' }> => h?.type === 'header',
+  );
+  const ranBy = (section: string) => hs.find((h) => !h.plan.skip.includes(section)) ?? first;
+  const header = {
+    ...first,
+    command: hs
+      .map((h) => `\`${h.command}\``)
+      .join(' and, side by side, ')
+      .replace(/^`|`$/g, ''),
+    plan: {
+      ...first.plan,
+      widths: union(hs.map((h) => h.plan.widths)),
+      wide: union(hs.map((h) => h.plan.wide)),
+      skip: hs.map((h) => h.plan.skip).reduce((a, b) => a.filter((x) => b.includes(x))),
+      // A section's own settings come from the process that ran it.
+      collapse: ranBy('collapse').plan.collapse,
+      xentWidth: ranBy('xent').plan.xentWidth,
+      orderWidth: ranBy('order').plan.orderWidth,
+      orderSeeds: ranBy('order').plan.orderSeeds,
+      probe: hs.map((h) => h.plan.probe).find((x) => x !== null) ?? null,
     },
-    onColumn: (c) => columns.push(c),
-  });
-  return { runs, columns };
+  };
+  const dones = parts.map((p) => p.find((l) => l.type === 'done'));
+  const rest = parts.flat().filter((l) => l.type !== 'header' && l.type !== 'done');
+  const out: ValidationLine[] = [header, ...rest];
+  if (dones.every((d) => d !== undefined))
+    out.push({
+      type: 'done',
+      seconds: Math.max(...dones.map((d) => (d as { seconds: number }).seconds)),
+    });
+  return out;
+}
+
+function readRecords(file: string): ValidationLine[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as ValidationLine;
+      } catch {
+        throw new Error(`${file}:${i + 1}: not JSON`);
+      }
+    });
+}
+
+function writeReport(lines: readonly ValidationLine[], recordsName: string): void {
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(outFile, renderReport(lines, { recordsFile: recordsName }));
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(CIFAR, 'data_batch_1.bin'))) {
+  const render = arg('render');
+  if (render !== undefined) return renderOnly(render);
+
+  const widths = ints('widths', arg('widths') ?? (quick ? '16' : '32,64,128,256'));
+  const seeds = ints('seeds', arg('seeds') ?? (quick ? '0,1' : '0,1,2,3,4'));
+  const dataSeeds = ints('data-seeds', arg('data-seeds') ?? '0');
+  const orderWidth = num('order-width', quick ? 16 : 64);
+  const orderSeeds = ints('order-seeds', arg('order-seeds') ?? (quick ? '1' : '1,2'));
+  const wide = arg('wide') === 'none' ? [] : ints('wide', arg('wide') ?? (quick ? '32' : '512'));
+  const wideSeeds = ints('wide-seeds', arg('wide-seeds') ?? '0');
+  const xentWidth = num('xent-width', quick ? 16 : 64);
+  const [collapseDepth, collapseWidth] = ints(
+    'collapse',
+    (arg('collapse') ?? (quick ? '4:8' : '4:64')).replace(':', ','),
+  );
+  const zero = process.argv.includes('--zero');
+  /** Sections to leave out, e.g. to split the work over two processes. */
+  const skip = new Set((arg('skip') ?? '').split(',').filter((x) => x !== ''));
+  /** Widths of the main section to run after collapse, cross-entropy and order seeds. */
+  const lateWidths = arg('late-widths') ? ints('late-widths', arg('late-widths')!) : [];
+  /** Records of an earlier (stopped) run of the same settings: their runs are not recomputed. */
+  const resume = arg('resume');
+  /** A width to time one run of (c = 8) when whole columns there cost too much. */
+  const probe = arg('probe') === undefined ? null : num('probe', 0);
+  const saturationK = num('saturation-k', 100);
+  const measureSize = num('measure-size', quick ? 128 : 256);
+  const trainSize = num('train-size', quick ? 2048 : 10000);
+  const dataDir = path.resolve(
+    arg('data-dir') ?? process.env.PHASE_DATA_DIR ?? path.resolve(repoRoot, '../shared/datasets'),
+    'cifar10/cifar-10-batches-bin',
+  );
+  const recordsFile = path.resolve(
+    repoRoot,
+    arg('records') ?? path.join('tmp', `validate-${Date.now()}.jsonl`),
+  );
+
+  if (!existsSync(path.join(dataDir, 'data_batch_1.bin'))) {
     process.stderr.write(
-      `validate: no data_batch_1.bin in ${DATA_DIR} or ${CIFAR}; pass --data-dir DIR or set PHASE_DATA_DIR\n`,
+      `validate: ${dataDir}/data_batch_1.bin not found (set --data-dir or PHASE_DATA_DIR to the folder holding cifar10/cifar-10-batches-bin)\n`,
     );
     process.exitCode = 1;
     return;
   }
+  mkdirSync(path.dirname(recordsFile), { recursive: true });
+  const earlier = resume !== undefined ? readRecords(resume) : [];
+  writeFileSync(recordsFile, '');
+  const lines: ValidationLine[] = [];
+  const recordsName = path.relative(repoRoot, recordsFile);
+  const emit = (l: ValidationLine): void => {
+    lines.push(l);
+    appendFileSync(recordsFile, `${JSON.stringify(l)}\n`);
+  };
+
   const t0 = performance.now();
+  const backend = await initNodeBackend('wasm');
+  const bytes = new Uint8Array(readFileSync(path.join(dataDir, 'data_batch_1.bin')));
+  const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
+  if (!ds.ok) throw new Error(ds.error);
+  const prepared = prepareData(ds.value, trainSize);
+  if (!prepared.ok) throw new Error(prepared.error);
+  const cifar = prepared.value;
+
   const base: Settings = {
     ...cloneDefaults(),
     dataset: 'cifar10',
-    depths: [depth],
+    depths: [8],
     batch: 512,
     steps: 10,
     trainSize,
     measureSize,
     lanczosTol: 1e-3,
     lanczosMaxIters: 30,
+    search: 'bisect',
+    bisectResolution: 0.1,
+    cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
   };
-  // The same rules across settings as the sweep CLI (B and M within N), in its words.
-  const conflict = conflicts(base)[0];
-  if (conflict) {
-    process.stderr.write(`validate: ${conflictWords(conflict, nameByFlag)}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const measures = { barrier: true, saturationK };
+  emit({
+    type: 'header',
+    command: `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim(),
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, tfjs backend ${backend}`,
+    settings: {
+      trainSize,
+      measureSize,
+      batch: base.batch,
+      steps: base.steps,
+      lanczosTol: base.lanczosTol,
+      lanczosMaxIters: base.lanczosMaxIters,
+      bisectResolution: base.bisectResolution,
+      cStopLog2: 5.5,
+      saturationK,
+    },
+    plan: {
+      widths,
+      seeds,
+      dataSeeds,
+      orderWidth,
+      orderSeeds,
+      wide,
+      wideSeeds,
+      xentWidth,
+      collapse: [collapseDepth!, collapseWidth!],
+      zero,
+      skip: [...skip],
+      probe,
+    },
+  });
 
-  // The first N images of the training batches in batch order: those of data_batch_1.
-  const prepared = loadSweepData(base, { dataDir: CIFAR, repoRoot });
-  if (!prepared.ok || prepared.value === null) {
+  // The earlier run's records carry over; a column computed again replaces its earlier record.
+  const resumed = earlier.filter(
+    (l): l is Extract<ValidationLine, { type: 'run' }> => l.type === 'run',
+  );
+  for (const l of earlier)
+    if (l.type === 'run' || l.type === 'column' || l.type === 'sweep') emit(l);
+  /** Finished runs of the earlier records that a sweep of these settings can reuse. */
+  const reusable = (s: Settings): RunRecord[] =>
+    resumed
+      .filter((l) => l.dataSeed === s.dataSeed && l.loss === s.loss && l.section !== 'uv')
+      .map((l) => l.record)
+      .filter(
+        (r) => s.depths.includes(r.depth) && s.widths.includes(r.width) && s.seeds.includes(r.seed),
+      );
+
+  /** One sweep, its records tagged with the section and data seed; the report rewritten after. */
+  async function sweep(
+    section: SectionId,
+    s: Settings,
+    data: PreparedData | null,
+    done: readonly RunRecord[] = [],
+  ): Promise<{ runs: RunRecord[]; columns: ColumnRecord[] }> {
+    const runs: RunRecord[] = [];
+    const columns: ColumnRecord[] = [];
+    const ts = performance.now();
     process.stderr.write(
-      `validate: ${prepared.ok ? 'no data' : prepared.error} (${CIFAR} holds the CIFAR-10 batches)\n`,
+      `validate: ${section} d=${s.depths.join(',')} w=${s.widths.join(',')} seeds ${s.seeds.join(',')} data seed ${s.dataSeed} (${((ts - t0) / 60000).toFixed(1)} min)\n`,
     );
-    process.exitCode = 1;
-    return;
+    await runSweep(
+      s,
+      data,
+      [...done, ...(data === null ? [] : reusable(s))],
+      {
+        now: () => performance.now(),
+        onRun: (r) => {
+          runs.push(r);
+          emit({ type: 'run', section, dataSeed: s.dataSeed, loss: s.loss, record: r });
+          process.stderr.write(
+            `  d=${r.depth} w=${r.width} s=${r.seed}/${s.dataSeed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(1)} s)\n`,
+          );
+        },
+        onColumn: (c) => {
+          columns.push(c);
+          emit({ type: 'column', section, dataSeed: s.dataSeed, loss: s.loss, record: c });
+        },
+      },
+      (o) => createFcnColumn({ ...o, measures }),
+    );
+    emit({
+      type: 'sweep',
+      section,
+      dataSeed: s.dataSeed,
+      loss: s.loss,
+      depths: s.depths,
+      widths: s.widths,
+      seeds: s.seeds,
+      runs: runs.length,
+      seconds: (performance.now() - ts) / 1000,
+    });
+    writeReport(lines, recordsName);
+    return { runs, columns };
   }
-  const cifar = prepared.value;
-  const backend = await initNodeBackend('wasm');
-  const capabilities = capabilitiesOf(backend);
 
-  // Fact 4 and 5: critical values at d = 8 by bisection on a 0.1 log2 lattice.
-  const fact4: { width: number; columns: ColumnRecord[]; seconds: number; runs: number }[] = [];
-  // Facts 6 and 7: single runs at c = 1 and c = 8.
-  const fact67: { width: number; runs: RunRecord[] }[] = [];
-  for (const width of widths) {
-    const tw = performance.now();
-    process.stderr.write(`validate: d=${depth} w=${width}, seeds ${seedsFor(width).join(',')}\n`);
-    const bis = await sweep(
+  // uv: instant, exact.
+  if (!skip.has('uv'))
+    await sweep(
+      'uv',
+      {
+        ...cloneDefaults(),
+        model: 'uv',
+        dataset: 'uv',
+        widths: [256, 1024, 4096],
+        seeds: [0, 1, 2, 3, 4],
+        cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.05 },
+      },
+      null,
+    );
+
+  /** d = 8 columns of one width: bisection, then the run at c = 8 (c = 1 is reused). */
+  async function mainWidth(width: number, ss: number[], dataSeed: number, section: SectionId) {
+    const bis = await sweep(section, { ...base, widths: [width], seeds: ss, dataSeed }, cifar);
+    await sweep(
+      'pairs',
       {
         ...base,
         widths: [width],
-        seeds: seedsFor(width),
-        search: 'bisect',
-        bisectResolution: 0.1,
-        cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
+        seeds: ss,
+        dataSeed,
+        search: 'grid',
+        cGrid: { kind: 'list', values: [1, 8] },
       },
       cifar,
-      capabilities,
+      bis.runs,
     );
-    fact4.push({
-      width,
-      columns: bis.columns,
-      runs: bis.runs.length,
-      seconds: (performance.now() - tw) / 1000,
-    });
-    const pair = await sweep(
-      { ...base, widths: [width], seeds: seedsFor(width), cGrid: { kind: 'list', values: [1, 8] } },
+  }
+
+  for (const width of widths) for (const j of dataSeeds) await mainWidth(width, seeds, j, 'main');
+  if (!skip.has('collapse'))
+    await sweep(
+      'collapse',
+      { ...base, depths: [collapseDepth!], widths: [collapseWidth!], seeds },
       cifar,
-      capabilities,
     );
-    fact67.push({ width, runs: pair.runs });
-  }
+  if (!skip.has('xent'))
+    await sweep('xent', { ...base, loss: 'xent', widths: [xentWidth], seeds }, cifar);
+  if (!skip.has('order'))
+    for (const j of orderSeeds) await mainWidth(orderWidth, seeds, j, 'order');
+  for (const width of lateWidths)
+    for (const j of dataSeeds) await mainWidth(width, seeds, j, 'main');
+  if (probe !== null)
+    await sweep(
+      'probe',
+      {
+        ...base,
+        widths: [probe],
+        seeds: [0],
+        search: 'grid',
+        cGrid: { kind: 'list', values: [8] },
+      },
+      cifar,
+    );
+  if (zero)
+    await sweep(
+      'zero',
+      {
+        ...base,
+        readout: 'zero',
+        depths: [4, 8],
+        widths: [64, Math.max(...widths)],
+        seeds: [0],
+        sharpEpsilon: 0.05,
+        search: 'grid',
+        cGrid: { kind: 'log2', start: 0.5, stop: 1.6, step: 0.1 },
+      },
+      cifar,
+    );
+  for (const width of wide) for (const seed of wideSeeds) await mainWidth(width, [seed], 0, 'wide');
 
-  // Fact 3: zero readout, c_loss = 2 at every depth and width.
-  const zero = await sweep(
-    {
-      ...base,
-      readout: 'zero',
-      depths: [4, 8],
-      widths: [64, Math.max(...widths)],
-      seeds: [0],
-      sharpEpsilon: 0.05,
-      cGrid: { kind: 'log2', start: 0.5, stop: 1.6, step: 0.1 },
-    },
-    cifar,
-    capabilities,
-  );
-
-  // Fact 2: the uv model.
-  const uv = await sweep(
-    {
-      ...cloneDefaults(),
-      model: 'uv',
-      dataset: 'uv',
-      widths: [256, 1024, 4096],
-      seeds: [0, 1, 2, 3, 4],
-      cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.05 },
-    },
-    null,
-    capabilities,
-  );
-  const totalSeconds = (performance.now() - t0) / 1000;
-
-  const lines: string[] = [];
-  const command = `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim();
-  lines.push('# Validation against the paper (docs/PROTOCOL.md §5)', '');
-  lines.push(
-    `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}, tfjs backend ${backend}; ${(totalSeconds / 60).toFixed(1)} min in all.`,
-    '',
-  );
-  lines.push(
-    `Protocol: SP ReLU FCN, d = ${depth}, CIFAR-10 (first N = ${trainSize} images of data_batch_1, per-image standardised), MSE, SGD B = ${base.batch}, T = ${base.steps}, measurement set M = ${measureSize} (the paper: 4096), Lanczos tolerance ${base.lanczosTol}. Critical values by bisection on a 0.1 log2 lattice over c ∈ [1, 2^5.5 ≈ 45], so each is exact to one lattice step (×2^0.1 ≈ 7 %) if the events are monotone in c. Seeds ${seeds.join(', ')} (${wideSeeds.join(', ')} for w ≥ 256); mean ± sample sd over seeds. The paper's figures are single-seed (w ≥ 256).`,
-    '',
-  );
-  lines.push('## Critical values at d = 8 (facts 4 and 5)', '');
-  lines.push(
-    '| w | d/w | λ₀ ours | λ₀ paper | c_loss ours | c_loss paper | c_sharp ours | c_sharp paper | c_max ours | c_max paper | runs | minutes |',
-  );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const f of fact4) {
-    const p = PAPER[f.width];
-    // Censored seeds (event not seen before divergence) are counted with their bound, not dropped.
-    const s = (k: CriticalKind) => fmtCritical(f.columns, k);
-    lines.push(
-      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(spread(f.columns.map((c) => c.lambda0)), 1)} | ${p ? p.lambda0 : '—'} | ${s('c_loss')} | ${p ? p.cLoss : '—'} | ${s('c_sharp')} | ${p ? p.cSharp : '—'} | ${s('c_max')} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
-    );
-  }
-  lines.push(
-    '',
-    'Per seed (L₀ is the initial loss on the measurement set; — means the event never happened before divergence: censored, above c_max):',
-    '',
-  );
-  lines.push('| w | seed | L₀ | λ₀ | c_loss | c_sharp | c_max | c_loss ≤ c_sharp ≤ c_max |');
-  lines.push('|---|---|---|---|---|---|---|---|');
-  for (const f of fact4)
-    for (const c of f.columns) {
-      const order =
-        (c.c_loss ?? Infinity) <= (c.c_sharp ?? Infinity) &&
-        (c.c_sharp === null || c.c_max === null || c.c_sharp <= c.c_max);
-      lines.push(
-        `| ${f.width} | ${c.seed} | ${fmt(c.loss0, 3)} | ${fmt(c.lambda0, 1)} | ${fmt(c.c_loss)} | ${fmt(c.c_sharp)} | ${fmt(c.c_max)} | ${order ? 'yes' : 'no'} |`,
-      );
-    }
-  lines.push('', '## Catapult height and sharpness reduction (facts 6 and 7)', '');
-  lines.push(
-    '| w | max L_t/L₀ at c = 8, ours | paper | λ₁₀/λ₀ at c = 1, ours | paper | loss monotone at c = 1 |',
-  );
-  lines.push('|---|---|---|---|---|---|');
-  for (const f of fact67) {
-    const at = (c: number) => f.runs.filter((r) => Math.abs(r.c - c) < 1e-9);
-    const height = spread(at(8).map((r) => (r.diverged ? null : r.lossRatioMax)));
-    const drop = spread(at(1).map((r) => r.sharpRatioFinal));
-    const monotone = at(1).every((r) =>
-      r.loss.every((l, i) => i === 0 || (l !== null && l <= (r.loss[i - 1] ?? Infinity))),
-    );
-    lines.push(
-      `| ${f.width} | ${fmtSpread(height, 1)} | ${PAPER_CATAPULT[f.width] ?? '—'} | ${fmtSpread(drop, 2)} | ${PAPER_SHARP_DROP[f.width] ?? '—'} | ${monotone ? 'yes' : 'no'} |`,
-    );
-  }
-  lines.push('', '## Zero readout (fact 3): L₀ = 0.05 and c_loss = 2', '');
-  lines.push('| d | w | L₀ | c_loss (lattice 0.1 in log2 c) |');
-  lines.push('|---|---|---|---|');
-  for (const c of zero.columns)
-    lines.push(`| ${c.depth} | ${c.width} | ${c.loss0.toFixed(7)} | ${fmt(c.c_loss, 3)} |`);
-  lines.push('', '## uv model (fact 2): c_loss ≈ 2, c_max ≈ 4', '');
-  lines.push('| w | seed | L₀ | c_loss | c_max |');
-  lines.push('|---|---|---|---|---|');
-  for (const c of uv.columns)
-    lines.push(
-      `| ${c.width} | ${c.seed} | ${c.loss0.toExponential(2)} | ${fmt(c.c_loss, 3)} | ${fmt(c.c_max, 3)} |`,
-    );
-  lines.push(
-    '',
-    'A seed whose initial output is nearly zero (L₀ ≲ 3·10⁻³) needs more than T = 10 steps to cross the absolute divergence threshold (loss > 10⁵) just above c = 4, so its c_max lands one lattice step high.',
-    '',
-  );
-  mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${lines.join('\n')}\n`);
+  emit({ type: 'done', seconds: (performance.now() - t0) / 1000 });
+  writeReport(lines, recordsName);
   process.stderr.write(
-    `validate: wrote ${path.relative(repoRoot, outFile)} in ${(totalSeconds / 60).toFixed(1)} min\n`,
+    `validate: wrote ${path.relative(repoRoot, outFile)} and ${recordsName} in ${((performance.now() - t0) / 60000).toFixed(1)} min\n`,
   );
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`validate: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.stderr.write(`validate: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 });

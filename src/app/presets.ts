@@ -54,6 +54,13 @@ export const PRESETS: readonly Preset[] = [
     settings: preset({ readout: 'zero', sharpEpsilon: 0.05 }),
   },
   {
+    id: 'cross-entropy',
+    label: 'Cross-entropy',
+    description:
+      'The quick demo’s networks trained with softmax cross-entropy (mean over the batch) instead of MSE. Sharpness reduction and catapults appear, but c_loss → 2 at small d/w is a property of a quadratic loss: here the loss catapult starts near c = 8–16 (2 for MSE) and the widest columns do not diverge within the grid. Read cross-entropy’s boundaries off the diagram; do not expect 2.',
+    settings: preset({ loss: 'xent' }),
+  },
+  {
     id: 'uv',
     label: 'uv model',
     description:

@@ -1,7 +1,7 @@
 /**
  * Which c to run next in a column, given the runs it already has. Two planners:
  * - grid: every c of the grid in ascending order, until the first divergence (the paper's way);
- * - bisect: locate c_max, c_loss and c_sharp on a log2 lattice of spacing `resolution` with
+ * - bisect: locate c_max, c_loss, c_sharp and c_barrier on a log2 lattice of spacing `resolution` with
  *   bisection, assuming each event is monotone in c. Lattice points are start + k·resolution, so
  *   when the events are monotone bisection returns exactly the values the full grid of that
  *   spacing would (see README.md in this folder).
@@ -9,10 +9,12 @@
 import type { Settings } from '../settings/schema';
 import { expandCGrid } from '../settings/codec';
 import { lossRose, sharpnessRose } from '../phase/regime';
+import { hasBarrier } from '../train/barrier';
 import { modelInfo } from '../models/kinds';
 import type { ColumnKey, RunRecord } from './records';
 
-export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>;
+export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'> &
+  Partial<Pick<RunRecord, 'barrier'>>;
 
 export interface ColumnPlanner {
   /** The next c to run, or null when the column is complete. */
@@ -73,7 +75,7 @@ export function bisectPlanner(
   const cOf = (k: number): number => 2 ** (Math.round((start + k * resolution) * 1e9) / 1e9);
   const steps = Math.ceil(Math.log2(K + 1));
   return {
-    maxRuns: Math.min(K + 1, 2 + 3 * steps),
+    maxRuns: Math.min(K + 1, 2 + 4 * steps),
     next(runs) {
       const known = new Map<number, PlannedRun>();
       for (let k = 0; k <= K; k++) {
@@ -91,7 +93,8 @@ export function bisectPlanner(
       // 1. c_max: the divergence boundary between lastStable and firstDiv.
       if (firstDiv <= K && firstDiv - lastStable > 1)
         return cOf(Math.floor((lastStable + firstDiv) / 2));
-      // 2. c_loss and c_sharp: the first lattice point, below the divergence, where the event holds.
+      // 2. c_loss, c_sharp and c_barrier: the first lattice point, below the divergence, where
+      // the event holds (a run without a barrier measurement never shows a barrier).
       const events: ((r: PlannedRun) => boolean)[] = [
         (r) =>
           lossRose({ lossRatioMax: r.lossRatioMax, sharpRatioMax: null, sharpRatioFinal: null }),
@@ -100,6 +103,7 @@ export function bisectPlanner(
             { lossRatioMax: null, sharpRatioMax: r.sharpRatioMax, sharpRatioFinal: null },
             epsilon,
           ),
+        (r) => r.barrier !== undefined && r.barrier !== null && hasBarrier(r.barrier),
       ];
       for (const holds of events) {
         const yes = below.filter((k) => holds(known.get(k)!));

@@ -22,7 +22,20 @@ describe('record schema', () => {
   it('has a rule for every run field, each once', () => {
     const keys = RUN_FIELDS.map((f) => f.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toHaveLength(18);
+    // 18, plus the barrier curve and the saturation measure.
+    expect(keys).toHaveLength(20);
+  });
+
+  it('keeps a run’s barrier and saturation, and refuses a malformed one', () => {
+    const barrier = { losses: [0.5, 0.6, 0.4], height: 0.1, tauAtMax: 0.5 };
+    const saturation = { K: 100, step: 50, loss: 0.2, sharpness: 3, iters: 7, residual: 1e-4 };
+    const r = checkRunRecord({ ...run(), barrier, saturation });
+    expect(r.ok).toBe(true);
+    const v = (r as { value: RunRecord }).value;
+    expect(v.barrier).toEqual(barrier);
+    expect(v.saturation).toEqual(saturation);
+    const bad = checkRunRecord({ ...run(), saturation: { ...saturation, step: 0 } });
+    expect(bad.ok).toBe(false);
   });
 
   it('fills in what an older file lacks, recomputing the ratios from the series', () => {

@@ -68,6 +68,36 @@ const NON_NEG = 'a non-negative number';
 const NUM_OR_NULL = 'a number or null';
 const SERIES = 'a list of numbers (or null)';
 
+const objOr = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A run's barrier: null, or the curve, its height (null: not finite) and τ at the maximum. */
+const barrierOrNull = (v: unknown) =>
+  v === null ||
+  (objOr(v) && optionalSeries(v['losses']) && numOrNull(v['height']) && finite(v['tauAtMax']));
+/** A run's saturation measure: null, or λ at τ = K/c with its diagnostics. */
+const saturationOrNull = (v: unknown) =>
+  v === null ||
+  (objOr(v) &&
+    positive(v['K']) &&
+    posInt(v['step']) &&
+    numOrNull(v['loss']) &&
+    numOrNull(v['sharpness']) &&
+    nonNegInt(v['iters']) &&
+    numOrNull(v['residual']));
+/** A column's saturation curve: null, or K and the points (c, τ, λ_τ/λ_0 or null). */
+const curveOrNull = (v: unknown) =>
+  v === null ||
+  (objOr(v) &&
+    positive(v['K']) &&
+    Array.isArray(v['points']) &&
+    v['points'].length <= MAX_SERIES_LENGTH &&
+    v['points'].every(
+      (p: unknown) => objOr(p) && positive(p['c']) && posInt(p['step']) && numOrNull(p['ratio']),
+    ));
+const CENSORABLE = ['c_loss', 'c_sharp', 'c_barrier'];
+const censoredList = (v: unknown) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && CENSORABLE.includes(x));
+
 /** The column key (`ColumnKey`), first in both records. */
 const KEY_FIELDS = [
   rule('depth', posInt, POS_INT),
@@ -94,6 +124,15 @@ export const RUN_FIELDS = [
   rule('lanczosIters', numbers, 'a list of numbers', { series: true, optional: true }),
   // Per-estimate residuals are a diagnostic of the Lanczos solver: JSON keeps them, CSV does not.
   rule('lanczosResidual', optionalSeries, SERIES, { series: true, optional: true, csv: false }),
+  // The interpolation curve and the saturation measure: JSON keeps them, CSV does not.
+  rule('barrier', barrierOrNull, 'null or a barrier {losses, height, tauAtMax}', {
+    optional: true,
+    csv: false,
+  }),
+  rule('saturation', saturationOrNull, 'null or {K, step, loss, sharpness, iters, residual}', {
+    optional: true,
+    csv: false,
+  }),
 ] as const satisfies readonly FieldRule<Exclude<keyof RunRecord, 'type'>>[];
 
 /** The fields of a column record, in the order files list them. */
@@ -104,6 +143,13 @@ export const COLUMN_FIELDS = [
   rule('c_loss', positiveOrNull, 'a positive number or null'),
   rule('c_sharp', positiveOrNull, 'a positive number or null'),
   rule('c_max', positiveOrNull, 'a positive number or null'),
+  rule('c_barrier', positiveOrNull, 'a positive number or null', { optional: true }),
+  rule('barrierFallback', bool, 'true or false', { optional: true }),
+  rule('censored', censoredList, `a list of ${CENSORABLE.join(', ')}`, {
+    optional: true,
+    csv: false,
+  }),
+  rule('saturation', curveOrNull, 'null or {K, points}', { optional: true, csv: false }),
   rule('runs', nonNegInt, NON_NEG_INT, { optional: true }),
 ] as const satisfies readonly FieldRule<Exclude<keyof ColumnRecord, 'type'>>[];
 
@@ -171,6 +217,8 @@ export function checkRunRecord(o: Obj): Result<RunRecord> {
     sharpRatioMax: f.sharpRatioMax !== undefined ? f.sharpRatioMax : s.sharpRatioMax,
     sharpRatioFinal: f.sharpRatioFinal !== undefined ? f.sharpRatioFinal : s.sharpRatioFinal,
     seconds: f.seconds ?? 0,
+    ...(f.barrier !== undefined ? { barrier: f.barrier } : {}),
+    ...(f.saturation !== undefined ? { saturation: f.saturation } : {}),
   });
 }
 
@@ -189,6 +237,10 @@ export function checkColumnRecord(o: Obj): Result<ColumnRecord> {
     c_loss: f.c_loss,
     c_sharp: f.c_sharp,
     c_max: f.c_max,
+    ...(f.c_barrier !== undefined ? { c_barrier: f.c_barrier } : {}),
+    ...(f.barrierFallback !== undefined ? { barrierFallback: f.barrierFallback } : {}),
+    ...(f.censored !== undefined ? { censored: f.censored } : {}),
+    ...(f.saturation !== undefined ? { saturation: f.saturation } : {}),
     runs: f.runs ?? 0,
   });
 }

@@ -3,6 +3,10 @@
  * the CLI's JSON Lines, the worker protocol, IndexedDB and exported files.
  */
 
+import type { BarrierMeasure } from '../train/barrier';
+import type { SaturationMeasure } from '../train/saturation';
+import type { SaturationCurve } from '../phase/saturation';
+
 /** The regime (cell colour) of one run; docs/PROTOCOL.md §3 "The regime of one run". */
 export type Regime =
   'divergence' | 'loss-sharpness-catapult' | 'loss-catapult' | 'sharpness-reduction' | 'stable';
@@ -46,6 +50,13 @@ export interface RunRecord extends ColumnKey {
   sharpRatioMax: number | null;
   /** λ_T/λ_0 (null if diverged). */
   sharpRatioFinal: number | null;
+  /**
+   * The loss along θ(τ) = (1 − τ)θ_0 + τθ_T, τ = 0, 0.01, …, 1, and its barrier; null for a run
+   * that diverged or when the measurement is off; absent in records from before it existed.
+   */
+  barrier?: BarrierMeasure | null;
+  /** λ at the saturation step τ = K/c; null when diverged or off; absent in older records. */
+  saturation?: SaturationMeasure | null;
   seconds: number;
 }
 
@@ -56,9 +67,25 @@ export interface ColumnRecord extends ColumnKey {
   c_loss: number | null;
   c_sharp: number | null;
   c_max: number | null;
+  /**
+   * Smallest trainable c whose line θ_0 → θ_T rises above L_0; c_max when none does (then
+   * `barrierFallback` is true). Absent in records from before it was measured.
+   */
+  c_barrier?: number | null;
+  barrierFallback?: boolean;
+  /**
+   * The critical values whose event never happened before the column's first divergence: each
+   * lies above c_max (censored), it is not missing. c_barrier is listed when it is the c_max
+   * fallback. Absent in older records.
+   */
+  censored?: CensoredCritical[];
+  /** λ_τ/λ_0 at τ = K/c for the column's runs (null when not measured). */
+  saturation?: SaturationCurve | null;
   /** Number of runs behind these values. */
   runs: number;
 }
+
+export type CensoredCritical = 'c_loss' | 'c_sharp' | 'c_barrier';
 
 export type ResultRecord = RunRecord | ColumnRecord;
 

@@ -4,7 +4,7 @@
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
-import type { ColumnKey, ColumnRecord, RunRecord } from './records';
+import type { CensoredCritical, ColumnKey, ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
@@ -12,6 +12,8 @@ import { createUvColumn } from '../train/uvColumn';
 import { planColumns, plannerFor } from './plan';
 import type { BackendCapabilities } from '../tf/capabilities';
 import { modelInfo } from '../models/kinds';
+import { columnBarrier } from '../phase/barrier';
+import { saturationCurve } from '../phase/saturation';
 
 export interface StepUpdate {
   depth: number;
@@ -77,6 +79,15 @@ export function columnRecord(
   runs: readonly RunRecord[],
   epsilon: number,
 ): ColumnRecord {
+  const critical = criticalValues(runs, epsilon);
+  const barrier = columnBarrier(runs, critical.c_max);
+  // Above c_max, not missing: the event never happened before the first divergence.
+  const censored: CensoredCritical[] = [];
+  if (critical.c_max !== null) {
+    if (critical.c_loss === null) censored.push('c_loss');
+    if (critical.c_sharp === null) censored.push('c_sharp');
+    if (barrier.barrierFallback) censored.push('c_barrier');
+  }
   return {
     type: 'column',
     depth: key.depth,
@@ -84,7 +95,10 @@ export function columnRecord(
     seed: key.seed,
     lambda0,
     loss0,
-    ...criticalValues(runs, epsilon),
+    ...critical,
+    ...barrier,
+    censored,
+    saturation: saturationCurve(runs),
     runs: runs.length,
   };
 }

@@ -23,6 +23,8 @@ import {
 } from '../models/batchedModel';
 import { makeBatchedFlatHvp } from '../hessian/batchedHvp';
 import { topEigenBatched } from '../hessian/batchedLanczos';
+import { barrierFromLosses, pathLossesBatched, type BarrierMeasure } from './barrier';
+import { saturationFromTrajectory, saturationStep, type SaturationMeasure } from './saturation';
 import type { BackendCapabilities } from '../tf/capabilities';
 
 /** [E] → [E, 1, …, 1] of the given rank, to broadcast per member over a stacked parameter. */
@@ -108,6 +110,9 @@ export async function createFcnEnsembleColumn(
     const resid = cs.map((): (number | null)[] => [est0.residual]);
     const divergedAt = cs.map((): number | null => null);
     const frozen = cs.map(() => false);
+    const m = base.measures;
+    const barriers = cs.map((): BarrierMeasure | null => null);
+    const saturations = cs.map((): SaturationMeasure | null => null);
 
     const theta0E = tileParams(theta0, members);
     let params = theta0E.map((p) => p.clone());
@@ -205,6 +210,111 @@ export async function createFcnEnsembleColumn(
         }
         for (const e of measured) report(e, t);
       }
+
+      // The barrier of every member that did not diverge, along its own line from θ_0.
+      const trained = frozen.map((f) => !f);
+      if (m.barrier && trained.some((b) => b)) {
+        const curves = await pathLossesBatched(
+          (p) => lossesOn(p, xM, yM, f0M),
+          theta0E,
+          params,
+          members,
+        );
+        for (let e = 0; e < members; e++)
+          if (trained[e]) barriers[e] = barrierFromLosses(curves[e]!, loss0);
+      }
+
+      // Saturation (saturation.ts): λ_τ at τ = K/c, read from the window when τ ≤ T; the rest
+      // train on together (a member stops once its τ is reached) with one estimate at each τ.
+      if (m.saturationK > 0) {
+        const taus = cs.map((c) => saturationStep(c, m.saturationK));
+        for (let e = 0; e < members; e++)
+          if (trained[e] && taus[e]! <= s.steps)
+            saturations[e] = saturationFromTrajectory(
+              m.saturationK,
+              taus[e]!,
+              loss[e]!,
+              sharpness[e]!,
+              iters[e]!,
+              resid[e]!,
+            );
+        const later = (e: number, t: number): boolean => trained[e]! && taus[e]! >= t;
+        const lastTau = Math.max(0, ...taus.filter((tau, e) => trained[e] && tau > s.steps));
+        for (let t = s.steps + 1; t <= lastTau; t++) {
+          if (isCancelled()) return null;
+          const stepped = tf.tidy(() => {
+            const { xb, yb, f0b } = base.batch(t);
+            const grads = tf.grads((...p: tf.Tensor[]) => tf.sum(lossesOn(p, xb, yb, f0b)))(params);
+            const eta = tf.tensor1d(etas.map((v, e) => (later(e, t) ? v : 0)));
+            return params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, perMember(eta, p.rank))));
+          });
+          tf.dispose(params);
+          params = stepped;
+          const due = taus.map((tau, e) => trained[e]! && tau === t);
+          if (!due.some((b) => b)) continue;
+          const lossT = tf.tidy(() => lossesOn(params, xM, yM, f0M));
+          let ls: Float32Array | Int32Array | Uint8Array;
+          try {
+            ls = await lossT.data();
+          } finally {
+            lossT.dispose();
+          }
+          const ok = due.map((d, e) => d && !isDivergedLoss(ls[e] as number, s.divergenceLoss));
+          for (let e = 0; e < members; e++)
+            if (due[e] && !ok[e])
+              saturations[e] = {
+                K: m.saturationK,
+                step: t,
+                loss: null,
+                sharpness: null,
+                iters: 0,
+                residual: null,
+              };
+          if (!ok.some((b) => b)) continue;
+          const current = params;
+          const est = await topEigenBatched(
+            makeBatchedFlatHvp((p) => tf.sum(lossesOn(p, xM, yM, f0M)), current),
+            members,
+            dim,
+            {
+              maxIters: s.lanczosMaxIters,
+              tol: s.lanczosTol,
+              seed: o.seed,
+              start: vecs,
+              active: ok,
+            },
+          );
+          // Inactive members come back as zero vectors: keep their previous warm starts.
+          const merged = tf.tidy(() =>
+            tf.where(
+              tf.reshape(
+                tf.tensor1d(
+                  ok.map((b) => (b ? 1 : 0)),
+                  'bool',
+                ),
+                [members, 1],
+              ),
+              est.vectors,
+              vecs,
+            ),
+          ) as tf.Tensor2D;
+          est.vectors.dispose();
+          vecs.dispose();
+          vecs = merged;
+          for (let e = 0; e < members; e++) {
+            if (!ok[e]) continue;
+            const me = est.members[e]!;
+            saturations[e] = {
+              K: m.saturationK,
+              step: t,
+              loss: ls[e] as number,
+              sharpness: me.value,
+              iters: me.iters,
+              residual: me.residual,
+            };
+          }
+        }
+      }
     } finally {
       tf.dispose(params);
       tf.dispose(theta0E);
@@ -226,6 +336,8 @@ export async function createFcnEnsembleColumn(
       sharpness: sharpness[e]!,
       lanczosIters: iters[e]!,
       lanczosResidual: resid[e]!,
+      barrier: barriers[e]!,
+      saturation: saturations[e]!,
     }));
   }
 

@@ -14,6 +14,7 @@ import { loss as lossFn } from '../models/loss';
 import { makeFlatHvp } from '../hessian/hvp';
 import { topEigen, type TopEigenResult } from '../hessian/lanczos';
 import { registerGradientFixes } from '../tf/gradients';
+import { DEFAULT_MEASURES, type MeasureOptions } from './saturation';
 import type { ModelKind, ResNetStem } from '../models/kinds';
 
 export interface FcnColumnOptions {
@@ -22,6 +23,8 @@ export interface FcnColumnOptions {
   depth: number;
   width: number;
   seed: number;
+  /** The extra measurements of each run (default {@link DEFAULT_MEASURES}). */
+  measures?: MeasureOptions;
   /** The architecture, when not `settings.model` (and the ResNet stem, default 'imagenet'). */
   model?: { kind: ModelKind; stem?: ResNetStem };
 }
@@ -88,6 +91,8 @@ export interface FcnColumnData {
   readonly yM: tf.Tensor2D;
   /** Batch indices of steps 1..T (step t uses `batches[t − 1]`). */
   readonly batches: tf.Tensor1D[];
+  /** The extra measurements of each run. */
+  readonly measures: MeasureOptions;
   readonly theta0: tf.Tensor[];
   /** f(x_M; θ_0) when the output is centred, else null. */
   readonly f0M: tf.Tensor2D | null;
@@ -100,8 +105,11 @@ export interface FcnColumnData {
   hvpAt(params: tf.Tensor[]): (v: tf.Tensor1D) => tf.Tensor1D;
   /** λ of one model on the measurement set, warm-started from `start` when given. */
   estimate(params: tf.Tensor[], start: tf.Tensor1D | undefined): Promise<TopEigenResult>;
-  /** The batch of step t (1-based): inputs, targets and, when centred, f(x_b; θ_0). New tensors:
-   * call inside `tf.tidy`. */
+  /**
+   * The batch of step t (1-based): inputs, targets and, when centred, f(x_b; θ_0). New tensors:
+   * call inside `tf.tidy`. Steps past T (the saturation measurement) continue the same
+   * data-order stream.
+   */
   batch(t: number): { xb: tf.Tensor2D; yb: tf.Tensor2D; f0b: tf.Tensor2D | null };
   dispose(): void;
 }
@@ -139,6 +147,15 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   // Centred output trains f(x; θ) − f(x; θ_0); θ_0 is a constant here.
   const f0M = s.centered ? forward(spec, theta0, xM) : null;
 
+  // Batches past T, drawn on demand from the same stream (its first T batches are `batches`):
+  // grown by doubling, so a column's longest run costs one pass over the stream.
+  let later: Int32Array[] = [];
+  const indicesAt = (t: number): Int32Array => {
+    if (t > later.length)
+      later = batchIndices(n, s.batch, Math.max(t, 2 * later.length), s.dataSeed);
+    return later[t - 1]!;
+  };
+
   const lossOn = (params: tf.Tensor[], x: tf.Tensor2D, y: tf.Tensor2D, f0: tf.Tensor2D | null) => {
     const out = forward(spec, params, x);
     return lossFn(s.loss, f0 ? tf.sub(out, f0) : out, y);
@@ -163,13 +180,14 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
     xM,
     yM,
     batches,
+    measures: o.measures ?? DEFAULT_MEASURES,
     theta0,
     f0M,
     lossOn,
     hvpAt,
     estimate,
     batch(t) {
-      const idx = batches[t - 1]!;
+      const idx = t <= batches.length ? batches[t - 1]! : tf.tensor1d(indicesAt(t), 'int32');
       const xb = tf.gather(xAll, idx) as tf.Tensor2D;
       const yb = tf.gather(yAll, idx) as tf.Tensor2D;
       return { xb, yb, f0b: s.centered ? forward(spec, theta0, xb) : null };

@@ -12,6 +12,8 @@ import {
   type FcnColumnData,
   type FcnColumnOptions,
 } from './fcnBase';
+import { barrierFromLosses, pathLosses, type BarrierMeasure } from './barrier';
+import { saturationFromTrajectory, saturationStep, type SaturationMeasure } from './saturation';
 
 export { fcnSpec, type FcnColumnOptions } from './fcnBase';
 
@@ -40,6 +42,7 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
   const o = base.options;
   const s = base.settings;
   const { theta0, xM, yM, f0M, loss0, est0, lossOn } = base;
+  const m = base.measures;
   const lambda0 = est0.value;
   const v0 = est0.vector;
 
@@ -75,11 +78,67 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
           traj.measure(l, est.value, est.iters, est.residual);
           onStep(traj.progress);
         }
+        if (traj.divergedAt !== null)
+          return { ...traj.toRaw(o, c, eta), barrier: null, saturation: null };
+
+        // The barrier along θ(τ) = (1 − τ)θ_0 + τθ_T, before the saturation run moves θ on.
+        let barrier: BarrierMeasure | null = null;
+        if (m.barrier)
+          barrier = barrierFromLosses(
+            await pathLosses((p) => lossOn(p, xM, yM, f0M), theta0, params),
+            loss0,
+          );
+
+        let saturation: SaturationMeasure | null = null;
+        if (m.saturationK > 0) {
+          const tau = saturationStep(c, m.saturationK);
+          if (tau <= s.steps) {
+            saturation = saturationFromTrajectory(
+              m.saturationK,
+              tau,
+              traj.loss,
+              traj.sharpness,
+              traj.iters,
+              traj.resid,
+            );
+          } else {
+            // Past T: train on without estimating λ, then one estimate at τ (saturation.ts).
+            for (let t = s.steps + 1; t <= tau; t++) {
+              if (isCancelled()) return null;
+              const next = sgdStep(base, params, t, eta);
+              tf.dispose(params);
+              params = next;
+            }
+            const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));
+            if (isDivergedLoss(l, s.divergenceLoss)) {
+              saturation = {
+                K: m.saturationK,
+                step: tau,
+                loss: null,
+                sharpness: null,
+                iters: 0,
+                residual: null,
+              };
+            } else {
+              const est = await base.estimate(params, vec);
+              vec.dispose();
+              vec = est.vector;
+              saturation = {
+                K: m.saturationK,
+                step: tau,
+                loss: l,
+                sharpness: est.value,
+                iters: est.iters,
+                residual: est.residual,
+              };
+            }
+          }
+        }
+        return { ...traj.toRaw(o, c, eta), barrier, saturation };
       } finally {
         tf.dispose(params);
         vec.dispose();
       }
-      return traj.toRaw(o, c, eta);
     },
     dispose() {
       base.dispose();

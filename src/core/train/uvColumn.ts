@@ -1,6 +1,14 @@
 /** The uv model as a column runner: exact, float64, no tfjs. */
 import { isDivergedLoss, Trajectory, type ColumnRunner } from './column';
-import { uvInit, uvLoss, uvSharpness, uvStep, type UvProblem } from './uvModel';
+import { uvInit, uvLoss, uvSharpness, uvStep, type UvProblem, type UvState } from './uvModel';
+import { BARRIER_TAUS, barrierFromLosses } from './barrier';
+import {
+  DEFAULT_MEASURES,
+  saturationFromTrajectory,
+  saturationStep,
+  type MeasureOptions,
+  type SaturationMeasure,
+} from './saturation';
 
 export interface UvColumnOptions {
   width: number;
@@ -9,6 +17,19 @@ export interface UvColumnOptions {
   divergenceLoss: number;
   x?: number;
   y?: number;
+  /** The extra measurements of each run (default {@link DEFAULT_MEASURES}). */
+  measures?: MeasureOptions;
+}
+
+/** (1 − τ)a + τb, componentwise. */
+function lerp(a: UvState, b: UvState, tau: number): UvState {
+  const u = new Float64Array(a.u.length);
+  const v = new Float64Array(a.v.length);
+  for (let i = 0; i < u.length; i++) {
+    u[i] = (1 - tau) * a.u[i]! + tau * b.u[i]!;
+    v[i] = (1 - tau) * a.v[i]! + tau * b.v[i]!;
+  }
+  return { u, v };
 }
 
 /** The uv model is a two-layer linear network: reported as depth 2. */
@@ -19,6 +40,7 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
   const theta0 = uvInit(o.width, o.seed);
   const lambda0 = uvSharpness(problem, theta0);
   const loss0 = uvLoss(problem, theta0);
+  const m = o.measures ?? DEFAULT_MEASURES;
   return {
     depth: UV_DEPTH,
     width: o.width,
@@ -45,7 +67,43 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
         traj.measure(l, uvSharpness(problem, state), 0, 0);
         onStep(traj.progress);
       }
-      return Promise.resolve(traj.toRaw({ depth: UV_DEPTH, width: o.width, seed: o.seed }, c, eta));
+      const raw = traj.toRaw({ depth: UV_DEPTH, width: o.width, seed: o.seed }, c, eta);
+      if (traj.divergedAt !== null)
+        return Promise.resolve({ ...raw, barrier: null, saturation: null });
+      const thetaT = state;
+      const barrier = m.barrier
+        ? barrierFromLosses(
+            BARRIER_TAUS.map((tau) => uvLoss(problem, lerp(theta0, thetaT, tau))),
+            loss0,
+          )
+        : null;
+      let saturation: SaturationMeasure | null = null;
+      if (m.saturationK > 0) {
+        const tau = saturationStep(c, m.saturationK);
+        if (tau <= o.steps) {
+          saturation = saturationFromTrajectory(
+            m.saturationK,
+            tau,
+            traj.loss,
+            traj.sharpness,
+            traj.iters,
+            traj.resid,
+          );
+        } else {
+          for (let t = o.steps + 1; t <= tau; t++) state = uvStep(problem, state, eta);
+          const l = uvLoss(problem, state);
+          const ok = !isDivergedLoss(l, o.divergenceLoss);
+          saturation = {
+            K: m.saturationK,
+            step: tau,
+            loss: ok ? l : null,
+            sharpness: ok ? uvSharpness(problem, state) : null,
+            iters: 0,
+            residual: ok ? 0 : null,
+          };
+        }
+      }
+      return Promise.resolve({ ...raw, barrier, saturation });
     },
     dispose() {},
   };
