@@ -61,7 +61,12 @@ describe('export', () => {
     expect(csv[1]).toBe(
       '4,64,1,2.5,0.05,50,0.45,false,,loss-catapult,2,0.6,,0.5,0.45;0.9;0.3,50;30;NaN,12;3;3',
     );
-    expect(columnsToCsv([column]).trim().split('\n')[1]).toBe('4,64,1,50,0.45,2.5,,8,1');
+    const [colHeader, colRow] = columnsToCsv([column]).trim().split('\n');
+    expect(colHeader).toBe(
+      'depth,width,seed,lambda0,loss0,c_loss,c_sharp,c_max,c_barrier,barrierFallback,runs',
+    );
+    // A record written before c_barrier existed leaves its cells empty.
+    expect(colRow).toBe('4,64,1,50,0.45,2.5,,8,,,1');
   });
 
   it('writes the seed summary with censored seeds counted and bounded', () => {

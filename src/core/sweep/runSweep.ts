@@ -8,7 +8,7 @@ import type { CensoredCritical, ColumnKey, ColumnRecord, RunRecord } from './rec
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
-import { createUvColumn } from '../train/uvColumn';
+import { uvColumnFor } from '../train/uvColumn';
 import { planColumns, plannerFor } from './plan';
 import type { BackendCapabilities } from '../tf/capabilities';
 import { modelInfo } from '../models/kinds';
@@ -149,12 +149,7 @@ export async function runSweep(
       info.batched && settings.search === 'grid' && settings.ensemble > 1 ? settings.ensemble : 1;
     let runner: ColumnRunner;
     if (info.ownColumn) {
-      runner = createUvColumn({
-        width: key.width,
-        seed: key.seed,
-        steps: settings.steps,
-        divergenceLoss: settings.divergenceLoss,
-      });
+      runner = uvColumnFor(settings, key);
     } else {
       if (!data) throw new Error(`runSweep: a ${info.label} sweep needs data`);
       let factory = fcnFactory;

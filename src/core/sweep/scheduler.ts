@@ -23,7 +23,7 @@ import type { ColumnKey, ColumnRecord, RunRecord } from './records';
 import { columnId, runId } from './records';
 import { classifyRun, summarize } from '../phase/regime';
 import type { ColumnRunner, RawRun, RunProgress } from '../train/column';
-import { createUvColumn } from '../train/uvColumn';
+import { uvColumnFor } from '../train/uvColumn';
 import { modelInfo } from '../models/kinds';
 import { planColumns, plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
 import { columnRecord, type FcnColumnFactory, type SweepHooks } from './runSweep';
@@ -502,13 +502,7 @@ export function localExecutor(
   const build = async (key: ColumnKey): Promise<ColumnRunner> => {
     // As in runSweep: a model with its own column (uv) needs no tfjs; the rest go through the
     // column factory, which reads the model registry.
-    if (modelInfo(settings.model).ownColumn)
-      return createUvColumn({
-        width: key.width,
-        seed: key.seed,
-        steps: settings.steps,
-        divergenceLoss: settings.divergenceLoss,
-      });
+    if (modelInfo(settings.model).ownColumn) return uvColumnFor(settings, key);
     if (!data)
       throw new Error(`localExecutor: a ${modelInfo(settings.model).label} sweep needs data`);
     const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;

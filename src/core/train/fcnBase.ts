@@ -14,7 +14,7 @@ import { loss as lossFn } from '../models/loss';
 import { makeFlatHvp } from '../hessian/hvp';
 import { topEigen, type TopEigenResult } from '../hessian/lanczos';
 import { registerGradientFixes } from '../tf/gradients';
-import { DEFAULT_MEASURES, type MeasureOptions } from './saturation';
+import { measuresOf, type MeasureOptions } from './saturation';
 import type { ModelKind, ResNetStem } from '../models/kinds';
 
 export interface FcnColumnOptions {
@@ -23,7 +23,7 @@ export interface FcnColumnOptions {
   depth: number;
   width: number;
   seed: number;
-  /** The extra measurements of each run (default {@link DEFAULT_MEASURES}). */
+  /** The extra measurements of each run (default: what the settings ask for, {@link measuresOf}). */
   measures?: MeasureOptions;
   /** The architecture, when not `settings.model` (and the ResNet stem, default 'imagenet'). */
   model?: { kind: ModelKind; stem?: ResNetStem };
@@ -180,7 +180,7 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
     xM,
     yM,
     batches,
-    measures: o.measures ?? DEFAULT_MEASURES,
+    measures: o.measures ?? measuresOf(o.settings),
     theta0,
     f0M,
     lossOn,

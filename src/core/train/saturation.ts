@@ -72,7 +72,12 @@ export interface MeasureOptions {
   saturationK: number;
 }
 
-/** Barrier on, K = 100. */
+/** The measurements a sweep's settings ask for (the `barrier` and `saturationK` rows). */
+export function measuresOf(s: { barrier: boolean; saturationK: number }): MeasureOptions {
+  return { barrier: s.barrier, saturationK: s.saturationK };
+}
+
+/** Barrier on, K = 100: the settings' defaults. */
 export const DEFAULT_MEASURES: Readonly<MeasureOptions> = Object.freeze({
   barrier: true,
   saturationK: 100,

@@ -4,6 +4,7 @@ import { uvInit, uvLoss, uvSharpness, uvStep, type UvProblem, type UvState } fro
 import { BARRIER_TAUS, barrierFromLosses } from './barrier';
 import {
   DEFAULT_MEASURES,
+  measuresOf,
   saturationFromTrajectory,
   saturationStep,
   type MeasureOptions,
@@ -34,6 +35,28 @@ function lerp(a: UvState, b: UvState, tau: number): UvState {
 
 /** The uv model is a two-layer linear network: reported as depth 2. */
 export const UV_DEPTH = 2;
+
+/**
+ * The uv column of one (width, seed) of a sweep: steps, divergence threshold and the extra
+ * measurements from the settings. Used by `runSweep` and the scheduler's executors alike.
+ */
+export function uvColumnFor(
+  settings: {
+    steps: number;
+    divergenceLoss: number;
+    barrier: boolean;
+    saturationK: number;
+  },
+  key: { width: number; seed: number },
+): ColumnRunner {
+  return createUvColumn({
+    width: key.width,
+    seed: key.seed,
+    steps: settings.steps,
+    divergenceLoss: settings.divergenceLoss,
+    measures: measuresOf(settings),
+  });
+}
 
 export function createUvColumn(o: UvColumnOptions): ColumnRunner {
   const problem: UvProblem = { width: o.width, x: o.x ?? 1, y: o.y ?? 0 };
