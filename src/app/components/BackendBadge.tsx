@@ -1,5 +1,6 @@
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 
 const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
 
@@ -17,13 +18,7 @@ export function BackendBadge() {
   const backend = useApp((s) => s.backend);
   const state = useApp((s) => s.workerState);
   const restarts = useApp((s) => s.restarts);
-  const busy = useApp(
-    (s) =>
-      s.status === 'starting' ||
-      s.status === 'running' ||
-      s.status === 'paused' ||
-      s.status === 'stopping',
-  );
+  const busy = useApp((s) => sweepInProgress(s.status));
   let text: string;
   let title: string;
   if (state === 'booting') {
