@@ -1,5 +1,6 @@
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 
 const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
 
@@ -18,13 +19,7 @@ export function BackendBadge() {
   const backend = useApp((s) => s.backend);
   const state = useApp((s) => s.workerState);
   const restarts = useApp((s) => s.restarts);
-  const busy = useApp(
-    (s) =>
-      s.status === 'starting' ||
-      s.status === 'running' ||
-      s.status === 'paused' ||
-      s.status === 'stopping',
-  );
+  const busy = useApp((s) => sweepInProgress(s.status));
   const pref = services.backendPreference();
   // A GPU backend refused because its adapter is emulated in software (see worker/backends.ts).
   const skipped =

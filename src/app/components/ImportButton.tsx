@@ -2,18 +2,13 @@ import { useRef } from 'react';
 import { importGaps, readResultsFile, rejectedSummary } from '../io/importResults';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 
 /** Open a results file (the CLI's JSON Lines or this app's JSON) to view it without computing. */
 export function ImportButton() {
   const { store } = useServices();
   const inputRef = useRef<HTMLInputElement>(null);
-  const busy = useApp(
-    (s) =>
-      s.status === 'starting' ||
-      s.status === 'running' ||
-      s.status === 'paused' ||
-      s.status === 'stopping',
-  );
+  const busy = useApp((s) => sweepInProgress(s.status));
 
   const onFile = async (file: File): Promise<void> => {
     const st = store.getState();

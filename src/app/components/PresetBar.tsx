@@ -2,20 +2,14 @@ import { encodeSettings } from '../../core/settings/url';
 import { PRESETS, type Preset } from '../presets';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 import { openFilePicker } from './DatasetPanel';
 
 /** One click per figure of the paper. */
 export function PresetBar() {
   const { store } = useServices();
   const current = useApp((s) => encodeSettings(s.settings));
-  const locked = useApp(
-    (s) =>
-      s.imported !== null ||
-      s.status === 'starting' ||
-      s.status === 'running' ||
-      s.status === 'paused' ||
-      s.status === 'stopping',
-  );
+  const locked = useApp((s) => s.imported !== null || sweepInProgress(s.status));
 
   const apply = (p: Preset): void => {
     const st = store.getState();

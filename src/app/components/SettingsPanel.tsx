@@ -8,6 +8,7 @@ import {
 } from '../../core/settings/schema';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 import { DatasetPanel } from './DatasetPanel';
 import { SettingField } from './SettingField';
 
@@ -21,14 +22,7 @@ const FORM_GROUPS = GROUPS.filter((g) => g.placement !== 'diagram');
 export function SettingsPanel() {
   const { store } = useServices();
   const settings = useApp((s) => s.settings);
-  const locked = useApp(
-    (s) =>
-      s.imported !== null ||
-      s.status === 'starting' ||
-      s.status === 'running' ||
-      s.status === 'paused' ||
-      s.status === 'stopping',
-  );
+  const locked = useApp((s) => s.imported !== null || sweepInProgress(s.status));
   const imported = useApp((s) => s.imported !== null);
 
   // An edit that breaks a rule across settings is refused with the rule's words (the same the

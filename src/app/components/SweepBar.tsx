@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import { sweepInProgress } from '../store/sweepSlice';
 import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
 
 const STATUS_TEXT = {
@@ -45,8 +46,7 @@ export function SweepBar() {
     return () => clearInterval(t);
   }, [activeSince]);
 
-  const active =
-    status === 'starting' || status === 'running' || status === 'paused' || status === 'stopping';
+  const active = sweepInProgress(status);
   const { done, total } = progressOf(settings, runs, columns);
   const elapsed = activeMs + (activeSince !== null ? Math.max(0, now - activeSince) : 0);
   const remaining = total === null ? null : Math.max(0, total - done);

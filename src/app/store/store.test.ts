@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runId, type RunRecord } from '../../core/sweep/records';
 import { createAppStore } from './store';
 import { runsBetween } from './selectionSlice';
+import { sweepInProgress } from './sweepSlice';
+import type { SweepStatus } from './types';
 
 const run = (depth: number, width: number, c: number): RunRecord =>
   ({ type: 'run', depth, width, seed: 0, c, loss: [1], sharpness: [1] }) as RunRecord;
@@ -51,6 +53,31 @@ describe('selection slice', () => {
 });
 
 describe('sweep slice', () => {
+  it('counts a sweep in progress from Run until it ends, paused included', () => {
+    const all: SweepStatus[] = [
+      'idle',
+      'starting',
+      'running',
+      'paused',
+      'stopping',
+      'done',
+      'stopped',
+      'error',
+    ];
+    expect(all.filter(sweepInProgress)).toEqual(['starting', 'running', 'paused', 'stopping']);
+  });
+
+  it('keeps live cells while paused and drops them when the sweep ends', () => {
+    const s = createAppStore();
+    s.getState().setSweepStatus('running', 0);
+    s.setState({ live: { a: { id: 'a' } as never }, statusMessage: 'x' });
+    s.getState().setSweepStatus('paused', 1);
+    expect(Object.keys(s.getState().live)).toEqual(['a']);
+    s.getState().setSweepStatus('stopped', 2);
+    expect(s.getState().live).toEqual({});
+    expect(s.getState().statusMessage).toBeNull();
+  });
+
   it('applies a batch of events in one update and times the active sweep', () => {
     const s = createAppStore();
     s.getState().setResults('k', [], []);

@@ -4,6 +4,16 @@ import type { AppState, LiveRun, SweepSlice, SweepStatus } from './types';
 
 const ACTIVE: ReadonlySet<SweepStatus> = new Set(['starting', 'running', 'stopping']);
 
+/**
+ * Whether a sweep is under way, paused included: from Run until it is done, stopped or failed.
+ * While it is, the settings, presets and imports are locked and live cells are kept.
+ */
+export function sweepInProgress(status: SweepStatus): boolean {
+  return (
+    status === 'starting' || status === 'running' || status === 'paused' || status === 'stopping'
+  );
+}
+
 function byId<T>(items: readonly T[], id: (t: T) => string): Record<string, T> {
   const out: Record<string, T> = {};
   for (const it of items) out[id(it)] = it;
@@ -56,12 +66,7 @@ export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set
     set((st) => ({
       status,
       ...clock(st, status, nowMs),
-      ...(status === 'running' ||
-      status === 'starting' ||
-      status === 'paused' ||
-      status === 'stopping'
-        ? {}
-        : { live: {}, statusMessage: null }),
+      ...(sweepInProgress(status) ? {} : { live: {}, statusMessage: null }),
     })),
 
   applyWorkerEvents: (events, nowMs) =>

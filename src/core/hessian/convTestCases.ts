@@ -9,6 +9,7 @@ import { loss } from '../models/loss';
 import { createRng, normalArray } from '../random/prng';
 import { makeHvp } from './hvp';
 import { convNetHvp64 } from './reference64Conv';
+import { relErr } from './testCases';
 
 /** A test network with its batch size. */
 export interface ConvCase {
@@ -121,16 +122,6 @@ export function convCaseData(c: ConvCase, seed = 1) {
     ),
   );
   return { params, x, y, v, k };
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += ((a[i] as number) - (b[i] as number)) ** 2;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 /** Relative errors of tfjs's loss, gradient and HVP (active backend) against float64. */

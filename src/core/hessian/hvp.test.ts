@@ -7,22 +7,11 @@ import { loss } from '../models/loss';
 import { createRng, normalArray } from '../random/prng';
 import { flatten, makeFlatHvp, makeHvp, unflatten } from './hvp';
 import { mlp64Hvp } from './reference64';
-import { mlpCase, type MlpCase } from './testCases';
+import { mlpCase, relErr, type MlpCase } from './testCases';
 
 beforeAll(async () => {
   await initNodeBackend('cpu');
 });
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    num += d * d;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 /** tfjs HVP (flattened, float32) and the float64 reference for a random direction. */
 function compare(c: MlpCase): { tfjs: Float32Array; ref: Float64Array } {

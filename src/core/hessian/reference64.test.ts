@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, normalArray } from '../random/prng';
 import { mlp64Hvp, mlp64HvpFd, mlp64LossGrad } from './reference64';
-import { mlpCase } from './testCases';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += ((a[i] as number) - (b[i] as number)) ** 2;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
-}
+import { mlpCase, relErr } from './testCases';
 
 describe('float64 reference MLP', () => {
   const cases = [

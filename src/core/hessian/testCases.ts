@@ -8,6 +8,21 @@ import type { Activation, LossName, Parameterisation } from '../settings/schema'
 import { initParams, layerScales, paramShapes, type ModelSpec } from '../models/model';
 import type { Batch64, Mlp64 } from './reference64';
 
+/**
+ * Relative error ‖a − b‖₂ / ‖b‖₂ of `a` against the reference `b` (same length; Infinity, or NaN
+ * when a = b = 0, for an all-zero reference). The measure the HVP tests state tolerances in.
+ */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    num += d * d;
+    den += (b[i] as number) ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
 /** One problem: spec, parameters (float32, tfjs order), data (float32) and its float64 twin. */
 export interface MlpCase {
   spec: ModelSpec;

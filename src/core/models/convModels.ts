@@ -36,6 +36,11 @@ function convDefinition(
   };
 }
 
+/**
+ * Registry entry of the Myrtle CNN (`myrtle.ts`, docs/PROTOCOL.md §2 Models): depth ∈ {5, 7, 10},
+ * width = channels of every conv block. Input x is [batch, H, W, C] with H·W·C = `spec.inputDim`;
+ * output [batch, K]. Throws when `spec.input` is missing or does not match `inputDim`.
+ */
 export const myrtleModel = convDefinition(
   'myrtle',
   (spec) =>
@@ -48,6 +53,11 @@ export const myrtleModel = convDefinition(
   (net, spec, seed) => myrtleInit(net, spec.readout, seed),
 );
 
+/**
+ * Registry entry of the ResNet (`resnet.ts`): depth 18 or 34, width = channels of the first
+ * stage, stem from `spec.stem` (default `imagenet`). Input [batch, H, W, C], output [batch, K];
+ * the same image-shape checks as `myrtleModel`.
+ */
 export const resnetModel = convDefinition(
   'resnet',
   (spec) =>

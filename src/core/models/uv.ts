@@ -6,6 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, normalArray } from '../random/prng';
 import type { ModelDefinition } from './registry';
 
+/**
+ * Registry entry of the uv model as tfjs tensors (docs/PROTOCOL.md §4): parameters [u, v], each
+ * [w], drawn N(0, 1) from `createRng(seed, 'init')`; forward f(x) = (uᵀv/√w)·x for x [batch, 1],
+ * giving [batch, 1]. Used for HVP checks; the sweep runs the closed form in `train/uvModel.ts`.
+ */
 export const uvModel: ModelDefinition = {
   kind: 'uv',
   paramShapes: (spec) => [[spec.width], [spec.width]],

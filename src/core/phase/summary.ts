@@ -36,6 +36,11 @@ export const CRITICAL_KINDS: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_
 export type SeedValue =
   { kind: 'seen'; c: number } | { kind: 'censored'; above: number } | { kind: 'unknown' };
 
+/**
+ * What one seed's column says about `critical` (docs/PROTOCOL.md §3, Censored values): `seen`
+ * when the value is finite; `censored` above c_max when c_loss or c_sharp is null but the column
+ * diverged; `unknown` otherwise (including a null c_max).
+ */
 export function seedValue(
   column: Pick<ColumnRecord, CriticalKind>,
   critical: CriticalKind,

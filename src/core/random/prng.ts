@@ -33,6 +33,11 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/**
+ * The stream named `stream` of seed `seed` (a non-negative integer; bits above 32 enter through
+ * ⌊seed/2^32⌋): xoshiro128** state from splitmix32 over FNV-1a(stream) mixed with the seed. The
+ * same (seed, stream) always gives the same sequence; different names give independent streams.
+ */
 export function createRng(seed: number, stream: string): Rng {
   const sm = {
     s: (hashString(stream) ^ Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.floor(seed / 2 ** 32)) | 0,

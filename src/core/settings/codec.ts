@@ -88,6 +88,10 @@ function formatNumber(v: number): string {
   return String(Math.round(v * 1e9) / 1e9);
 }
 
+/**
+ * The text form of a c grid, the inverse of `parseCGrid`: `log2:start:stop:step` or a comma list
+ * of c values, numbers rounded to 9 decimals so float noise does not show.
+ */
 export function formatCGrid(grid: CGrid): string {
   return grid.kind === 'log2'
     ? `log2:${formatNumber(grid.start)}:${formatNumber(grid.stop)}:${formatNumber(grid.step)}`
@@ -144,6 +148,10 @@ export function parseField(row: Row, text: string): Parsed<Settings[SettingKey]>
   }
 }
 
+/**
+ * One field's value as text, the inverse of `parseField` (booleans as 1/0, numbers rounded to 9
+ * decimals, lists comma-separated); shared by the URL and the CLI.
+ */
 export function formatField(row: Row, value: Settings[SettingKey]): string {
   switch (row.kind) {
     case 'enum':
@@ -160,6 +168,7 @@ export function formatField(row: Row, value: Settings[SettingKey]): string {
   }
 }
 
+/** Whether two values of a field are equal as written (so 0.1 + 0.2 equals 0.3 once formatted). */
 export function sameValue(row: Row, a: Settings[SettingKey], b: Settings[SettingKey]): boolean {
   return formatField(row, a) === formatField(row, b);
 }

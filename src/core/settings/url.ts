@@ -15,6 +15,10 @@ export const MAX_HASH_CHARS = 8192;
 /** Older versions' keys, renamed: version -> (old key -> new key). */
 const MIGRATIONS: Record<number, Record<string, string>> = {};
 
+/**
+ * The URL hash of `settings` without the `#`: `v=URL_VERSION` then `key=value` for each field that
+ * differs from its default, in schema order, values URI-encoded. `decodeSettings` inverts it.
+ */
 export function encodeSettings(settings: Settings): string {
   const parts = [`v=${URL_VERSION}`];
   const defaults = cloneDefaults();

@@ -35,6 +35,10 @@ function sameC(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(a, b);
 }
 
+/**
+ * The paper's planner: the c values `cs` (ascending) one by one, stopping at the first
+ * divergence; c values already run (equal up to 1e-9 relative) are skipped.
+ */
 export function gridPlanner(cs: readonly number[]): ColumnPlanner {
   return {
     maxRuns: cs.length,
@@ -65,6 +69,12 @@ export function bisectRange(s: Settings): { start: number; stop: number } {
   return { start: Math.log2(cs[0]!), stop: Math.log2(cs[cs.length - 1]!) };
 }
 
+/**
+ * Bisection on the lattice c_k = 2^(start + k·resolution), k = 0 … ⌊(stop − start)/resolution⌋:
+ * both ends first, then c_max (the first divergence), then c_loss and c_sharp (`lossRose`,
+ * `sharpnessRose` with `epsilon`) below it, each assumed monotone in c. At most
+ * min(K + 1, 2 + 4⌈log2(K + 1)⌉) runs; see README.md in this folder for why it matches the full grid.
+ */
 export function bisectPlanner(
   start: number,
   stop: number,
@@ -119,6 +129,7 @@ export function bisectPlanner(
   };
 }
 
+/** The planner the settings ask for: `bisectPlanner` over `bisectRange` when `search` is bisect, else `gridPlanner`. */
 export function plannerFor(s: Settings): ColumnPlanner {
   if (s.search === 'bisect') {
     const { start, stop } = bisectRange(s);

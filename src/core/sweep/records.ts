@@ -89,10 +89,12 @@ export type CensoredCritical = 'c_loss' | 'c_sharp' | 'c_barrier';
 
 export type ResultRecord = RunRecord | ColumnRecord;
 
+/** Stable id of a column, `d{depth}-w{width}-s{seed}`: the key of stored and exported columns. */
 export function columnId(k: ColumnKey): string {
   return `d${k.depth}-w${k.width}-s${k.seed}`;
 }
 
+/** Stable id of a run: its column id and `-c` with c to 12 significant digits (so ids survive float noise). */
 export function runId(r: ColumnKey & { c: number }): string {
   return `${columnId(r)}-c${r.c.toPrecision(12)}`;
 }

@@ -11,6 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Inputs per AddN: well under the 7 that WebGPU's default binding limit leaves. */
 export const ADDN_GROUP = 4;
 
+/**
+ * Σ terms, elementwise, for tensors of one shape, as a tree of AddN over groups of `ADDN_GROUP`.
+ * Throws on an empty list. A single term is returned as is (not copied): the caller owns it.
+ */
 export function sumAll<T extends tf.Tensor>(terms: readonly T[]): T {
   if (terms.length === 0) throw new Error('sumAll: no terms');
   let level: tf.Tensor[] = [...terms];

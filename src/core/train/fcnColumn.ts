@@ -146,6 +146,11 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
   };
 }
 
+/**
+ * A `ColumnRunner` for one FCN (or conv net) column: uploads the data, draws θ_0 and measures L_0
+ * and λ_0 once (`prepareFcnColumn`), then each `run(c)` trains `steps` SGD steps at η = c/λ_0 with
+ * L_t and λ_t measured on the measurement set (docs/PROTOCOL.md §2). Dispose when done.
+ */
 export async function createFcnColumn(o: FcnColumnOptions): Promise<ColumnRunner> {
   return fcnRunnerFrom(await prepareFcnColumn(o));
 }

@@ -58,6 +58,11 @@ export function uvColumnFor(
   });
 }
 
+/**
+ * A `ColumnRunner` for the uv model in closed form (docs/PROTOCOL.md §4): one example (x, y),
+ * defaults x = 1, y = 0; λ_0 exact, so `lambda0Iters` and the residual are 0. Each `run(c)` takes
+ * `steps` GD steps at η = c/λ_0 and reports L_t and the exact λ_t.
+ */
 export function createUvColumn(o: UvColumnOptions): ColumnRunner {
   const problem: UvProblem = { width: o.width, x: o.x ?? 1, y: o.y ?? 0 };
   const theta0 = uvInit(o.width, o.seed);

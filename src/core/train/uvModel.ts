@@ -16,6 +16,7 @@ export interface UvProblem {
   y: number;
 }
 
+/** θ_0 of the uv model: u then v, each `width` N(0, 1) draws from `createRng(seed, 'init')`. */
 export function uvInit(width: number, seed: number): UvState {
   const rng = createRng(seed, 'init');
   const u = new Float64Array(width);
@@ -25,12 +26,14 @@ export function uvInit(width: number, seed: number): UvState {
   return { u, v };
 }
 
+/** f = (uᵀv/√w)·x, the network's output on the problem's one example. */
 export function uvOutput(p: UvProblem, s: UvState): number {
   let dot = 0;
   for (let i = 0; i < p.width; i++) dot += s.u[i]! * s.v[i]!;
   return (dot * p.x) / Math.sqrt(p.width);
 }
 
+/** L = ½(f − y)², the squared loss on the one example. */
 export function uvLoss(p: UvProblem, s: UvState): number {
   const d = uvOutput(p, s) - p.y;
   return 0.5 * d * d;
