@@ -1,28 +1,45 @@
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 
-/** Shown while imported results are on screen instead of the sweep's own. */
+/**
+ * Shown while results not computed here are on screen: an imported file, a shared link's
+ * results, or the precomputed quick demo of a first visit.
+ */
 export function ImportBanner() {
   const { reloadResults } = useServices();
   const imported = useApp((s) => s.imported);
   const runs = useApp((s) => Object.keys(s.runs).length);
   const columns = useApp((s) => Object.keys(s.columns).length);
   if (!imported) return null;
+  const source = imported.source ?? 'file';
   return (
     <section
       className="notice notice-info"
       aria-label="Imported results"
       data-testid="import-banner"
+      data-source={source}
     >
       <div>
-        <p>
-          Viewing <strong>{imported.name}</strong>: {runs} runs, {columns} columns (imported, not
-          computed here).
-        </p>
+        {source === 'precomputed' ? (
+          <p>
+            <strong>Precomputed</strong>: the quick demo&apos;s {runs} runs, computed with the
+            command-line tool. Press <strong>Run</strong> to compute it live here.
+          </p>
+        ) : source === 'link' ? (
+          <p>
+            Viewing results from <strong>a shared link</strong>: {runs} runs, {columns} columns
+            (computed elsewhere, not here). Press <strong>Run</strong> to compute them here.
+          </p>
+        ) : (
+          <p>
+            Viewing <strong>{imported.name}</strong>: {runs} runs, {columns} columns (imported, not
+            computed here).
+          </p>
+        )}
         {imported.rejected ? <p className="field-error">{imported.rejected}</p> : null}
       </div>
       <button type="button" className="secondary" onClick={() => void reloadResults()}>
-        Close import
+        {source === 'file' ? 'Close import' : 'Hide'}
       </button>
     </section>
   );

@@ -10,7 +10,7 @@ export function PresetBar() {
   const current = useApp((s) => encodeSettings(s.settings));
   const locked = useApp(
     (s) =>
-      s.imported !== null ||
+      (s.imported !== null && (s.imported.source ?? 'file') === 'file') ||
       s.status === 'starting' ||
       s.status === 'running' ||
       s.status === 'paused' ||

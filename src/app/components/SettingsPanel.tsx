@@ -46,15 +46,16 @@ if (ADVANCED) ADVANCED.keys.push(...SCHEMA.map((r) => r.key).filter((k) => !PLAC
 export function SettingsPanel() {
   const { store } = useServices();
   const settings = useApp((s) => s.settings);
+  // Results shown from a link or shipped with the app give way to a settings change.
   const locked = useApp(
     (s) =>
-      s.imported !== null ||
+      (s.imported !== null && (s.imported.source ?? 'file') === 'file') ||
       s.status === 'starting' ||
       s.status === 'running' ||
       s.status === 'paused' ||
       s.status === 'stopping',
   );
-  const imported = useApp((s) => s.imported !== null);
+  const imported = useApp((s) => s.imported !== null && (s.imported.source ?? 'file') === 'file');
   const uv = settings.model === 'uv';
 
   const commit =

@@ -16,7 +16,7 @@ const STATUS_TEXT = {
 
 /** Run / Pause / Stop with progress: cells done of total, cells per minute and the time left. */
 export function SweepBar() {
-  const { controller, clearResults } = useServices();
+  const { controller, clearResults, reloadResults } = useServices();
   const status = useApp((s) => s.status);
   const settings = useApp((s) => s.settings);
   const runs = useApp((s) => s.runs);
@@ -28,6 +28,12 @@ export function SweepBar() {
   const error = useApp((s) => s.error);
   const imported = useApp((s) => s.imported);
   const importedRuns = Object.keys(runs).length;
+  // Results from a link or shipped with the app give way to Run; an imported file does not.
+  const shownOnly = imported !== null && (imported.source ?? 'file') !== 'file';
+  const run = (): void => {
+    if (!shownOnly) controller.start();
+    else void reloadResults().then(() => controller.start());
+  };
   const workerState = useApp((s) => s.workerState);
   const persistence = useApp((s) => s.persistence);
   const restored = useApp((s) => s.restoredRuns);
@@ -60,8 +66,8 @@ export function SweepBar() {
         <button
           type="button"
           className="primary"
-          disabled={active || imported !== null || workerState !== 'ready'}
-          onClick={() => controller.start()}
+          disabled={active || (imported !== null && !shownOnly) || workerState !== 'ready'}
+          onClick={run}
           title={
             complete
               ? 'Every cell is computed; Run checks again and finishes at once.'

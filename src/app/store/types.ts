@@ -33,6 +33,11 @@ export interface ImportedView {
   name: string;
   /** Rejected-lines summary, if any. */
   rejected: string | null;
+  /**
+   * Where the results came from: a file (the default), a shared link or the precomputed file
+   * shipped with the app. Results from a link or shipped ones give way to Run and to presets.
+   */
+  source?: 'file' | 'link' | 'precomputed';
 }
 
 export interface SweepSlice {
@@ -88,6 +93,8 @@ export interface UiSlice {
   workerState: 'booting' | 'ready' | 'failed';
   logY: boolean;
   rawSharpness: boolean;
+  /** Lecture mode (`lecture=1` in the link): no controls, larger type, the diagram first. */
+  lecture: boolean;
   datasets: Partial<Record<FileDataset, DatasetInfo>>;
   datasetLoading: FileDataset | null;
   datasetError: string | null;
@@ -99,6 +106,7 @@ export interface UiSlice {
   setBackend(info: BackendInfo | null, state: UiSlice['workerState']): void;
   setLogY(v: boolean): void;
   setRawSharpness(v: boolean): void;
+  setLecture(v: boolean): void;
   setDataset(name: FileDataset, info: DatasetInfo): void;
   setDatasetLoading(name: FileDataset | null, error: string | null): void;
   setPersistence(p: UiSlice['persistence']): void;

@@ -6,6 +6,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   workerState: 'booting',
   logY: false,
   rawSharpness: false,
+  lecture: false,
   datasets: {},
   datasetLoading: null,
   datasetError: null,
@@ -14,6 +15,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setBackend: (backend, workerState) => set({ backend, workerState }),
   setLogY: (logY) => set({ logY }),
   setRawSharpness: (rawSharpness) => set({ rawSharpness }),
+  setLecture: (lecture) => set({ lecture }),
   setDataset: (name, info) =>
     set((st) => ({
       datasets: { ...st.datasets, [name]: info },

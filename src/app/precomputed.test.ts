@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeSettings } from '../core/settings/url';
+import { parseResultsText } from './io/importResults';
+import { loadPrecomputed, type PrecomputedEntry } from './precomputed';
+import { presetById } from './presets';
+import { runSettingsText } from './sweep/resultsKey';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public/precomputed');
+const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as PrecomputedEntry[];
+
+describe('precomputed results shipped with the app', () => {
+  it('ship the quick demo, made with the quick demo’s current settings', () => {
+    const quick = index.find((e) => e.preset === 'quick');
+    expect(quick, 'public/precomputed/index.json has no quick entry').toBeDefined();
+    const preset = presetById('quick')!;
+    const stale = 'stale: run `npx tsx scripts/buildPrecomputed.ts --preset quick`';
+    expect(quick!.runSettings, stale).toBe(runSettingsText(preset.settings, 'builtin'));
+    expect(runSettingsText(decodeSettings(quick!.hash).settings, 'builtin'), stale).toBe(
+      quick!.runSettings,
+    );
+  });
+
+  for (const entry of index) {
+    it(`${entry.file}: every record valid, on the preset's grid, counts as recorded`, () => {
+      const preset = presetById(entry.preset);
+      expect(preset).toBeDefined();
+      const s = preset!.settings;
+      const parsed = parseResultsText(readFileSync(path.join(dir, entry.file), 'utf8'));
+      expect(parsed.rejected).toEqual([]);
+      expect(parsed.runs.length).toBe(entry.runs);
+      expect(parsed.columns.length).toBe(entry.columns);
+      expect(parsed.columns.length).toBe(s.depths.length * s.widths.length * s.seeds.length);
+      for (const r of parsed.runs) {
+        expect(s.depths).toContain(r.depth);
+        expect(s.widths).toContain(r.width);
+        // A diverged run stops early; every other one has all T + 1 points.
+        if (r.diverged) expect(r.loss.length).toBeLessThanOrEqual(s.steps + 1);
+        else expect(r.loss.length).toBe(s.steps + 1);
+        if (s.cGrid.kind === 'log2') {
+          const x = (Math.log2(r.c) - s.cGrid.start) / s.cGrid.step;
+          expect(Math.abs(x - Math.round(x))).toBeLessThan(1e-9);
+        }
+      }
+    });
+  }
+
+  it('loadPrecomputed finds the file for matching settings only, and refuses a bad index', async () => {
+    const files: Record<string, string> = {
+      '/precomputed/index.json': readFileSync(path.join(dir, 'index.json'), 'utf8'),
+      '/precomputed/quick.jsonl': readFileSync(path.join(dir, 'quick.jsonl'), 'utf8'),
+    };
+    const fetchText = (url: string) => Promise.resolve(files[url] ?? null);
+    const quick = runSettingsText(presetById('quick')!.settings, 'builtin');
+    const found = await loadPrecomputed(quick, fetchText, '/');
+    expect(found?.runs.length).toBe(index.find((e) => e.preset === 'quick')!.runs);
+    expect(await loadPrecomputed(quick.replace('t=10', 't=11'), fetchText, '/')).toBeNull();
+    expect(await loadPrecomputed(quick, () => Promise.resolve('{'), '/')).toBeNull();
+    const evil = JSON.stringify([{ ...index[0], file: '../../secret.jsonl' }]);
+    expect(
+      await loadPrecomputed(
+        quick,
+        (u) => Promise.resolve(u.endsWith('index.json') ? evil : 'x'),
+        '/',
+      ),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Results shipped with the app (public/precomputed/, made by `tsx scripts/buildPrecomputed.ts`):
+ * on a first visit the quick demo's diagram is on screen at once, labelled as precomputed, and
+ * Run computes it live. The index records the settings each file was made with; a file is only
+ * shown for exactly those run-affecting settings.
+ */
+import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import { parseResultsText } from './io/importResults';
+import type { AppStore } from './store/store';
+import { runSettingsText } from './sweep/resultsKey';
+
+export interface PrecomputedEntry {
+  /** The preset whose settings made it. */
+  preset: string;
+  /** File name under precomputed/. */
+  file: string;
+  /** The settings as a link hash. */
+  hash: string;
+  /** runSettingsText of those settings (built-in MNIST): what must match to show it. */
+  runSettings: string;
+  runs: number;
+  columns: number;
+  /** The command that made it. */
+  command: string;
+  /** Day it was made (YYYY-MM-DD). */
+  made: string;
+}
+
+export type FetchText = (url: string) => Promise<string | null>;
+
+const baseUrl = (): string => {
+  const base = (import.meta as ImportMeta & { env?: { BASE_URL?: string } }).env?.BASE_URL;
+  return typeof base === 'string' ? base : '/';
+};
+
+export const browserFetchText: FetchText = async (url) => {
+  try {
+    const res = await fetch(url);
+    return res.ok ? await res.text() : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The shipped results for these run settings, or null (none shipped, or unreadable). */
+export async function loadPrecomputed(
+  runSettings: string,
+  fetchText: FetchText = browserFetchText,
+  base: string = baseUrl(),
+): Promise<{ entry: PrecomputedEntry; runs: RunRecord[]; columns: ColumnRecord[] } | null> {
+  const indexText = await fetchText(`${base}precomputed/index.json`);
+  if (indexText === null) return null;
+  let index: unknown;
+  try {
+    index = JSON.parse(indexText);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(index)) return null;
+  const entry = (index as PrecomputedEntry[]).find(
+    (e) => typeof e === 'object' && e !== null && e.runSettings === runSettings,
+  );
+  if (!entry || typeof entry.file !== 'string' || !/^[\w.-]+\.jsonl$/.test(entry.file)) return null;
+  const text = await fetchText(`${base}precomputed/${entry.file}`);
+  if (text === null) return null;
+  const parsed = parseResultsText(text);
+  if (parsed.rejected.length > 0 || parsed.runs.length === 0) return null;
+  return { entry, runs: parsed.runs, columns: parsed.columns };
+}
+
+/**
+ * Show the shipped results once per page load: when the first results loaded for the settings
+ * of the link are empty (nothing computed here yet), nothing is imported and no sweep runs.
+ */
+export function startPrecomputed(
+  store: AppStore,
+  fetchText: FetchText = browserFetchText,
+): () => void {
+  // A link's results are already on screen: this is not a first look at the app.
+  if (store.getState().imported) return () => undefined;
+  let tried = false;
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (tried || s.resultsKey === null || s.resultsKey === prev.resultsKey) return;
+    tried = true;
+    unsubscribe();
+    if (Object.keys(s.runs).length > 0 || s.imported || s.status !== 'idle') return;
+    const key = s.resultsKey;
+    const runSettings = runSettingsText(s.settings, s.mnistSource);
+    void loadPrecomputed(runSettings, fetchText).then((found) => {
+      const now = store.getState();
+      // Only if nothing happened meanwhile (a run started, settings changed, a file imported).
+      if (!found || now.resultsKey !== key || now.imported || now.status !== 'idle') return;
+      if (Object.keys(now.runs).length > 0) return;
+      now.setImported(
+        {
+          name: `precomputed ${found.entry.preset === 'quick' ? 'quick demo' : found.entry.preset}`,
+          rejected: null,
+          source: 'precomputed',
+        },
+        found.runs,
+        found.columns,
+      );
+    });
+  });
+  return unsubscribe;
+}
+
+/**
+ * Results from a link or shipped with the app are a view of given settings: when the settings
+ * change (a field, a preset) they give way, and the services load this browser's own results.
+ */
+export function releaseShownOnSettingsChange(store: AppStore): () => void {
+  return store.subscribe((s, prev) => {
+    if (s.settings === prev.settings || s.imported === null) return;
+    if (s.imported !== prev.imported) return; // arrived with these settings
+    if ((s.imported.source ?? 'file') === 'file') return;
+    store.setState({ imported: null, resultsKey: null });
+  });
+}
