@@ -153,7 +153,17 @@ export function DiagramPanel() {
           ) : null}
         </div>
       </div>
-      <div className="chart-box diagram-box" ref={boxRef}>
+      <div
+        className="chart-box diagram-box"
+        ref={boxRef}
+        onKeyDown={(e) => {
+          // Escape clears the selection (the focused cell keeps focus, for the arrow keys).
+          if (e.key === 'Escape' && store.getState().selected.size > 0) {
+            e.preventDefault();
+            store.getState().clearSelection();
+          }
+        }}
+      >
         <svg
           id={DIAGRAM_SVG_ID}
           ref={svgRef}
@@ -168,7 +178,7 @@ export function DiagramPanel() {
         ) : (
           <p className="hint">
             Hover or focus a cell for its numbers. Click to select, shift-click for a range,
-            Ctrl-click to add; arrow keys move between cells.
+            Ctrl-click to add; arrow keys move between cells, Escape clears the selection.
           </p>
         )}
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
+import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
 
 const STATUS_TEXT = {
@@ -16,7 +17,13 @@ const STATUS_TEXT = {
 
 /** Run / Pause / Stop with progress: cells done of total, cells per minute and the time left. */
 export function SweepBar() {
-  const { controller, clearResults, reloadResults } = useServices();
+  const { controller, clearResults, reloadResults, runStore, store } = useServices();
+  /** What Clear results removed, until the next sweep or settings change (for Undo). */
+  const [cleared, setCleared] = useState<{
+    key: string;
+    runs: RunRecord[];
+    columns: ColumnRecord[];
+  } | null>(null);
   const status = useApp((s) => s.status);
   const settings = useApp((s) => s.settings);
   const runs = useApp((s) => s.runs);
@@ -43,6 +50,32 @@ export function SweepBar() {
     return cells.length > 0 ? Math.max(...cells.map((c) => c.step)) : null;
   });
   const [now, setNow] = useState(() => performance.now());
+  const resultsKey = useApp((s) => s.resultsKey);
+  // Undo is offered for the results it removed only: gone once they are replaced.
+  useEffect(() => {
+    if (cleared && (resultsKey !== cleared.key || status !== 'idle')) setCleared(null);
+  }, [cleared, resultsKey, status]);
+
+  const clear = async (): Promise<void> => {
+    const st = store.getState();
+    const key = st.resultsKey;
+    const snapshot = { runs: Object.values(st.runs), columns: Object.values(st.columns) };
+    await clearResults();
+    if (key !== null) setCleared({ key, ...snapshot });
+  };
+  const undoClear = async (): Promise<void> => {
+    if (!cleared) return;
+    const rs = await runStore;
+    try {
+      for (const r of cleared.runs) await rs.putRun(cleared.key, r);
+      for (const c of cleared.columns) await rs.putColumn(cleared.key, c);
+    } catch {
+      store.getState().setPersistence('failed');
+    }
+    if (store.getState().resultsKey === cleared.key)
+      store.getState().setResults(cleared.key, cleared.runs, cleared.columns);
+    setCleared(null);
+  };
 
   // Tick once a second while active, for the rate and ETA.
   useEffect(() => {
@@ -100,7 +133,7 @@ export function SweepBar() {
           type="button"
           className="secondary"
           disabled={active || imported !== null || done === 0}
-          onClick={() => void clearResults()}
+          onClick={() => void clear()}
           title="Forget the stored cells of these settings so that Run computes them again"
         >
           Clear results
@@ -137,7 +170,13 @@ export function SweepBar() {
           {perMinute !== null ? (
             <span>{perMinute >= 10 ? perMinute.toFixed(0) : perMinute.toFixed(1)} cells/min</span>
           ) : null}
-          {active && etaMs !== null && remaining ? (
+          {cleared ? (
+            <button type="button" className="link-button" onClick={() => void undoClear()}>
+              Undo clear ({cleared.runs.length} cells)
+            </button>
+          ) : null}
+          {/* Paused: no time passes for the sweep, so no countdown either. */}
+          {active && status !== 'paused' && etaMs !== null && remaining ? (
             <span>about {formatDuration(etaMs)} left</span>
           ) : null}
           {restored > 0 && !imported ? (
