@@ -57,7 +57,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'uv',
     label: 'uv model',
     description:
-      'The two-layer linear toy model on one example: exact and instant. The loss falls for c < 2, catapults for 2 < c < 4 and diverges beyond 4.',
+      'The two-layer linear toy model on one example: exact and instant. For w ≥ 256 the loss falls for c < 2, catapults for 2 < c < 4 and diverges beyond 4 (each to one grid step); the narrowest column, w = 64, first shows a thin sharpness-reduction band above 2.',
     settings: preset({
       dataset: 'uv',
       model: 'uv',
