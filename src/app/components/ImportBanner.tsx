@@ -36,6 +36,12 @@ export function ImportBanner() {
             computed here).
           </p>
         )}
+        {source === 'file' && imported.hasSettings === false ? (
+          <p className="hint" data-testid="import-no-settings">
+            This file carries no settings (the command-line tool&apos;s JSON Lines): the settings
+            panel still shows this page&apos;s own, not the ones the file was made with.
+          </p>
+        ) : null}
         {imported.rejected ? <p className="field-error">{imported.rejected}</p> : null}
       </div>
       <button type="button" className="secondary" onClick={() => void reloadResults()}>

@@ -34,7 +34,11 @@ export function ImportButton() {
     }
     if (result.settings) st.replaceSettings(result.settings);
     st.setError(null);
-    st.setImported({ name: file.name, rejected: summary }, result.runs, result.columns);
+    st.setImported(
+      { name: file.name, rejected: summary, source: 'file', hasSettings: result.settings !== null },
+      result.runs,
+      result.columns,
+    );
   };
 
   return (

@@ -38,6 +38,8 @@ export interface ImportedView {
    * shipped with the app. Results from a link or shipped ones give way to Run and to presets.
    */
   source?: 'file' | 'link' | 'precomputed';
+  /** False for a file without settings (the CLI's JSON Lines): the settings shown are not its. */
+  hasSettings?: boolean;
 }
 
 export interface SweepSlice {
