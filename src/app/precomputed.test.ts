@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeSettings } from '../core/settings/url';
 import { parseResultsText } from './io/importResults';
-import { loadPrecomputed, type PrecomputedEntry } from './precomputed';
+import { loadPrecomputed, startPrecomputed, type PrecomputedEntry } from './precomputed';
+import { createAppStore } from './store/store';
+import { resultsKey } from './sweep/resultsKey';
 import { presetById } from './presets';
 import { runSettingsText } from './sweep/resultsKey';
 
@@ -24,6 +26,15 @@ describe('precomputed results shipped with the app', () => {
   });
 
   for (const entry of index) {
+    it(`${entry.file} was made with its preset's current settings`, () => {
+      const preset = presetById(entry.preset);
+      expect(preset, `no preset ${entry.preset}`).toBeDefined();
+      expect(
+        entry.runSettings,
+        `stale: run \`npx tsx scripts/buildPrecomputed.ts --preset ${entry.preset}\``,
+      ).toBe(runSettingsText(preset!.settings, 'builtin'));
+    });
+
     it(`${entry.file}: every record valid, on the preset's grid, counts as recorded`, () => {
       const preset = presetById(entry.preset);
       expect(preset).toBeDefined();
@@ -66,5 +77,40 @@ describe('precomputed results shipped with the app', () => {
         '/',
       ),
     ).toBeNull();
+  });
+
+  it('shows the shipped results when empty results load for a shipped preset, not after they give way', async () => {
+    const files: Record<string, string> = {
+      '/precomputed/index.json': readFileSync(path.join(dir, 'index.json'), 'utf8'),
+      '/precomputed/quick.jsonl': readFileSync(path.join(dir, 'quick.jsonl'), 'utf8'),
+    };
+    const store = createAppStore();
+    startPrecomputed(store, (url) => Promise.resolve(files[url] ?? null));
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const key = resultsKey(store.getState().settings, 'builtin');
+    store.getState().setResults(key, [], []);
+    await settle();
+    expect(store.getState().imported?.source).toBe('precomputed');
+    expect(Object.keys(store.getState().runs)).toHaveLength(index[0]!.runs);
+    // Hide / Run: the services drop the import and load this browser's own (empty) results.
+    store.setState({ imported: null, resultsKey: null });
+    store.getState().setResults(key, [], []);
+    await settle();
+    expect(store.getState().imported).toBeNull();
+    // Another shipped preset's settings (a preset's button): its file is shown.
+    files['/precomputed/zero-readout.jsonl'] = readFileSync(
+      path.join(dir, 'zero-readout.jsonl'),
+      'utf8',
+    );
+    store.getState().replaceSettings(presetById('zero-readout')!.settings);
+    store.getState().setResults(resultsKey(store.getState().settings, 'builtin'), [], []);
+    await settle();
+    expect(store.getState().imported?.name).toBe('Zero output at init');
+    store.setState({ imported: null, resultsKey: null });
+    // Settings without a shipped file: nothing is shown.
+    store.getState().setSetting('steps', 11);
+    store.getState().setResults(resultsKey(store.getState().settings, 'builtin'), [], []);
+    await settle();
+    expect(store.getState().imported).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import { parseResultsText } from './io/importResults';
+import { presetById } from './presets';
 import type { AppStore } from './store/store';
 import { runSettingsText } from './sweep/resultsKey';
 
@@ -69,20 +70,25 @@ export async function loadPrecomputed(
 }
 
 /**
- * Show the shipped results once per page load: when the first results loaded for the settings
- * of the link are empty (nothing computed here yet), nothing is imported and no sweep runs.
+ * Show the shipped results whenever the settings turn to a shipped preset's (the first visit's
+ * defaults, or a preset's button) and nothing is computed for them here yet: no stored runs,
+ * nothing imported, no sweep running. Run then computes them live.
  */
 export function startPrecomputed(
   store: AppStore,
   fetchText: FetchText = browserFetchText,
 ): () => void {
-  // A link's results are already on screen: this is not a first look at the app.
-  if (store.getState().imported) return () => undefined;
-  let tried = false;
-  const unsubscribe = store.subscribe((s, prev) => {
-    if (tried || s.resultsKey === null || s.resultsKey === prev.resultsKey) return;
-    tried = true;
-    unsubscribe();
+  // Shown results that just gave way (Hide, Run, a settings change) are not shown again at once
+  // when this browser's own results load in their place.
+  let shownFor: string | null = null;
+  let releasedFor: string | null = null;
+  return store.subscribe((s, prev) => {
+    if (s.imported && !prev.imported) shownFor = runSettingsText(s.settings, s.mnistSource);
+    if (prev.imported && !s.imported) releasedFor = shownFor;
+    if (s.resultsKey === null || s.resultsKey === prev.resultsKey) return;
+    const released = releasedFor;
+    releasedFor = null;
+    if (released === runSettingsText(s.settings, s.mnistSource)) return;
     if (Object.keys(s.runs).length > 0 || s.imported || s.status !== 'idle') return;
     const key = s.resultsKey;
     const runSettings = runSettingsText(s.settings, s.mnistSource);
@@ -93,7 +99,7 @@ export function startPrecomputed(
       if (Object.keys(now.runs).length > 0) return;
       now.setImported(
         {
-          name: `precomputed ${found.entry.preset === 'quick' ? 'quick demo' : found.entry.preset}`,
+          name: presetById(found.entry.preset)?.label ?? found.entry.preset,
           rejected: null,
           source: 'precomputed',
         },
@@ -102,7 +108,6 @@ export function startPrecomputed(
       );
     });
   });
-  return unsubscribe;
 }
 
 /**

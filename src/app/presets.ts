@@ -50,8 +50,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'zero-readout',
     label: 'Zero output at init',
     description:
-      'Readout initialised to zero (f = 0 at init): L_0 = 0.05 and c_loss = 2 at every depth and width, so the sharpness-reduction phase disappears. ε = 0.05 as in the paper.',
-    settings: preset({ readout: 'zero', sharpEpsilon: 0.05 }),
+      'Readout initialised to zero (f = 0 at init): L₀ = 0.05 exactly in every column, and c_loss comes down to 2 as the network widens (on built-in MNIST at d = 2: 2.46 at w = 64, 2.14 = one grid step above 2 at w = 256), so the sharpness-reduction window above 2 (up to c = 32 at w = 16 with the normal init, in the quick demo) shrinks to two grid steps at w = 64 and none at w = 256. c = 2^x in steps of 0.1; ε = 0.05 as in the paper.',
+    settings: preset({
+      readout: 'zero',
+      sharpEpsilon: 0.05,
+      widths: [64, 256],
+      cGrid: { kind: 'log2', start: 0.5, stop: 3, step: 0.1 },
+    }),
   },
   {
     id: 'uv',

@@ -92,4 +92,29 @@ describe('presets hold what they say', () => {
     );
     expect(reduction.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('zero output at init (its shipped CLI output): L₀ = 0.05, c_loss falls to one step above 2 with width', () => {
+    const preset = presetById('zero-readout')!;
+    const step = gridFactor(preset.settings);
+    const parsed = parseResultsText(
+      readFileSync(path.join(repoRoot, 'public/precomputed/zero-readout.jsonl'), 'utf8'),
+    );
+    const cols = [...parsed.columns].sort((a, b) => a.width - b.width);
+    expect(cols.map((c) => c.width)).toEqual(preset.settings.widths);
+    for (const c of cols) expect(c.loss0).toBeCloseTo(0.05, 6);
+    const widest = cols[cols.length - 1]!;
+    const narrowest = cols[0]!;
+    // The words' figures, to the grid's resolution.
+    expect(widest.c_loss!).toBeCloseTo(2 * step, 6);
+    expect(narrowest.c_loss!).toBeGreaterThan(widest.c_loss!);
+    expect(preset.description).toContain(`${widest.c_loss!.toFixed(2)} = one grid step above 2`);
+    expect(preset.description).toContain(
+      `${narrowest.c_loss!.toFixed(2)} at w = ${narrowest.width}`,
+    );
+    const window = (w: number) =>
+      parsed.runs.filter((r) => r.width === w && r.regime === 'sharpness-reduction').length;
+    expect(window(narrowest.width)).toBe(2);
+    expect(window(widest.width)).toBe(0);
+    expect(preset.description).toMatch(/two grid steps at w = 64 and none at w = 256/);
+  });
 });

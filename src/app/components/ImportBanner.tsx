@@ -22,8 +22,9 @@ export function ImportBanner() {
       <div>
         {source === 'precomputed' ? (
           <p>
-            <strong>Precomputed</strong>: the quick demo&apos;s {runs} runs, computed with the
-            command-line tool. Press <strong>Run</strong> to compute it live here.
+            <strong>Precomputed</strong>: {imported.name}, {runs} runs computed with the
+            command-line tool and shipped with the app. Press <strong>Run</strong> to compute it
+            live here.
           </p>
         ) : source === 'link' ? (
           <p>
