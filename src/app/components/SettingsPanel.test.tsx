@@ -61,6 +61,8 @@ describe('SettingsPanel', () => {
     );
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(appStore.getState().settings.widths).toEqual(before);
+    // The store knows, so Run waits until the field is fixed.
+    expect(appStore.getState().fieldErrors['widths']).toBe('Widths w: 0 is outside [1, 8192]');
 
     // A batch larger than the training set is refused too, naming both.
     const batch = el.querySelector<HTMLInputElement>('#setting-batch')!;
@@ -79,5 +81,7 @@ describe('SettingsPanel', () => {
     expect(el.textContent).toContain(`is larger than the training set N = ${DEFAULTS.trainSize}`);
     expect(appStore.getState().settings.batch).toBe(DEFAULTS.batch);
     await act(async () => root.unmount());
+    // Fields that go away take their errors with them.
+    expect(appStore.getState().fieldErrors).toEqual({});
   });
 });

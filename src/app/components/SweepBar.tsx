@@ -51,6 +51,8 @@ export function SweepBar() {
   });
   const [now, setNow] = useState(() => performance.now());
   const resultsKey = useApp((s) => s.resultsKey);
+  const fieldErrors = useApp((s) => s.fieldErrors);
+  const badFields = Object.values(fieldErrors);
   // Undo is offered for the results it removed only: gone once they are replaced.
   useEffect(() => {
     if (cleared && (resultsKey !== cleared.key || status !== 'idle')) setCleared(null);
@@ -99,7 +101,13 @@ export function SweepBar() {
         <button
           type="button"
           className="primary"
-          disabled={active || (imported !== null && !shownOnly) || workerState !== 'ready'}
+          disabled={
+            active ||
+            (imported !== null && !shownOnly) ||
+            workerState !== 'ready' ||
+            badFields.length > 0
+          }
+          aria-describedby={badFields.length > 0 ? 'run-blocked' : undefined}
           onClick={run}
           title={
             complete
@@ -184,6 +192,12 @@ export function SweepBar() {
           ) : null}
         </p>
         {message ? <p className="sweep-message">{message}</p> : null}
+        {badFields.length > 0 && !active ? (
+          <p className="sweep-message warn" id="run-blocked" data-testid="run-blocked">
+            Run waits for {badFields.length === 1 ? 'a field' : `${badFields.length} fields`} in
+            red: {badFields[0]}
+          </p>
+        ) : null}
         {persistence === 'unavailable' || persistence === 'failed' ? (
           <p className="sweep-message warn" role="status" data-testid="persistence-warning">
             Storage is unavailable here: finished cells will not survive a reload.

@@ -97,6 +97,8 @@ export interface UiSlice {
   rawSharpness: boolean;
   /** Lecture mode (`lecture=1` in the link): no controls, larger type, the diagram first. */
   lecture: boolean;
+  /** Fields whose text does not parse (shown in red): Run waits until they are fixed. */
+  fieldErrors: Readonly<Record<string, string>>;
   datasets: Partial<Record<FileDataset, DatasetInfo>>;
   datasetLoading: FileDataset | null;
   datasetError: string | null;
@@ -109,6 +111,7 @@ export interface UiSlice {
   setLogY(v: boolean): void;
   setRawSharpness(v: boolean): void;
   setLecture(v: boolean): void;
+  setFieldError(key: string, message: string | null): void;
   setDataset(name: FileDataset, info: DatasetInfo): void;
   setDatasetLoading(name: FileDataset | null, error: string | null): void;
   setPersistence(p: UiSlice['persistence']): void;

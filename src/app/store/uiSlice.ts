@@ -7,6 +7,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   logY: false,
   rawSharpness: false,
   lecture: false,
+  fieldErrors: {},
   datasets: {},
   datasetLoading: null,
   datasetError: null,
@@ -16,6 +17,14 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setLogY: (logY) => set({ logY }),
   setRawSharpness: (rawSharpness) => set({ rawSharpness }),
   setLecture: (lecture) => set({ lecture }),
+  setFieldError: (key, message) =>
+    set((st) => {
+      if ((st.fieldErrors[key] ?? null) === message) return {};
+      const next = { ...st.fieldErrors };
+      if (message === null) delete next[key];
+      else next[key] = message;
+      return { fieldErrors: next };
+    }),
   setDataset: (name, info) =>
     set((st) => ({
       datasets: { ...st.datasets, [name]: info },
