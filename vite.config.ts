@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -20,9 +21,37 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
+ * The headers of one path rule (`/*` by default) of a `_headers` file, the format Netlify and
+ * Cloudflare Pages read: a line with the path, then indented `Name: value` lines; `#` comments.
+ */
+export function headersFileRule(text: string, rule = '/*'): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let inRule = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      inRule = line.trim() === rule;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (inRule && colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/**
+ * The HTTP headers every response of the built app should carry: `public/_headers`, copied into
+ * dist/ for static hosts that read it and sent by `vite preview` too, so both serve the same.
+ */
+export const STATIC_HEADERS = headersFileRule(
+  readFileSync(new URL('./public/_headers', import.meta.url), 'utf8'),
+);
+
+/**
  * The policy as a <meta> in the built index.html only: the dev server injects inline scripts for
  * HMR. A <meta> policy binds the page but not the worker (a worker takes its policy from the HTTP
- * header of its script) nor frame-ancestors, so `vite preview` also sends it as a header.
+ * header of its script) nor frame-ancestors, so the policy also ships as a header
+ * (`public/_headers`, which `vite preview` sends).
  */
 function contentSecurityPolicy(): Plugin {
   return {
@@ -44,7 +73,9 @@ function contentSecurityPolicy(): Plugin {
 }
 
 // No cross-origin isolation headers on purpose: with them tfjs picks threaded wasm, whose pthread
-// workers crash in minified builds (DESIGN.md).
+// workers crash in minified builds (docs/ARCHITECTURE.md).
+// Every URL the app loads (scripts, the worker, the wasm binaries, data/mnist.bin) is built from
+// `base`, so `vite build --base /sub/path/` gives an app that works under that path.
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
@@ -57,10 +88,6 @@ export default defineConfig({
   },
   preview: {
     host: '127.0.0.1',
-    headers: {
-      'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    },
+    headers: STATIC_HEADERS,
   },
 });

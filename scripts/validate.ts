@@ -1,29 +1,36 @@
 /**
- * `npm run validate`: reproduces SCIENCE.md §4 at this machine's scale and writes
+ * `npm run validate`: reproduces docs/PROTOCOL.md §5 at this machine's scale and writes
  * docs/VALIDATION.md. Minutes to an hour, not part of the tests.
  *
  *   npm run validate -- [--widths 64,128,256] [--seeds 0,1,2,3,4] [--wide-seeds 0]
  *                       [--measure-size 512]
- *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md]
+ *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
+ *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initNodeBackend } from '../src/core/tf/backend';
-import { parseCifar10 } from '../src/core/data/cifar10';
-import { prepareData } from '../src/core/data/prepare';
+import { initNodeBackend } from '../src/node/backend';
+import { loadSweepData } from '../src/node/loadData';
 import type { PreparedData } from '../src/core/data/types';
+import { conflicts, conflictWords, nameByFlag } from '../src/core/settings/checks';
+import { capabilitiesOf, type BackendCapabilities } from '../src/core/tf/capabilities';
 import { cloneDefaults } from '../src/core/settings/codec';
+import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
-import { spread, type Spread } from '../src/core/phase/regime';
+import {
+  formatCritical,
+  spread,
+  summarizeCritical,
+  type CriticalKind,
+  type Spread,
+} from '../src/core/phase/summary';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CIFAR = path.resolve(repoRoot, '../shared/datasets/cifar10/cifar-10-batches-bin');
-
-/** The demo's single-seed results at d = 8 (SCIENCE.md §4 fact 4). */
+/** The demo's single-seed results at d = 8 (docs/PROTOCOL.md §5 fact 4). */
 const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cMax: number }> = {
   256: { lambda0: 68, cLoss: 3.25, cSharp: 4.92, cMax: 13.9 },
   512: { lambda0: 101, cLoss: 3.03, cSharp: 4.29, cMax: 13.0 },
@@ -34,33 +41,77 @@ const PAPER: Record<number, { lambda0: number; cLoss: number; cSharp: number; cM
 const PAPER_CATAPULT: Record<number, number> = { 256: 5, 512: 8, 1024: 14, 2048: 22 };
 const PAPER_SHARP_DROP: Record<number, number> = { 256: 0.75, 512: 0.75, 1024: 0.9, 2048: 0.9 };
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const ints = (text: string) => text.split(',').map((t) => Number.parseInt(t, 10));
+const FLAGS = {
+  widths: settingFlag('widths', { help: 'Widths at d = 8 (default 64,128,256; 64 with --quick).' }),
+  seeds: settingFlag('seeds', { help: 'Init seeds (default 0,1,2,3,4; 0,1 with --quick).' }),
+  wideSeeds: settingFlag('seeds', {
+    flag: 'wide-seeds',
+    help: 'Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds).',
+  }),
+  measureSize: settingFlag('measureSize', {
+    help: 'Measurement set M (default 512; 256 with --quick).',
+  }),
+  trainSize: settingFlag('trainSize', { help: 'Training examples N (default 10000).' }),
+  quick: switchFlag('quick', 'Fewer widths and seeds, a smaller M: minutes instead of an hour.'),
+  out: textFlag(
+    'out',
+    'FILE',
+    'Where the report goes (default docs/VALIDATION.md).',
+    'a file name',
+  ),
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'Folder with the CIFAR-10 batches (default: $PHASE_DATA_DIR/cifar10).',
+    'a folder',
+  ),
+  help: switchFlag('help', 'Show this help.'),
+};
 
-const quick = process.argv.includes('--quick');
-const widths = ints(arg('widths') ?? (quick ? '64' : '64,128,256'));
-const seeds = ints(arg('seeds') ?? (quick ? '0,1' : '0,1,2,3,4'));
+const flags = parseArgv(process.argv.slice(2), FLAGS);
+if (!flags.ok) {
+  process.stderr.write(`validate: ${flags.error}\n`);
+  process.exit(2);
+}
+const given = flags.values;
+if (given.help) {
+  process.stderr.write(`Usage: npm run validate -- [flags]\n\n${flagHelp(FLAGS).join('\n')}\n`);
+  process.exit(0);
+}
+const quick = given.quick ?? false;
+const widths = given.widths ?? (quick ? [64] : [64, 128, 256]);
+const seeds = given.seeds ?? (quick ? [0, 1] : [0, 1, 2, 3, 4]);
 /** Seeds for widths ≥ 256, whose columns cost the most (default: the same seeds). */
-const wideSeeds = ints(arg('wide-seeds') ?? seeds.join(','));
+const wideSeeds = given.wideSeeds ?? seeds;
 const seedsFor = (width: number) => (width >= 256 ? wideSeeds : seeds);
-const measureSize = Number(arg('measure-size') ?? (quick ? 256 : 512));
-const trainSize = Number(arg('train-size') ?? 10000);
-const outFile = path.resolve(repoRoot, arg('out') ?? 'docs/VALIDATION.md');
+const measureSize = given.measureSize ?? (quick ? 256 : 512);
+const trainSize = given.trainSize ?? 10000;
+const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
 const depth = 8;
+/** The CIFAR-10 batches: in --data-dir (or $PHASE_DATA_DIR/cifar10) or its cifar-10-batches-bin/. */
+const DATA_DIR = path.resolve(
+  given.dataDir ?? path.join(process.env['PHASE_DATA_DIR'] ?? '.', 'cifar10'),
+);
+const CIFAR = existsSync(path.join(DATA_DIR, 'data_batch_1.bin'))
+  ? DATA_DIR
+  : path.join(DATA_DIR, 'cifar-10-batches-bin');
 
 const fmt = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 const fmtSpread = (s: Spread, digits = 2) =>
   s.mean === null ? '—' : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)} (n=${s.n})`;
+const fmtCritical = (columns: readonly ColumnRecord[], k: CriticalKind) => {
+  const c = summarizeCritical(columns, k);
+  const text = formatCritical(c, (v) => fmt(v, 2));
+  return c.seen.n > 0 && c.censored + c.unknown === 0 ? `${text} (n=${c.seen.n})` : text;
+};
 
-async function sweep(s: Settings, data: PreparedData | null) {
+async function sweep(s: Settings, data: PreparedData | null, capabilities: BackendCapabilities) {
   const runs: RunRecord[] = [];
   const columns: ColumnRecord[] = [];
   await runSweep(s, data, [], {
     now: () => performance.now(),
+    capabilities,
     onRun: (r) => {
       runs.push(r);
       process.stderr.write(
@@ -74,19 +125,13 @@ async function sweep(s: Settings, data: PreparedData | null) {
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(CIFAR, 'data_batch_1.bin'))) {
-    process.stderr.write(`validate: ${CIFAR} not found; it holds the CIFAR-10 batches\n`);
+    process.stderr.write(
+      `validate: no data_batch_1.bin in ${DATA_DIR} or ${CIFAR}; pass --data-dir DIR or set PHASE_DATA_DIR\n`,
+    );
     process.exitCode = 1;
     return;
   }
   const t0 = performance.now();
-  const backend = await initNodeBackend('wasm');
-  const bytes = new Uint8Array(readFileSync(path.join(CIFAR, 'data_batch_1.bin')));
-  const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
-  if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, trainSize);
-  if (!prepared.ok) throw new Error(prepared.error);
-  const cifar = prepared.value;
-
   const base: Settings = {
     ...cloneDefaults(),
     dataset: 'cifar10',
@@ -98,6 +143,26 @@ async function main(): Promise<void> {
     lanczosTol: 1e-3,
     lanczosMaxIters: 30,
   };
+  // The same rules across settings as the sweep CLI (B and M within N), in its words.
+  const conflict = conflicts(base)[0];
+  if (conflict) {
+    process.stderr.write(`validate: ${conflictWords(conflict, nameByFlag)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  // The first N images of the training batches in batch order: those of data_batch_1.
+  const prepared = loadSweepData(base, { dataDir: CIFAR, repoRoot });
+  if (!prepared.ok || prepared.value === null) {
+    process.stderr.write(
+      `validate: ${prepared.ok ? 'no data' : prepared.error} (${CIFAR} holds the CIFAR-10 batches)\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const cifar = prepared.value;
+  const backend = await initNodeBackend('wasm');
+  const capabilities = capabilitiesOf(backend);
 
   // Fact 4 and 5: critical values at d = 8 by bisection on a 0.1 log2 lattice.
   const fact4: { width: number; columns: ColumnRecord[]; seconds: number; runs: number }[] = [];
@@ -116,6 +181,7 @@ async function main(): Promise<void> {
         cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
       },
       cifar,
+      capabilities,
     );
     fact4.push({
       width,
@@ -126,6 +192,7 @@ async function main(): Promise<void> {
     const pair = await sweep(
       { ...base, widths: [width], seeds: seedsFor(width), cGrid: { kind: 'list', values: [1, 8] } },
       cifar,
+      capabilities,
     );
     fact67.push({ width, runs: pair.runs });
   }
@@ -142,6 +209,7 @@ async function main(): Promise<void> {
       cGrid: { kind: 'log2', start: 0.5, stop: 1.6, step: 0.1 },
     },
     cifar,
+    capabilities,
   );
 
   // Fact 2: the uv model.
@@ -155,12 +223,13 @@ async function main(): Promise<void> {
       cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.05 },
     },
     null,
+    capabilities,
   );
   const totalSeconds = (performance.now() - t0) / 1000;
 
   const lines: string[] = [];
   const command = `npm run validate -- ${process.argv.slice(2).join(' ')}`.trim();
-  lines.push('# Validation against the paper (SCIENCE.md §4)', '');
+  lines.push('# Validation against the paper (docs/PROTOCOL.md §5)', '');
   lines.push(
     `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version}, tfjs backend ${backend}; ${(totalSeconds / 60).toFixed(1)} min in all.`,
     '',
@@ -176,14 +245,15 @@ async function main(): Promise<void> {
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of fact4) {
     const p = PAPER[f.width];
-    const s = (k: 'lambda0' | 'c_loss' | 'c_sharp' | 'c_max') => spread(f.columns.map((c) => c[k]));
+    // Censored seeds (event not seen before divergence) are counted with their bound, not dropped.
+    const s = (k: CriticalKind) => fmtCritical(f.columns, k);
     lines.push(
-      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(s('lambda0'), 1)} | ${p ? p.lambda0 : '—'} | ${fmtSpread(s('c_loss'))} | ${p ? p.cLoss : '—'} | ${fmtSpread(s('c_sharp'))} | ${p ? p.cSharp : '—'} | ${fmtSpread(s('c_max'))} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
+      `| ${f.width} | ${fmt(depth / f.width, 4)} | ${fmtSpread(spread(f.columns.map((c) => c.lambda0)), 1)} | ${p ? p.lambda0 : '—'} | ${s('c_loss')} | ${p ? p.cLoss : '—'} | ${s('c_sharp')} | ${p ? p.cSharp : '—'} | ${s('c_max')} | ${p ? p.cMax : '—'} | ${f.runs} | ${(f.seconds / 60).toFixed(1)} |`,
     );
   }
   lines.push(
     '',
-    'Per seed (L₀ is the initial loss on the measurement set; nulls mean the event never happened before divergence):',
+    'Per seed (L₀ is the initial loss on the measurement set; — means the event never happened before divergence: censored, above c_max):',
     '',
   );
   lines.push('| w | seed | L₀ | λ₀ | c_loss | c_sharp | c_max | c_loss ≤ c_sharp ≤ c_max |');

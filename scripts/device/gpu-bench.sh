@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the bench's gpu section (tfjs-backend-webgpu in Node through Dawn) on a GPU machine that
 # has Python but no Node, from the repository root, with .device (scripts/device/pack.sh), .gl
-# (the Vulkan loader .debs, see scripts/device/README.md) and public/data carried:
+# (the Vulkan loader .debs, see scripts/device/README.md) and public/data copied beside it:
 #   bash scripts/device/gpu-bench.sh [more bench flags, e.g. --quick]
 # Writes BENCH-gpu.md, bench-gpu.jsonl and bench-gpu.log to $OUT (or tmp/device-out).
 set -euo pipefail

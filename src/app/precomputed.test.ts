@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeSettings } from '../core/settings/url';
+import { decodeSettings, encodeSettings } from '../core/settings/url';
 import { parseResultsText } from './io/importResults';
 import { loadPrecomputed, startPrecomputed, type PrecomputedEntry } from './precomputed';
 import { createAppStore } from './store/store';
@@ -14,24 +14,18 @@ const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../pu
 const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as PrecomputedEntry[];
 
 describe('precomputed results shipped with the app', () => {
-  it('ship the quick demo, made with the quick demo’s current settings', () => {
-    const quick = index.find((e) => e.preset === 'quick');
-    expect(quick, 'public/precomputed/index.json has no quick entry').toBeDefined();
-    const preset = presetById('quick')!;
-    const stale = 'stale: run `npx tsx scripts/buildPrecomputed.ts --preset quick`';
-    expect(quick!.runSettings, stale).toBe(runSettingsText(preset.settings, 'builtin'));
-    expect(runSettingsText(decodeSettings(quick!.hash).settings, 'builtin'), stale).toBe(
-      quick!.runSettings,
-    );
+  it('ship the quick demo', () => {
+    expect(index.map((e) => e.preset)).toContain('quick');
   });
 
   for (const entry of index) {
     it(`${entry.file} was made with its preset's current settings`, () => {
       const preset = presetById(entry.preset);
       expect(preset, `no preset ${entry.preset}`).toBeDefined();
+      const now = encodeSettings(preset!.settings);
       expect(
-        entry.runSettings,
-        `stale: run \`npx tsx scripts/buildPrecomputed.ts --preset ${entry.preset}\``,
+        runSettingsText(decodeSettings(entry.hash).settings, 'builtin'),
+        `stale: run \`npx tsx scripts/buildPrecomputed.ts ${entry.preset} '${now}'\``,
       ).toBe(runSettingsText(preset!.settings, 'builtin'));
     });
 

@@ -1,10 +1,11 @@
 /**
- * Results shipped with the app (public/precomputed/, made by `tsx scripts/buildPrecomputed.ts`):
+ * Results shipped with the app (public/precomputed/, made by `tsx scripts/buildPrecomputed.ts <id> '<hash>'`):
  * on a first visit the quick demo's diagram is on screen at once, labelled as precomputed, and
- * Run computes it live. The index records the settings each file was made with; a file is only
+ * Run computes it live. The index records the settings (a link hash) each file was made with; a file is only
  * shown for exactly those run-affecting settings.
  */
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import { decodeSettings } from '../core/settings/url';
 import { parseResultsText } from './io/importResults';
 import { presetById } from './presets';
 import type { AppStore } from './store/store';
@@ -15,10 +16,8 @@ export interface PrecomputedEntry {
   preset: string;
   /** File name under precomputed/. */
   file: string;
-  /** The settings as a link hash. */
+  /** The settings it was made with, as a link hash (built-in MNIST). */
   hash: string;
-  /** runSettingsText of those settings (built-in MNIST): what must match to show it. */
-  runSettings: string;
   runs: number;
   columns: number;
   /** The command that made it. */
@@ -59,7 +58,11 @@ export async function loadPrecomputed(
   }
   if (!Array.isArray(index)) return null;
   const entry = (index as PrecomputedEntry[]).find(
-    (e) => typeof e === 'object' && e !== null && e.runSettings === runSettings,
+    (e) =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.hash === 'string' &&
+      runSettingsText(decodeSettings(e.hash).settings, 'builtin') === runSettings,
   );
   if (!entry || typeof entry.file !== 'string' || !/^[\w.-]+\.jsonl$/.test(entry.file)) return null;
   const text = await fetchText(`${base}precomputed/${entry.file}`);

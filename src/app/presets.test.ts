@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conflicts, formatField, parseField } from '../core/settings/codec';
+import { conflicts } from '../core/settings/checks';
+import { formatField, parseField } from '../core/settings/codec';
 import { DEFAULTS, SCHEMA } from '../core/settings/schema';
 import { decodeSettings, encodeSettings } from '../core/settings/url';
 import { PRESETS } from './presets';

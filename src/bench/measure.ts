@@ -1,7 +1,9 @@
 /**
  * The measurements of `npm run bench`, shared by the Node script (scripts/bench.ts) and the
  * browser bench worker (bench.worker.ts): ms per SGD step, ms per HVP, a plain matmul's rate, one
- * full run (a diagram cell) and a whole sweep. They run whatever tfjs backend is active, take the
+ * full run (a diagram cell) and a whole sweep. Each times the core's own code, not a copy of it:
+ * `sgdStep` and the column's `hvpAt` (the operator its Lanczos calls) for the kernels, a column's
+ * `run` for a cell, `runSweep` for a sweep. They run whatever tfjs backend is active, take the
  * clock as an argument and read back a value after each timed unit of work, so asynchronous
  * backends (webgl, webgpu) are timed to completion, as the app experiences them.
  *
@@ -11,23 +13,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PreparedData } from '../core/data/types';
 import type { Settings } from '../core/settings/schema';
 import type { RawRun } from '../core/train/column';
-import { createFcnColumn, fcnSpec } from '../core/train/fcnColumn';
-import { batchIndices } from '../core/train/batches';
-import { forward, initParams, paramShapes, type ModelSpec } from '../core/models/model';
-import { loss as lossFn } from '../core/models/loss';
-import { makeFlatHvp } from '../core/hessian/hvp';
+import { createFcnColumn, fcnSpec, sgdStep } from '../core/train/fcnColumn';
+import { uploadFcnColumn } from '../core/train/fcnBase';
+import type { ModelSpec } from '../core/models/model';
 import { createRng, normalArray } from '../core/random/prng';
 import {
   forwardFlops,
   hvpFlops,
   matmulFlops,
-  parameterCount,
   runFlops,
   sgdStepFlops,
   lanczosFlops,
   matmulDims,
 } from '../core/train/flops';
 import { runSweep } from '../core/sweep/runSweep';
+import { capabilitiesOf } from '../core/tf/capabilities';
 import type { RunRecord } from '../core/sweep/records';
 
 /** Milliseconds from an arbitrary origin (performance.now). */
@@ -150,9 +150,12 @@ export interface KernelFigures {
 }
 
 /**
- * Time `reps` SGD steps (gather a batch of `settings.batch` from the first N examples, gradient,
- * θ ← θ − η·g) and `reps` HVPs on the first `settings.measureSize` examples, as `createFcnColumn`
- * does them, after one untimed warm-up of each. Medians.
+ * Time `reps` SGD steps and `reps` HVPs of one configuration with the code a run executes: the
+ * column is set up by the core's `uploadFcnColumn` (data, θ_0 of seed 0, batches, loss), each step
+ * is the runner's `sgdStep` on the batch of step t (gather B of the first N examples, gradient,
+ * θ ← θ − η·g) and each HVP is the column's `hvpAt(θ)`, the operator Lanczos calls, on the first
+ * `settings.measureSize` examples. One untimed warm-up of each, then medians. λ_0 is not computed
+ * (it is timed with the whole run by `measureCell`). η = 1e-3 keeps the timed steps finite.
  */
 export async function measureKernels(
   settings: Settings,
@@ -162,21 +165,12 @@ export async function measureKernels(
   reps: number,
   now: Clock,
 ): Promise<KernelFigures> {
-  const spec = fcnSpec(settings, data, depth, width);
-  const shapes = paramShapes(spec);
-  const k = data.numClasses;
-  const n = Math.min(settings.trainSize, data.count);
-  const m = Math.min(settings.measureSize, n);
-  const B = settings.batch;
-  const xAll = tf.tensor2d(data.x.subarray(0, n * data.dim), [n, data.dim]);
-  const yAll = tf.tensor2d(data.y.subarray(0, n * k), [n, k]);
-  const xM = xAll.slice([0, 0], [m, data.dim]);
-  const yM = yAll.slice([0, 0], [m, k]);
-  const batches = batchIndices(n, B, reps + 1, settings.dataSeed).map((b) =>
-    tf.tensor1d(b, 'int32'),
-  );
-  let params = initParams(spec, 0).map((a, i) => tf.tensor(a, shapes[i]));
-  const dim = parameterCount(spec);
+  // One batch per timed step and one for the warm-up.
+  const s: Settings = { ...settings, steps: Math.max(settings.steps, reps + 1) };
+  const column = uploadFcnColumn({ settings: s, data, depth, width, seed: 0 });
+  const { spec, dim } = column;
+  const m = column.xM.shape[0];
+  const B = s.batch;
   const v = tf.tidy(() => {
     const r = tf.tensor1d(normalArray(createRng(0, 'bench-direction'), dim, 1));
     return tf.div(r, tf.norm(r)) as tf.Tensor1D;
@@ -184,34 +178,25 @@ export async function measureKernels(
   const eta = 1e-3;
   const stepTimes: number[] = [];
   const hvpTimes: number[] = [];
+  let params = column.theta0.map((p) => p.clone());
   try {
     for (let t = 0; t <= reps; t++) {
-      const idx = batches[t] as tf.Tensor1D;
       const t0 = now();
-      const grads = tf.tidy(() => {
-        const xb = tf.gather(xAll, idx) as tf.Tensor2D;
-        const yb = tf.gather(yAll, idx) as tf.Tensor2D;
-        return tf.grads((...p: tf.Tensor[]) => lossFn(settings.loss, forward(spec, p, xb), yb))(
-          params,
-        );
-      });
-      const next = tf.tidy(() =>
-        params.map((p, i) => tf.sub(p, tf.mul(grads[i] as tf.Tensor, eta))),
-      );
-      tf.dispose(grads);
+      const next = sgdStep(column, params, t + 1, eta);
       tf.dispose(params);
       params = next;
       await settle(tf.clone(params[params.length - 1] as tf.Tensor));
       if (t > 0) stepTimes.push(now() - t0);
     }
-    const hvp = makeFlatHvp((p) => lossFn(settings.loss, forward(spec, p, xM), yM), params);
+    const hvp = column.hvpAt(params);
     for (let t = 0; t <= reps; t++) {
       const t0 = now();
       await settle(hvp(v));
       if (t > 0) hvpTimes.push(now() - t0);
     }
   } finally {
-    tf.dispose([xAll, yAll, xM, yM, v, ...batches, ...params]);
+    tf.dispose([v, ...params]);
+    column.dispose();
   }
   const msPerStep = median(stepTimes);
   const msPerHvp = median(hvpTimes);
@@ -332,6 +317,7 @@ export async function measureSweep(
   const t0 = now();
   await runSweep(settings, data, [], {
     now,
+    capabilities: capabilitiesOf(tf.getBackend()),
     onRun(r) {
       records.push(r);
       onRun?.(r);
@@ -419,7 +405,10 @@ export async function measureEnsemble(
   const { createFcnEnsembleColumn } = await import('../core/train/ensembleColumn');
   const spec = fcnSpec(settings, data, depth, width);
   const m = Math.min(settings.measureSize, settings.trainSize, data.count);
-  const column = await createFcnEnsembleColumn({ settings, data, depth, width, seed: 0 });
+  const column = await createFcnEnsembleColumn(
+    { settings, data, depth, width, seed: 0 },
+    { capabilities: capabilitiesOf(tf.getBackend()) },
+  );
   try {
     const timeSingles = async (): Promise<{ runs: RawRun[]; seconds: number[] }> => {
       const runs: RawRun[] = [];

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseFlags, helpText } from './flags';
-import { SCHEMA } from '../core/settings/schema';
+import { CHECKS, nameByFlag, type CheckId } from '../core/settings/checks';
+import { cloneDefaults } from '../core/settings/codec';
+import { SCHEMA, type Settings } from '../core/settings/schema';
 
 const ok = (argv: string[]) => {
   const r = parseFlags(argv);
   if (!r.ok) throw new Error(r.error);
-  return r.options;
+  return r.value;
 };
 const err = (argv: string[]) => {
   const r = parseFlags(argv);
@@ -15,7 +17,7 @@ const err = (argv: string[]) => {
 };
 
 describe('CLI flags', () => {
-  it('parses the flags of DESIGN.md', () => {
+  it('parses the flags of the sweep command', () => {
     const o = ok([
       '--dataset',
       'cifar10',
@@ -110,6 +112,38 @@ describe('CLI flags', () => {
     expect(err(argv)).toMatch(message);
   });
 
+  /** For each settings rule, flags that break it and the settings they mean. */
+  const BREAKING: Record<CheckId, { argv: string[]; settings: Partial<Settings> }> = {
+    'uv-is-its-own-dataset': {
+      argv: ['--dataset', 'uv', '--model', 'fcn'],
+      settings: { dataset: 'uv', model: 'fcn' },
+    },
+    'batch-within-train-size': {
+      argv: ['--train-size', '300', '--batch=512'],
+      settings: { trainSize: 300, batch: 512 },
+    },
+    'measure-within-train-size': {
+      argv: ['--train-size', '300', '--measure-size', '301', '--batch', '8'],
+      settings: { trainSize: 300, measureSize: 301, batch: 8 },
+    },
+  };
+
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    'refuses settings that break %s, in the words of the rule',
+    (id, check) => {
+      const { argv, settings } = BREAKING[id];
+      expect(err(argv)).toBe(check.words({ ...cloneDefaults(), ...settings }, nameByFlag));
+    },
+  );
+
+  it('lets the uv dataset follow a lone --model uv, and fixes what uv does not use without a word', () => {
+    const o = ok(['--model', 'uv', '--batch', '4096']);
+    expect(o.settings).toMatchObject({ model: 'uv', dataset: 'uv' });
+    // B does not apply to the uv model; it is held within N should it ever matter.
+    expect(o.settings.batch).toBe(o.settings.trainSize);
+    expect(ok(['--dataset', 'mnist']).settings.model).toBe('fcn');
+  });
+
   it('documents every run setting in --help', () => {
     const text = helpText();
     for (const row of SCHEMA) if (row.affectsRuns) expect(text).toContain(`--${row.flag}`);
@@ -134,8 +168,8 @@ describe('CLI flags', () => {
       fc.property(fc.array(token, { maxLength: 8 }), (argv) => {
         const r = parseFlags(argv);
         if (!r.ok) expect(r.error).toMatch(/--|argument/);
-        else if (r.options.settings.model !== 'uv')
-          expect(r.options.settings.batch).toBeLessThanOrEqual(r.options.settings.trainSize);
+        else if (r.value.settings.model !== 'uv')
+          expect(r.value.settings.batch).toBeLessThanOrEqual(r.value.settings.trainSize);
       }),
       { numRuns: 1000 },
     );

@@ -1,10 +1,22 @@
 /**
- * CLI flags, derived from the settings table (one flag per row) plus the few that only the CLI has.
- * Errors name the flag; the caller exits with status 2.
+ * CLI flags: one per run setting of the settings table, plus the few that only the CLI has,
+ * parsed by the shared parser (argv.ts) and then held to the settings checks (checks.ts). Errors
+ * name the flag; the caller exits with status 2.
  */
-import { parseField, conflicts, cloneDefaults, formatField } from '../core/settings/codec';
-import { SCHEMA, type Settings } from '../core/settings/schema';
-import { NODE_BACKENDS, type NodeBackendName } from '../core/tf/backend';
+import { conflictWords, nameByFlag, runChecks } from '../core/settings/checks';
+import { cloneDefaults } from '../core/settings/codec';
+import { SCHEMA, type SettingKey, type Settings } from '../core/settings/schema';
+import type { Result } from '../core/result';
+import { NODE_BACKENDS, type NodeBackendName } from '../node/backend';
+import {
+  choiceFlag,
+  flagHelp,
+  parseArgv,
+  settingFlag,
+  switchFlag,
+  textFlag,
+  type FlagSpec,
+} from './argv';
 
 export interface CliOptions {
   settings: Settings;
@@ -15,135 +27,76 @@ export interface CliOptions {
   help: boolean;
 }
 
-export type FlagResult = { ok: true; options: CliOptions } | { ok: false; error: string };
+export type FlagResult = Result<CliOptions>;
 
-const CLI_ONLY: { flag: string; arg: string; help: string }[] = [
-  {
-    flag: 'data-dir',
-    arg: 'DIR',
-    help: 'Folder with the dataset files (CIFAR-10 .bin or .tar.gz, IDX .gz).',
-  },
-  {
-    flag: 'backend',
-    arg: 'wasm|cpu|webgpu',
-    help: 'tfjs backend (default wasm). webgpu runs on a GPU through Dawn (npm webgpu) and needs a Vulkan driver.',
-  },
-  { flag: 'out', arg: 'FILE|-', help: 'Where the JSON Lines go (default -, standard output).' },
-  { flag: 'quiet', arg: '', help: 'No progress on standard error.' },
-  { flag: 'help', arg: '', help: 'Show this help.' },
-];
+/** The settings that change runs have a flag; display settings (the diagram axis) do not. */
+const RUN_SETTINGS: readonly SettingKey[] = SCHEMA.filter((r) => r.affectsRuns).map((r) => r.key);
+
+const SETTING_FLAGS: { [K in SettingKey]?: FlagSpec<Settings[K]> } = Object.fromEntries(
+  RUN_SETTINGS.map((k) => [k, settingFlag(k)]),
+);
+
+const CLI_FLAGS = {
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'Folder with the dataset files (CIFAR-10 .bin or .tar.gz, IDX .gz).',
+    'a folder',
+  ),
+  backend: choiceFlag(
+    'backend',
+    NODE_BACKENDS,
+    'tfjs backend (default wasm). webgpu runs on a GPU through Dawn (npm webgpu) and needs a Vulkan driver.',
+  ),
+  out: textFlag(
+    'out',
+    'FILE|-',
+    'Where the JSON Lines go (default -, standard output).',
+    'a file name or -',
+  ),
+  quiet: switchFlag('quiet', 'No progress on standard error.'),
+  help: switchFlag('help', 'Show this help.'),
+};
+
+const FLAGS = { ...SETTING_FLAGS, ...CLI_FLAGS };
 
 export function helpText(): string {
-  const defaults = cloneDefaults();
-  const lines = [
-    'Usage: npm run -s sweep -- [flags]',
+  return [
+    'Usage: phase-explorer sweep [flags]   (in a clone of the repository: npm run -s sweep -- [flags])',
     '',
     'Runs a phase-diagram sweep headless and writes JSON Lines: one {"type":"run"} per finished',
     'run and one {"type":"column"} per finished column. Progress goes to standard error.',
     '',
-  ];
-  for (const row of SCHEMA) {
-    if (!row.affectsRuns) continue;
-    const def = formatField(row, defaults[row.key]);
-    const arg =
-      row.kind === 'enum'
-        ? (row.options as readonly string[]).join('|')
-        : row.kind === 'bool'
-          ? ''
-          : 'VALUE';
-    lines.push(`  --${row.flag}${arg ? ` ${arg}` : ''}`);
-    lines.push(`      ${row.help} (default ${def})`);
-  }
-  for (const f of CLI_ONLY) {
-    lines.push(`  --${f.flag}${f.arg ? ` ${f.arg}` : ''}`);
-    lines.push(`      ${f.help}`);
-  }
-  return lines.join('\n');
+    ...flagHelp(FLAGS),
+  ].join('\n');
 }
 
 /** Parse argv (without node and script). `--flag value` and `--flag=value` are both accepted. */
 export function parseFlags(argv: readonly string[]): FlagResult {
-  const settings = cloneDefaults();
-  const options: CliOptions = {
-    settings,
-    dataDir: null,
-    backend: 'wasm',
-    out: '-',
-    quiet: false,
-    help: false,
+  const parsed = parseArgv(argv, FLAGS);
+  if (!parsed.ok) return parsed;
+  const v = parsed.values;
+  const settings: Record<string, unknown> = cloneDefaults();
+  const given = new Set<SettingKey>();
+  for (const key of RUN_SETTINGS) {
+    if (v[key] === undefined) continue;
+    settings[key] = v[key];
+    given.add(key);
+  }
+  // Rules across flags: a follower (the uv dataset of --model uv) follows the flag given;
+  // anything else that breaks a rule is refused, in the words the app uses.
+  const checked = runChecks(settings as Settings, given);
+  const conflict = checked.conflicts[0];
+  if (conflict) return { ok: false, error: conflictWords(conflict, nameByFlag) };
+  return {
+    ok: true,
+    value: {
+      settings: checked.settings,
+      dataDir: v.dataDir ?? null,
+      backend: v.backend ?? 'wasm',
+      out: v.out ?? '-',
+      quiet: v.quiet ?? false,
+      help: v.help ?? false,
+    },
   };
-  const seen = new Set<string>();
-  let datasetGiven = false;
-  let modelGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--'))
-      return {
-        ok: false,
-        error: `unexpected argument ${JSON.stringify(arg)} (flags start with --)`,
-      };
-    const eq = arg.indexOf('=');
-    const flag = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (seen.has(flag)) return { ok: false, error: `--${flag} given twice` };
-    seen.add(flag);
-    const row = SCHEMA.find((r) => r.flag === flag && r.affectsRuns);
-    const isBool = row?.kind === 'bool' || flag === 'quiet' || flag === 'help';
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else if (isBool) value = '1';
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2))
-        return { ok: false, error: `--${flag} needs a value` };
-      value = next;
-      i++;
-    }
-    if (flag === 'help') {
-      options.help = true;
-      continue;
-    }
-    if (flag === 'quiet') {
-      options.quiet = value !== '0' && value !== 'false';
-      continue;
-    }
-    if (flag === 'data-dir') {
-      if (value.trim() === '') return { ok: false, error: '--data-dir needs a folder' };
-      options.dataDir = value;
-      continue;
-    }
-    if (flag === 'out') {
-      if (value.trim() === '') return { ok: false, error: '--out needs a file name or -' };
-      options.out = value;
-      continue;
-    }
-    if (flag === 'backend') {
-      const b = NODE_BACKENDS.find((n) => n === value);
-      if (b === undefined)
-        return {
-          ok: false,
-          error: `--backend: ${JSON.stringify(value)} is not one of ${NODE_BACKENDS.join(', ')}`,
-        };
-      options.backend = b;
-      continue;
-    }
-    if (!row) return { ok: false, error: `unknown flag --${flag} (see --help)` };
-    const parsed = parseField(row, value);
-    if (!parsed.ok) return { ok: false, error: `--${flag}: ${parsed.error}` };
-    (settings as unknown as Record<string, unknown>)[row.key] = parsed.value;
-    if (row.key === 'dataset') datasetGiven = true;
-    if (row.key === 'model') modelGiven = true;
-  }
-  // --dataset uv and --model uv mean the same model; contradicting them is an error.
-  if (settings.dataset === 'uv' || settings.model === 'uv') {
-    if (datasetGiven && modelGiven && (settings.dataset === 'uv') !== (settings.model === 'uv'))
-      return {
-        ok: false,
-        error: `--model ${settings.model} contradicts --dataset ${settings.dataset}`,
-      };
-    settings.dataset = 'uv';
-    settings.model = 'uv';
-  }
-  const issues = settings.model === 'uv' ? [] : conflicts(settings);
-  if (issues[0]) return { ok: false, error: issues[0].message };
-  return { ok: true, options };
 }

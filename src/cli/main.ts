@@ -1,26 +1,21 @@
 /**
- * `npm run -s sweep -- [flags]`: a sweep headless on the wasm (or cpu, or webgpu through Dawn)
- * backend, JSON Lines out.
+ * `phase-explorer sweep [flags]` (in a clone: `npm run -s sweep -- [flags]`): a sweep headless on
+ * the wasm (or cpu, or webgpu through Dawn) backend, JSON Lines out. The process entry is
+ * `bin.ts`, which dispatches here.
  * Exit codes: 0 done, 1 failure while running (data, backend), 2 bad flags.
  */
 import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { parseFlags, helpText, type CliOptions } from './flags';
-import { runSweep, plannedRunCount } from '../core/sweep/runSweep';
+import { plannedRunCount } from '../core/sweep/plan';
+import { runSweep, type SweepHooks } from '../core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { PreparedData } from '../core/data/types';
-import { prepareData } from '../core/data/prepare';
-import { loadDataset } from './loadData';
-import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../core/tf/backend';
+import { capabilitiesOf } from '../core/tf/capabilities';
+import { loadSweepData } from '../node/loadData';
+import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
+import type { CliIo } from './process';
 
-export interface CliIo {
-  /** Receives each JSON line (without the newline) when --out is -. */
-  stdout(line: string): void;
-  stderr(text: string): void;
-  now(): number;
-  repoRoot: string;
-}
+export type { CliIo } from './process';
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -29,17 +24,10 @@ function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-async function loadPrepared(o: CliOptions, io: CliIo): Promise<PreparedData | null> {
-  const s = o.settings;
-  if (s.model === 'uv') return null;
-  const ds = loadDataset(s.dataset === 'uv' ? 'synthetic' : s.dataset, o.dataDir, io.repoRoot, {
-    count: s.trainSize,
-    seed: s.dataSeed,
-  });
-  if (!ds.ok) throw new CliError(ds.error, 1);
-  const prepared = prepareData(ds.value, s.trainSize);
-  if (!prepared.ok) throw new CliError(prepared.error, 1);
-  return prepared.value;
+function loadPrepared(o: CliOptions, io: CliIo): PreparedData | null {
+  const data = loadSweepData(o.settings, { dataDir: o.dataDir, repoRoot: io.repoRoot });
+  if (!data.ok) throw new CliError(data.error, 1);
+  return data.value;
 }
 
 class CliError extends Error {
@@ -58,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sweep: ${parsed.error}\n`);
     return 2;
   }
-  const o = parsed.options;
+  const o = parsed.value;
   if (o.help) {
     io.stderr(`${helpText()}\n`);
     return 0;
@@ -73,10 +61,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     else io.stdout(line);
   };
   try {
-    const data = await loadPrepared(o, io);
+    const data = loadPrepared(o, io);
     let backend = 'none (exact float64)';
+    // The uv model runs no tfjs backend, so it has no capabilities to pass.
+    const backendHooks: Pick<SweepHooks, 'capabilities'> = {};
     if (o.settings.model !== 'uv') {
       backend = await initNodeBackend(o.backend);
+      backendHooks.capabilities = capabilitiesOf(backend);
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
       if (gpu)
         backend += ` on ${gpu.name}${gpu.software ? ' (a software adapter: correct, not fast)' : ''}`;
@@ -89,6 +80,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const start = io.now();
     let done = 0;
     const result = await runSweep(o.settings, data, [], {
+      ...backendHooks,
       now: io.now,
       onRun(r) {
         done++;
@@ -116,31 +108,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     if (fileOut) await new Promise<void>((resolve) => fileOut!.end(resolve));
   }
-}
-
-const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
-  // `sweep ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  main(process.argv.slice(2), {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (text) => process.stderr.write(text),
-    now: () => performance.now(),
-    repoRoot,
-  })
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (e: unknown) => {
-        process.stderr.write(`sweep: ${String(e)}\n`);
-        process.exitCode = 1;
-      },
-    )
-    // A GPU left running while the process exits can crash it after the output is written.
-    .finally(releaseNodeGpu);
 }

@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { Result } from '../core/result';
 import { adapterName, type AdapterLike } from '../core/tf/adapters';
 import type { BackendName, BackendRefusal } from './protocol';
 import type { HandlerEnv } from './handler';
@@ -71,35 +72,33 @@ async function smokeTest(): Promise<string | null> {
   }
 }
 
-async function tryBackend(
-  name: BackendName,
-): Promise<{ ok: true; adapter: string | null } | { ok: false; reason: string }> {
+async function tryBackend(name: BackendName): Promise<Result<string | null>> {
   let adapter: string | null = null;
   if (name === 'webgpu') {
     const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
-    if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
+    if (!gpu) return { ok: false, error: 'this browser has no WebGPU' };
     const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!a) return { ok: false, reason: 'no WebGPU adapter' };
+    if (!a) return { ok: false, error: 'no WebGPU adapter' };
     adapter = adapterName(a.info);
   }
   if (name === 'wasm') configureWasm();
-  if (tf.findBackendFactory(name) === null) return { ok: false, reason: 'not available here' };
+  if (tf.findBackendFactory(name) === null) return { ok: false, error: 'not available here' };
   let ok = false;
   try {
     ok = await tf.setBackend(name);
     await tf.ready();
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
-  if (!ok || tf.getBackend() !== name) return { ok: false, reason: 'failed to initialise' };
+  if (!ok || tf.getBackend() !== name) return { ok: false, error: 'failed to initialise' };
   if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE'))
-    return { ok: false, reason: 'no float32 render targets (half precision would spoil λ)' };
+    return { ok: false, error: 'no float32 render targets (half precision would spoil λ)' };
   if (name === 'webgl') adapter = webglRenderer();
   const wrong = await smokeTest().catch((err: unknown) =>
     err instanceof Error ? err.message : String(err),
   );
-  if (wrong !== null) return { ok: false, reason: wrong };
-  return { ok: true, adapter };
+  if (wrong !== null) return { ok: false, error: wrong };
+  return { ok: true, value: adapter };
 }
 
 export const initBackend: HandlerEnv['initBackend'] = async (names) => {
@@ -107,10 +106,10 @@ export const initBackend: HandlerEnv['initBackend'] = async (names) => {
   for (const name of names) {
     const r = await tryBackend(name).catch((err: unknown) => ({
       ok: false as const,
-      reason: err instanceof Error ? err.message : String(err),
+      error: err instanceof Error ? err.message : String(err),
     }));
     if (!r.ok) {
-      refused.push({ backend: name, reason: r.reason });
+      refused.push({ backend: name, reason: r.error });
       if (tf.getBackend() === name) tf.removeBackend(name);
       continue;
     }
@@ -121,7 +120,7 @@ export const initBackend: HandlerEnv['initBackend'] = async (names) => {
     }
     const result: Awaited<ReturnType<HandlerEnv['initBackend']>> = {
       backend: name,
-      adapter: r.adapter,
+      adapter: r.value,
       refused,
     };
     if (lost) result.lost = lost;

@@ -8,7 +8,9 @@ import { cloneDefaults } from '../core/settings/codec';
 import type { Settings } from '../core/settings/schema';
 import type { runSweep as RunSweep, SweepHooks } from '../core/sweep/runSweep';
 import type { RunRecord } from '../core/sweep/records';
-import { initNodeBackend } from '../core/tf/backend';
+import { initNodeBackend } from '../node/backend';
+import type { PreparedData } from '../core/data/types';
+import { capabilitiesOf } from '../core/tf/capabilities';
 import { createHandler, type DatasetCache, type HandlerEnv } from './handler';
 import type { Command, WorkerEvent } from './protocol';
 
@@ -259,6 +261,45 @@ describe('load-files', () => {
     await h.send({ type: 'start', sweepId: 's1', settings: cloneDefaults(), done: [] });
     expect(h.of('error')[0]).toMatchObject({ where: 'sweep', fatal: false });
     expect(h.of('error')[0]!.message).toContain('built-in MNIST');
+  });
+});
+
+describe('what a sweep is given', () => {
+  it('the capabilities of the backend it started, and the data dataSourceFor names', async () => {
+    const h = harness({
+      initBackend: async () => {
+        await initNodeBackend('cpu');
+        return { backend: 'wasm', adapter: null }; // as a browser without a GPU would answer
+      },
+    });
+    const seen: { capabilities: unknown; data: PreparedData | null }[] = [];
+    fake.impl = async (_s, data, _done, hooks) => {
+      seen.push({ capabilities: hooks.capabilities, data });
+      return { runs: 0, cancelled: false };
+    };
+    await h.send({ type: 'init', backends: ['wasm'] });
+    const settings = { ...cloneDefaults(), dataset: 'synthetic' as const, trainSize: 32 };
+    await h.send({ type: 'start', sweepId: 's1', settings, done: [] });
+    await h.send({
+      type: 'start',
+      sweepId: 's2',
+      settings: { ...settings, widths: [8] },
+      done: [],
+    });
+    await h.send({
+      type: 'start',
+      sweepId: 's3',
+      settings: { ...settings, dataSeed: 1 },
+      done: [],
+    });
+    expect(h.of('error')).toEqual([]);
+    expect(seen.map((x) => x.capabilities)).toEqual(Array(3).fill(capabilitiesOf('wasm')));
+    const [a, b, c] = seen.map((x) => x.data);
+    expect(a?.count).toBe(32);
+    // The same data source reuses the prepared data; another data seed prepares anew.
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(Array.from(c!.x.subarray(0, 8))).not.toEqual(Array.from(a!.x.subarray(0, 8)));
   });
 });
 

@@ -8,8 +8,11 @@
  */
 import type { ImageDataset, PreparedData } from '../core/data/types';
 import { parseBuiltinMnist, parseDatasetFiles, prepareData, syntheticDataset } from '../core/data';
+import { dataSourceFor, type ImageSource } from '../core/data/source';
+import { capabilitiesOf } from '../core/tf/capabilities';
 import { registerGradientFixes } from '../core/tf/gradients';
 import { runSweep, type StepUpdate } from '../core/sweep/runSweep';
+import type { Result } from '../core/result';
 import type { Settings } from '../core/settings/schema';
 import {
   STEP_BATCH_MS,
@@ -76,21 +79,14 @@ function defaultYield(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Key of the data a sweep trains on: recomputing PreparedData is skipped when it repeats. */
-function dataKey(settings: Settings, source: MnistSource): string {
-  const base = `${settings.dataset}:${settings.trainSize}`;
-  if (settings.dataset === 'mnist') return `${base}:${source}`;
-  if (settings.dataset === 'synthetic') return `${base}:${settings.dataSeed}`;
-  return base;
-}
-
 export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Promise<void> {
   let backendReady: Promise<boolean> | null = null;
   let backend: BackendName | null = null;
   let dead = false;
   const datasets = new Map<FileDataset, { data: ImageDataset; files: string[] }>();
   let builtin: ImageDataset | null = null;
-  let prepared: { key: string; data: PreparedData } | null = null;
+  /** The last prepared data and its source: recomputing it is skipped when the source repeats. */
+  let prepared: { source: ImageSource; data: PreparedData } | null = null;
   let sweep: SweepState | null = null;
   const yieldToEvents = env.yieldToEvents ?? defaultYield;
 
@@ -159,7 +155,8 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     }
     const names = cmd.files.map((f) => f.name);
     datasets.set(cmd.dataset, { data: parsed.value, files: names });
-    if (prepared?.key.startsWith(`${cmd.dataset}:`)) prepared = null;
+    if (prepared?.source.kind === 'files' && prepared.source.dataset === cmd.dataset)
+      prepared = null;
     post({
       type: 'dataset',
       dataset: cmd.dataset,
@@ -177,16 +174,16 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
   /** The prepared data for these settings, or an error message for the user. */
   async function dataFor(
     settings: Settings,
-    source: MnistSource,
+    mnist: MnistSource,
     sweepId: string,
-  ): Promise<{ ok: true; data: PreparedData | null } | { ok: false; error: string }> {
-    if (settings.model === 'uv' || settings.dataset === 'uv') return { ok: true, data: null };
-    const key = dataKey(settings, source);
-    if (prepared?.key === key) return { ok: true, data: prepared.data };
+  ): Promise<Result<PreparedData | null>> {
+    const source = dataSourceFor(settings, mnist);
+    if (source.kind === 'none') return { ok: true, value: null };
+    if (prepared?.source.key === source.key) return { ok: true, value: prepared.data };
     let images: ImageDataset;
-    if (settings.dataset === 'synthetic') {
-      images = syntheticDataset({ count: settings.trainSize, seed: settings.dataSeed });
-    } else if (settings.dataset === 'mnist' && source === 'builtin') {
+    if (source.kind === 'synthetic') {
+      images = syntheticDataset({ count: source.count, seed: source.seed });
+    } else if (source.kind === 'builtin-mnist') {
       if (!builtin) {
         post({ type: 'status', sweepId, message: 'Loading built-in MNIST…' });
         let bytes: Uint8Array;
@@ -201,18 +198,18 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
       }
       images = builtin;
     } else {
-      const entry = datasets.get(settings.dataset);
+      const entry = datasets.get(source.dataset);
       if (!entry) {
-        const what = settings.dataset === 'cifar10' ? 'CIFAR-10' : settings.dataset;
+        const what = source.dataset === 'cifar10' ? 'CIFAR-10' : source.dataset;
         return { ok: false, error: `load the ${what} files first (drop them on the page)` };
       }
       images = entry.data;
     }
-    post({ type: 'status', sweepId, message: `Preparing ${settings.trainSize} examples…` });
-    const ready = prepareData(images, settings.trainSize);
+    post({ type: 'status', sweepId, message: `Preparing ${source.trainSize} examples…` });
+    const ready = prepareData(images, source.trainSize);
     if (!ready.ok) return { ok: false, error: ready.error };
-    prepared = { key, data: ready.value };
-    return { ok: true, data: ready.value };
+    prepared = { source, data: ready.value };
+    return { ok: true, value: ready.value };
   }
 
   async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
@@ -256,8 +253,9 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
         lastStepPost = env.now();
         post({ type: 'steps', sweepId: state.id, updates }, transfer);
       };
-      const result = await runSweep(cmd.settings, data.data, cmd.done, {
+      const result = await runSweep(cmd.settings, data.value, cmd.done, {
         now: env.now,
+        ...(backend !== null && { capabilities: capabilitiesOf(backend) }),
         onColumnStart(c) {
           post({ type: 'column-start', sweepId: state.id, ...c });
         },

@@ -5,6 +5,7 @@
 import type { Settings } from '../core/settings/schema';
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { StepUpdate } from '../core/sweep/runSweep';
+import type { MnistSource } from '../core/data/source';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -15,7 +16,7 @@ export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 export type FileDataset = 'cifar10' | 'fashion-mnist' | 'mnist';
 
 /** Where MNIST comes from: the built-in 10,000 digits, or the user's official IDX files. */
-export type MnistSource = 'builtin' | 'files';
+export type { MnistSource };
 
 /** A user-supplied file, parsed in the worker. */
 export interface DataFile {

@@ -1,60 +1,23 @@
 /**
  * End-to-end harness: serves the built app (dist/) with `vite preview` on a free localhost port
- * and drives Debian's Chromium through playwright-core, one fresh profile directory per context.
+ * and drives Debian's Chromium through playwright-core, one fresh profile directory per context
+ * (both from src/node/, which the bench shares).
  */
 import { afterAll, beforeAll } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../src/node/chromium';
+import { serveBuild, type Served } from '../../src/node/staticServer';
+
+export type { Served } from '../../src/node/staticServer';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results');
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-const BASE_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-export interface Served {
-  url: string;
-  close(): Promise<void>;
-}
 
 /** `vite preview` of dist/ (built by `npm run build` before the suite). */
-export async function serve(): Promise<Served> {
-  const port = await freePort();
-  const server: PreviewServer = await preview({
-    root: ROOT,
-    configFile: join(ROOT, 'vite.config.ts'),
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
-  });
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => server.close(),
-  };
+export function serve(): Promise<Served> {
+  return serveBuild(ROOT, 'vite.config.ts');
 }
 
 export interface Browser {
@@ -72,22 +35,20 @@ export interface Browser {
 export async function launch(
   opts: { webgpu?: boolean; profileDir?: string } = {},
 ): Promise<Browser> {
-  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'pe-e2e-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: false, // '--headless=new' below: the real headless mode, not the shell
-    args: [...BASE_ARGS, ...(opts.webgpu === false ? [] : WEBGPU_ARGS)],
-    viewport: { width: 1440, height: 1000 },
-    permissions: ['clipboard-read', 'clipboard-write'],
+  const chromium = await launchChromium({
+    ...opts,
+    context: {
+      viewport: { width: 1440, height: 1000 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    },
   });
+  const { context, profileDir } = chromium;
   context.setDefaultTimeout(60_000);
   return {
     context,
     profileDir,
     newPage: () => context.newPage(),
-    close: async () => {
-      await context.close();
-    },
+    close: () => chromium.close(),
   };
 }
 
@@ -111,7 +72,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
 }
 
-/** Cells of the phase diagram (DOM interface of DESIGN.md). */
+/** Cells of the phase diagram (DOM interface: docs/ARCHITECTURE.md). */
 export const CELL = '[data-regime][data-c][data-depth][data-width]';
 
 export async function cellCount(page: Page): Promise<number> {
@@ -225,7 +186,7 @@ export interface CellInfo {
   regime: string;
 }
 
-/** Every diagram cell as data (DOM interface of DESIGN.md). */
+/** Every diagram cell as data (DOM interface: docs/ARCHITECTURE.md). */
 export async function cells(page: Page): Promise<CellInfo[]> {
   return page.locator(CELL).evaluateAll((els) =>
     els.map((el) => ({
@@ -241,7 +202,7 @@ export async function cells(page: Page): Promise<CellInfo[]> {
 
 /**
  * Problems with a finished grid sweep's cells against its plan: duplicates, columns that are not
- * the c grid in ascending order up to and including the first divergence (DESIGN.md: a column
+ * the c grid in ascending order up to and including the first divergence (docs/PROTOCOL.md §2: a column
  * stops there), missing columns. `columns` are "depth/width/seed" keys; `grid` the c values.
  */
 export function planProblems(found: CellInfo[], columns: string[], grid: number[]): string[] {

@@ -106,7 +106,7 @@ describe('sweep CLI', () => {
   it('names the bad flag and exits with status 2 (as a real process)', () => {
     const res = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--widths', '64,abc'],
+      ['--import', 'tsx', 'src/cli/bin.ts', 'sweep', '--widths', '64,abc'],
       {
         cwd: repoRoot,
         encoding: 'utf8',

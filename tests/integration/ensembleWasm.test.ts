@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import type { RawRun } from '../../src/core/train/column';
 import { createFcnColumn } from '../../src/core/train/fcnColumn';
-import {
-  createFcnEnsembleColumn,
-  defaultBatchedEnsemble,
-} from '../../src/core/train/ensembleColumn';
+import { createFcnEnsembleColumn } from '../../src/core/train/ensembleColumn';
+import { capabilitiesOf } from '../../src/core/tf/capabilities';
 import { ensembleSetup } from './cases';
 import { expectRunsAgree } from './expectRuns';
 
@@ -18,7 +16,8 @@ beforeAll(async () => {
 
 describe('FCN ensemble column on wasm', () => {
   it('batched and sequential runMany both give the single runs; no leaks', async () => {
-    expect(defaultBatchedEnsemble()).toBe(false);
+    const capabilities = capabilitiesOf('wasm');
+    expect(capabilities.batchedEnsembles).toBe(false);
     const { column, cs } = ensembleSetup();
     const before = tf.memory().numTensors;
     const single = await createFcnColumn(column);
@@ -33,7 +32,7 @@ describe('FCN ensemble column on wasm', () => {
       );
     single.dispose();
     for (const batched of [true, false]) {
-      const ens = await createFcnEnsembleColumn(column, { batched });
+      const ens = await createFcnEnsembleColumn(column, { capabilities, batched });
       const got = (await ens.runMany(
         cs,
         () => {},

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { createRng, normalArray } from '../../src/core/random/prng';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import { mlpCase } from '../../src/core/hessian/testCases';

@@ -1,12 +1,14 @@
 /**
- * The science, end to end on real data (SCIENCE.md §4): the full run protocol through runSweep on
+ * The science, end to end on real data (docs/PROTOCOL.md §5): the full run protocol through runSweep on
  * the wasm backend, checked against independent float64 computations and the paper's facts.
+ * The data are the committed CIFAR-10 fixture (the official batch's first 1,024 records), so this
+ * runs on every clone; every test uses at most those 1,024 records, and prepareData takes the
+ * first N, so the numbers are those of the full file.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { parseCifar10 } from '../../src/core/data/cifar10';
 import { prepareData } from '../../src/core/data/prepare';
 import type { PreparedData } from '../../src/core/data/types';
@@ -15,20 +17,16 @@ import type { Settings } from '../../src/core/settings/schema';
 import { runSweep } from '../../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../../src/core/sweep/records';
 import { createFcnColumn } from '../../src/core/train/fcnColumn';
-
-const CIFAR = path.resolve(__dirname, '../../../shared/datasets/cifar10/cifar-10-batches-bin');
-const haveCifar = existsSync(path.join(CIFAR, 'data_batch_1.bin'));
-if (!haveCifar) console.warn(`science tests skipped: ${CIFAR} not found`);
+import { FIXTURE_CIFAR10, FIXTURE_CIFAR10_RECORDS, readBytes } from '../fixtures/datasets';
 
 let cifar: PreparedData;
 
 beforeAll(async () => {
   expect(await initNodeBackend('wasm')).toBe('wasm');
-  if (!haveCifar) return;
-  const bytes = new Uint8Array(readFileSync(path.join(CIFAR, 'data_batch_1.bin')));
+  const bytes = readBytes(path.join(FIXTURE_CIFAR10, 'data_batch_1.bin'));
   const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
   if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, 2048);
+  const prepared = prepareData(ds.value, FIXTURE_CIFAR10_RECORDS);
   if (!prepared.ok) throw new Error(prepared.error);
   cifar = prepared.value;
 });
@@ -81,13 +79,13 @@ function lambdaMaxGram(x: Float32Array, m: number, dim: number): number {
   return lambda;
 }
 
-describe.skipIf(!haveCifar)('science on CIFAR-10', () => {
+describe('science on CIFAR-10', () => {
   it('linear model (d = 1): λ_0 = λ_max(XᵀX)/(M·k) to 1e-4', async () => {
     const m = 1024;
     const s = settings({
       depths: [1],
       widths: [1],
-      trainSize: 2048,
+      trainSize: FIXTURE_CIFAR10_RECORDS,
       measureSize: m,
       lanczosTol: 1e-7,
       lanczosMaxIters: 60,
@@ -129,7 +127,7 @@ describe.skipIf(!haveCifar)('science on CIFAR-10', () => {
     const { runs, columns } = await sweep(s, cifar);
     const col = columns[0]!;
     expect(col.c_max).not.toBeNull();
-    // At large d/w the loss may never rise before divergence (SCIENCE.md §2): c_loss is then null,
+    // At large d/w the loss may never rise before divergence (docs/PROTOCOL.md §3): c_loss is then null,
     // i.e. beyond c_max, and sharpness reduction fills 2 < c ≤ c_max.
     const cLoss = col.c_loss ?? Infinity;
     const cSharp = col.c_sharp ?? Infinity;

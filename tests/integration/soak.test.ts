@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { syntheticDataset } from '../../src/core/data/synthetic';
 import { prepareData } from '../../src/core/data/prepare';
 import { cloneDefaults } from '../../src/core/settings/codec';

@@ -4,10 +4,11 @@
  * JSON object on stdout; the parent compares it with the same work on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../../src/core/tf/backend';
+import { initNodeBackend, nodeGpuAdapter, releaseNodeGpu } from '../../src/node/backend';
 import { createRng, normalArray } from '../../src/core/random/prng';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import { createFcnEnsembleColumn } from '../../src/core/train/ensembleColumn';
+import { capabilitiesOf } from '../../src/core/tf/capabilities';
 import { WEBGPU_CASE, ensembleSetup, hvpOnBackend } from './cases';
 
 const backend = await initNodeBackend('webgpu');
@@ -21,7 +22,10 @@ eig.vector.dispose();
 onGpu.dispose();
 
 const setup = ensembleSetup();
-const ens = await createFcnEnsembleColumn(setup.column, { batched: true });
+const ens = await createFcnEnsembleColumn(setup.column, {
+  capabilities: capabilitiesOf(backend),
+  batched: true,
+});
 const runs = await ens.runMany(
   setup.cs,
   () => {},

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../src/core/tf/backend';
+import { initNodeBackend } from '../../src/node/backend';
 import { topEigen } from '../../src/core/hessian/lanczos';
 import type { RawRun } from '../../src/core/train/column';
 import { createFcnColumn } from '../../src/core/train/fcnColumn';
@@ -107,7 +107,7 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
 function sweepCli(args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/main.ts'), ...args],
+    ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/bin.ts'), 'sweep', ...args],
     { env, encoding: 'utf8', timeout: 240_000, maxBuffer: 16 << 20 },
   );
 }

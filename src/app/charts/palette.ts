@@ -34,7 +34,7 @@ export const REGIME_LABELS: Readonly<Record<Regime, string>> = {
   divergence: 'Divergence: loss blows up',
 };
 
-/** One or two sentences per regime, for tooltips and help text (SCIENCE.md §2). */
+/** One or two sentences per regime, for tooltips and help text (docs/PROTOCOL.md §3). */
 export const REGIME_DESCRIPTIONS: Readonly<Record<Regime, string>> = {
   stable:
     'c ≤ 2 and the loss never rises above L₀. The sharpness may still fall; the cell is lighter the more it fell (λ_T/λ₀).',
@@ -56,7 +56,7 @@ export const STABLE_SHADE_FLOOR = 0.5;
 /**
  * Fill of a stable cell from λ_T/λ₀ (`sharpRatioFinal`): the base grey-blue when the sharpness
  * did not fall (ratio ≥ 1, or unknown), lighter the more it fell, lightest at ratio ≤ 0.5.
- * SCIENCE.md §4.7 expects ratios of about 0.75–0.9 at c = 1, so the ramp is linear over [0.5, 1].
+ * docs/PROTOCOL.md §5 fact 7 expects ratios of about 0.75–0.9 at c = 1, so the ramp is linear over [0.5, 1].
  */
 export function stableShade(sharpRatioFinal: number | null): string {
   if (sharpRatioFinal === null || !Number.isFinite(sharpRatioFinal)) return REGIME_COLORS.stable;

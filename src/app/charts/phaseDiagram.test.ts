@@ -309,6 +309,68 @@ describe('renderPhaseDiagram: markers and fits', () => {
   });
 });
 
+describe('renderPhaseDiagram: linear fits and censored seeds', () => {
+  const widths = [64, 128, 256, 512];
+  const linear = (depth: number, width: number): ColumnRecord => ({
+    ...fakeColumn(depth, width, 0, CS),
+    // c_loss = 2 + 24·(d/w) exactly; the intercept is the d/w -> 0 limit.
+    c_loss: 2 + (24 * depth) / width,
+    c_sharp: null,
+    c_max: null,
+  });
+  const runs = (depth: number): RunRecord[] =>
+    widths.map((width) => fakeRun({ depth, width, c: 2 }));
+
+  it('fits c ≈ a + b·(d/w) on the d/w axis and shows intercept, slope and R²', () => {
+    const columns = widths.map((w) => linear(8, w));
+    renderPhaseDiagram(svg, { runs: runs(8), columns }, opts());
+    const g = svg.querySelector('g.linear-fit[data-kind="c_loss"]')!;
+    expect(g.getAttribute('data-depth')).toBe('all');
+    expect(Number(g.getAttribute('data-intercept'))).toBeCloseTo(2, 10);
+    expect(Number(g.getAttribute('data-slope'))).toBeCloseTo(24, 8);
+    expect(Number(g.getAttribute('data-r2'))).toBeCloseTo(1, 10);
+    const text = Array.from(svg.querySelectorAll('.legend text'), (t) => t.textContent);
+    expect(text).toContain('line c_loss ≈ 2 + 24·(d/w), R² 1.00');
+  });
+
+  it('fits c ≈ a + b/w at each depth on the 1/w axis, and none on the w axis', () => {
+    const columns = [...widths.map((w) => linear(4, w)), ...widths.map((w) => linear(8, w))];
+    const data = { runs: [...runs(4), ...runs(8)], columns };
+    renderPhaseDiagram(svg, data, opts({ axis: '1/w' }));
+    const fits = Array.from(svg.querySelectorAll('g.linear-fit[data-kind="c_loss"]'));
+    expect(fits.map((f) => f.getAttribute('data-depth'))).toEqual(['4', '8']);
+    expect(Number(fits[0]!.getAttribute('data-slope'))).toBeCloseTo(96, 8);
+    expect(Number(fits[1]!.getAttribute('data-slope'))).toBeCloseTo(192, 8);
+    renderPhaseDiagram(svg, data, opts({ axis: 'w' }));
+    expect(svg.querySelectorAll('g.linear-fit')).toHaveLength(0);
+  });
+
+  it('says a two-point fit is exact instead of showing R² 1.00', () => {
+    const columns = [64, 128].map((w) => linear(8, w));
+    renderPhaseDiagram(svg, { runs: runs(8), columns }, opts());
+    const text = Array.from(svg.querySelectorAll('.legend text'), (t) => t.textContent ?? '');
+    const fitTexts = text.filter((t) => t.startsWith('fit c_loss') || t.startsWith('line c_loss'));
+    expect(fitTexts).toHaveLength(2);
+    for (const t of fitTexts) {
+      expect(t).toContain('2 points: exact, no R²');
+      expect(t).not.toContain('R² 1.00');
+    }
+  });
+
+  it('counts censored seeds on the seed-mean marker and leaves that architecture out of fits', () => {
+    const seen = { ...fakeColumn(4, 64, 0, CS), c_loss: 3, c_max: 8 };
+    const censored = { ...fakeColumn(4, 64, 1, CS), c_loss: null, c_max: 6 };
+    const data = { runs: GRID.runs, columns: [seen, censored] };
+    renderPhaseDiagram(svg, data, opts({ seedMode: 'mean' }));
+    const m = svg.querySelector('g.marker-c_loss[data-width="64"]')!;
+    expect(Number(m.getAttribute('data-c'))).toBe(3);
+    expect(m.getAttribute('data-censored')).toBe('1');
+    expect(m.querySelector('title')!.textContent).toContain('1 of 2 seeds censored');
+    const layout = layoutPhaseDiagram(data, opts({ seedMode: 'mean' }));
+    expect(layout.fits.find((f) => f.kind === 'c_loss')).toBeUndefined();
+  });
+});
+
 describe('renderPhaseDiagram: interaction', () => {
   it('click, shift-click and ctrl/cmd-click select with replace, range and toggle', () => {
     const onSelect = vi.fn();

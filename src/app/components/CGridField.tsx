@@ -1,11 +1,11 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useReportFieldError } from '../hooks/useReportFieldError';
 import { expandCGrid, formatCGrid, parseField } from '../../core/settings/codec';
-import type { CGrid, CGridRow, Settings, SettingKey } from '../../core/settings/schema';
+import type { CGrid, RowOf, Settings, SettingKey } from '../../core/settings/schema';
 import { HelpToggle } from './HelpToggle';
 
 interface Props {
-  row: CGridRow<'cGrid'>;
+  row: RowOf<'cGrid'>;
   value: CGrid;
   disabled: boolean;
   helpId: string;

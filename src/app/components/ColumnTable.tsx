@@ -1,4 +1,12 @@
 import { useMemo } from 'react';
+import {
+  formatCritical,
+  seedValue,
+  summarizeColumns,
+  type CriticalKind,
+  type Spread,
+} from '../../core/phase/summary';
+import { compareColumns, compareRuns } from '../../core/sweep/order';
 import { columnId, runId, type ColumnRecord } from '../../core/sweep/records';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
@@ -8,36 +16,40 @@ function fmt(v: number | null | undefined, digits = 3): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-/** Mean and spread over seeds of one critical value (nulls left out). */
-function meanSpread(values: (number | null)[]): string {
-  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (xs.length === 0) return '—';
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  if (xs.length === 1) return fmt(mean);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-  return `${fmt(mean)} ± ${fmt(sd, 2)}`;
+/** Mean ± sample sd over seeds of a value every seed has (λ₀, L₀). */
+function meanSpread(s: Spread): string {
+  if (s.mean === null) return '—';
+  return s.n > 1 && s.std !== null ? `${fmt(s.mean)} ± ${fmt(s.std, 2)}` : fmt(s.mean);
 }
 
-/** c_loss, c_sharp and c_max per column; with several seeds, their mean ± sd per architecture. */
+/** One seed's critical value: the c, or "> c_max" when the event never came before divergence. */
+function seedCell(c: ColumnRecord, k: CriticalKind): { text: string; title: string | undefined } {
+  const v = seedValue(c, k);
+  if (v.kind === 'seen') return { text: fmt(v.c), title: undefined };
+  if (v.kind === 'censored')
+    return {
+      text: `> ${fmt(v.above)}`,
+      title: `censored: not seen before the first divergence, so above c_max = ${fmt(v.above)}`,
+    };
+  return { text: '—', title: k === 'c_max' ? 'no run has diverged yet' : 'not reached yet' };
+}
+
+const CRITICAL: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_max'];
+
+/**
+ * c_loss, c_sharp and c_max per column; with several seeds, their summary per architecture, with
+ * censored seeds (event not seen before divergence) counted and bounded, e.g. "> 16 (2 of 3
+ * censored)".
+ */
 export function ColumnTable() {
   const { store } = useServices();
   const columnsById = useApp((s) => s.columns);
   const runs = useApp((s) => s.runs);
-  const columns = useMemo(
-    () =>
-      Object.values(columnsById).sort(
-        (a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed,
-      ),
-    [columnsById],
+  const columns = useMemo(() => Object.values(columnsById).sort(compareColumns), [columnsById]);
+  const groups = useMemo(
+    () => summarizeColumns(columns).filter((g) => g.seeds.length > 1),
+    [columns],
   );
-  const groups = useMemo(() => {
-    const m = new Map<string, ColumnRecord[]>();
-    for (const c of columns) {
-      const k = `${c.depth}/${c.width}`;
-      m.set(k, [...(m.get(k) ?? []), c]);
-    }
-    return [...m.values()].filter((g) => g.length > 1);
-  }, [columns]);
 
   if (columns.length === 0) return null;
 
@@ -45,7 +57,7 @@ export function ColumnTable() {
     const id = columnId(c);
     const ids = Object.values(runs)
       .filter((r) => columnId(r) === id)
-      .sort((a, b) => a.c - b.c)
+      .sort(compareRuns)
       .map(runId);
     store.getState().setSelection(ids);
   };
@@ -88,9 +100,14 @@ export function ColumnTable() {
                 <td>{c.seed}</td>
                 <td>{fmt(c.lambda0, 4)}</td>
                 <td>{fmt(c.loss0, 4)}</td>
-                <td>{fmt(c.c_loss)}</td>
-                <td>{fmt(c.c_sharp)}</td>
-                <td>{fmt(c.c_max)}</td>
+                {CRITICAL.map((k) => {
+                  const cell = seedCell(c, k);
+                  return (
+                    <td key={k} title={cell.title}>
+                      {cell.text}
+                    </td>
+                  );
+                })}
                 <td>{c.runs}</td>
                 <td>
                   <button
@@ -108,16 +125,16 @@ export function ColumnTable() {
           {groups.length > 0 ? (
             <tbody className="seed-means">
               {groups.map((g) => (
-                <tr key={`${g[0]!.depth}/${g[0]!.width}`}>
-                  <td>{g[0]!.depth}</td>
-                  <td>{g[0]!.width}</td>
-                  <td>mean of {g.length}</td>
-                  <td>{meanSpread(g.map((c) => c.lambda0))}</td>
-                  <td>{meanSpread(g.map((c) => c.loss0))}</td>
-                  <td>{meanSpread(g.map((c) => c.c_loss))}</td>
-                  <td>{meanSpread(g.map((c) => c.c_sharp))}</td>
-                  <td>{meanSpread(g.map((c) => c.c_max))}</td>
-                  <td>{g.reduce((a, c) => a + c.runs, 0)}</td>
+                <tr key={`${g.depth}/${g.width}`}>
+                  <td>{g.depth}</td>
+                  <td>{g.width}</td>
+                  <td>mean of {g.seeds.length}</td>
+                  <td>{meanSpread(g.lambda0)}</td>
+                  <td>{meanSpread(g.loss0)}</td>
+                  {CRITICAL.map((k) => (
+                    <td key={k}>{formatCritical(g[k], (v) => fmt(v))}</td>
+                  ))}
+                  <td>{g.runs}</td>
                   <td />
                 </tr>
               ))}

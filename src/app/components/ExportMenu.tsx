@@ -1,5 +1,12 @@
 import { serializeSvg, svgToPngBlob } from '../charts/exportSvg';
-import { columnsToCsv, resultsToJson, resultsToJsonl, runsToCsv } from '../io/exportData';
+import {
+  boundaryFitsToCsv,
+  columnsToCsv,
+  resultsToJson,
+  resultsToJsonl,
+  runsToCsv,
+  seedSummaryToCsv,
+} from '../io/exportData';
 import { downloadBlob, downloadText } from '../io/download';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
@@ -41,6 +48,17 @@ export function ExportMenu() {
     }
   };
 
+  /** A CSV built from the finished columns. */
+  const columnsCsv = (
+    label: string,
+    name: string,
+    csv: (columns: ReturnType<typeof data>['columns']) => string,
+  ) => ({
+    label,
+    disabled: !hasColumns,
+    onSelect: () => downloadText(csv(data().columns), `${name}-${stamp()}.csv`, 'text/csv'),
+  });
+
   return (
     <Menu
       label="Export"
@@ -50,12 +68,9 @@ export function ExportMenu() {
           disabled: !hasRuns,
           onSelect: () => downloadText(runsToCsv(data().runs), `runs-${stamp()}.csv`, 'text/csv'),
         },
-        {
-          label: 'Columns (CSV)',
-          disabled: !hasColumns,
-          onSelect: () =>
-            downloadText(columnsToCsv(data().columns), `columns-${stamp()}.csv`, 'text/csv'),
-        },
+        columnsCsv('Columns (CSV)', 'columns', columnsToCsv),
+        columnsCsv('Critical values over seeds (CSV)', 'critical-values', seedSummaryToCsv),
+        columnsCsv('Boundary fits (CSV)', 'boundary-fits', boundaryFitsToCsv),
         {
           label: 'Runs and columns (JSON)',
           disabled: !hasRuns,

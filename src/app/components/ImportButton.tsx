@@ -23,7 +23,7 @@ export function ImportButton() {
       st.setError(`Import failed: ${read.error}.`);
       return;
     }
-    const result = read.results;
+    const result = read.value;
     const summary = rejectedSummary(result);
     if (result.runs.length === 0 && result.columns.length === 0) {
       st.setToast(`${file.name}: no valid records. ${summary ?? ''}`.trim());

@@ -62,7 +62,7 @@ export function SettingField({ row, value, disabled, onCommit }: SettingFieldPro
 
   let control;
   if (row.kind === 'enum') {
-    const labels = row.optionLabels ?? {};
+    const labels: Readonly<Record<string, string | undefined>> = row.optionLabels ?? {};
     control = (
       <select
         id={id}

@@ -2,7 +2,9 @@
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, SCHEMA } from '../../core/settings/schema';
+import { CHECKS, nameByLabel } from '../../core/settings/checks';
+import { cloneDefaults } from '../../core/settings/codec';
+import { DEFAULTS, GROUPS, SCHEMA, rowApplies } from '../../core/settings/schema';
 import { ServicesContext, type Services } from '../services';
 import { appStore } from '../store/store';
 import { SettingsPanel } from './SettingsPanel';
@@ -78,10 +80,90 @@ describe('SettingsPanel', () => {
     await act(async () => {
       batch.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     });
-    expect(el.textContent).toContain(`is larger than the training set N = ${DEFAULTS.trainSize}`);
+    // In the words of the rule (core/settings/checks.ts), the same the link notice and the CLI use.
+    expect(el.textContent).toContain(
+      `batch B = ${DEFAULTS.trainSize + 1} exceeds training examples N = ${DEFAULTS.trainSize}`,
+    );
     expect(appStore.getState().settings.batch).toBe(DEFAULTS.batch);
     await act(async () => root.unmount());
     // Fields that go away take their errors with them.
     expect(appStore.getState().fieldErrors).toEqual({});
+  });
+
+  async function mount() {
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    const services = { store: appStore } as unknown as Services;
+    const root = createRoot(el);
+    await act(async () => {
+      root.render(
+        <ServicesContext.Provider value={services}>
+          <SettingsPanel />
+        </ServicesContext.Provider>,
+      );
+    });
+    return { el, root };
+  }
+
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+  async function enter(input: HTMLInputElement, text: string) {
+    await act(async () => {
+      setValue.call(input, text);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => {
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    });
+  }
+
+  it('refuses a measurement set larger than the training set in the words of the rule', async () => {
+    appStore.getState().replaceSettings(cloneDefaults());
+    const { el, root } = await mount();
+    const m = el.querySelector<HTMLInputElement>('#setting-measureSize')!;
+    await enter(m, String(DEFAULTS.trainSize + 1));
+    const check = CHECKS.find((c) => c.id === 'measure-within-train-size')!;
+    const words = check.words(
+      { ...cloneDefaults(), measureSize: DEFAULTS.trainSize + 1 },
+      nameByLabel,
+    );
+    expect(words).toBe(
+      `measurement set M = ${DEFAULTS.trainSize + 1} exceeds training examples N = ${DEFAULTS.trainSize}`,
+    );
+    expect(el.querySelector('[role="alert"]')?.textContent).toBe(`Measurement set M: ${words}`);
+    expect(appStore.getState().settings.measureSize).toBe(DEFAULTS.measureSize);
+    // Lowering N below B is refused on N, naming both.
+    const n = el.querySelector<HTMLInputElement>('#setting-trainSize')!;
+    await enter(n, '100');
+    expect(el.textContent).toContain(
+      `batch B = ${DEFAULTS.batch} exceeds training examples N = 100`,
+    );
+    expect(appStore.getState().settings.trainSize).toBe(DEFAULTS.trainSize);
+    await act(async () => root.unmount());
+  });
+
+  it('groups controls as the rows say, shows those of the chosen model, and lets the dataset follow the uv model', async () => {
+    appStore.getState().replaceSettings(cloneDefaults());
+    const { el, root } = await mount();
+    const legends = [...el.querySelectorAll('legend, summary')].map((e) => e.textContent);
+    for (const g of GROUPS) if (g.placement !== 'diagram') expect(legends).toContain(g.title);
+    const training = [...el.querySelectorAll('fieldset.settings-group')].find(
+      (f) => f.querySelector('legend')?.textContent === 'Training',
+    )!;
+    expect(training.querySelector('#setting-batch')).not.toBeNull();
+
+    const model = el.querySelector<HTMLSelectElement>('#setting-model')!;
+    await act(async () => {
+      model.value = 'uv';
+      model.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(appStore.getState().settings).toMatchObject({ model: 'uv', dataset: 'uv' });
+    for (const row of SCHEMA) {
+      if (row.group === 'diagram' || row.kind === 'cGrid') continue;
+      const shown = el.querySelector(`#setting-${row.key}`) !== null;
+      expect(shown, row.key).toBe(rowApplies(row, 'uv'));
+    }
+    expect(el.querySelector('#setting-depths')).toBeNull();
+    await act(async () => root.unmount());
+    appStore.getState().replaceSettings(cloneDefaults());
   });
 });

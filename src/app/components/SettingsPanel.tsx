@@ -1,48 +1,23 @@
-import { SCHEMA, rowFor, type SettingKey, type Settings } from '../../core/settings/schema';
-import { crossFieldError } from '../settingsChecks';
+import { conflictWords, editSetting, nameByLabel } from '../../core/settings/checks';
+import {
+  GROUPS,
+  SCHEMA,
+  rowApplies,
+  type SettingKey,
+  type Settings,
+} from '../../core/settings/schema';
 import { useServices } from '../services';
-import { withCoupling } from '../store/settingsSlice';
 import { useApp } from '../store/store';
 import { DatasetPanel } from './DatasetPanel';
 import { SettingField } from './SettingField';
 
-const GROUPS: { title: string; keys: SettingKey[]; fcnOnly?: SettingKey[]; advanced?: boolean }[] =
-  [
-    { title: 'Data', keys: ['dataset'] },
-    {
-      title: 'Model',
-      keys: ['model', 'activation', 'param', 'readout', 'bias', 'centered'],
-      fcnOnly: ['activation', 'param', 'readout', 'bias', 'centered'],
-    },
-    { title: 'Sweep', keys: ['depths', 'widths', 'cGrid', 'seeds'], fcnOnly: ['depths'] },
-    {
-      title: 'Training',
-      keys: ['steps', 'batch', 'trainSize', 'measureSize', 'loss', 'dataSeed'],
-      fcnOnly: ['batch', 'trainSize', 'measureSize', 'loss', 'dataSeed'],
-    },
-    {
-      title: 'Advanced',
-      keys: [
-        'search',
-        'bisectResolution',
-        'lanczosTol',
-        'lanczosMaxIters',
-        'sharpEpsilon',
-        'divergenceLoss',
-      ],
-      advanced: true,
-    },
-  ];
+/** The form's groups, in the table's order; the diagram's settings live on its toolbar. */
+const FORM_GROUPS = GROUPS.filter((g) => g.placement !== 'diagram');
 
-/** Shown elsewhere (the diagram's toolbar). */
-const ELSEWHERE: readonly SettingKey[] = ['axis'];
-
-/** Rows no group names (a setting added to the schema later) land in Advanced: every row gets a control. */
-const PLACED = new Set<SettingKey>([...GROUPS.flatMap((g) => g.keys), ...ELSEWHERE]);
-const ADVANCED = GROUPS.find((g) => g.advanced);
-if (ADVANCED) ADVANCED.keys.push(...SCHEMA.map((r) => r.key).filter((k) => !PLACED.has(k)));
-
-/** Every setting of the schema as a control, grouped; locked while a sweep runs. */
+/**
+ * Every setting of the schema as a control, grouped as its row says and shown for the models it
+ * applies to; locked while a sweep runs.
+ */
 export function SettingsPanel() {
   const { store } = useServices();
   const settings = useApp((s) => s.settings);
@@ -56,28 +31,17 @@ export function SettingsPanel() {
       s.status === 'stopping',
   );
   const imported = useApp((s) => s.imported !== null && (s.imported.source ?? 'file') === 'file');
-  const uv = settings.model === 'uv';
 
+  // An edit that breaks a rule across settings is refused with the rule's words (the same the
+  // link notice and the CLI use), so the store, and so Run, only ever see settings that keep them.
   const commit =
     (key: SettingKey) =>
     (value: Settings[SettingKey]): string | null => {
-      const current = store.getState().settings;
-      const next = withCoupling(current, key, value as never);
-      const problem = crossFieldError(next);
-      if (problem) return problem;
+      const { refused } = editSetting(store.getState().settings, key, value);
+      if (refused) return conflictWords(refused, nameByLabel);
       store.getState().setSetting(key, value as never);
       return null;
     };
-
-  const field = (key: SettingKey) => (
-    <SettingField
-      key={key}
-      row={rowFor(key)}
-      value={settings[key]}
-      disabled={locked}
-      onCommit={commit(key)}
-    />
-  );
 
   return (
     <form className="settings" aria-label="Sweep settings" onSubmit={(e) => e.preventDefault()}>
@@ -88,21 +52,29 @@ export function SettingsPanel() {
             : 'Settings are locked while a sweep runs: press Stop to change them.'}
         </p>
       ) : null}
-      {GROUPS.map((g) => {
-        const keys = g.keys.filter((k) => !(uv && g.fcnOnly?.includes(k)));
+      {FORM_GROUPS.map((g) => {
+        const rows = SCHEMA.filter((r) => r.group === g.id && rowApplies(r, settings.model));
         const body = (
           <>
-            {keys.map(field)}
-            {g.title === 'Data' ? <DatasetPanel /> : null}
+            {rows.map((row) => (
+              <SettingField
+                key={row.key}
+                row={row}
+                value={settings[row.key]}
+                disabled={locked}
+                onCommit={commit(row.key)}
+              />
+            ))}
+            {g.id === 'data' ? <DatasetPanel /> : null}
           </>
         );
-        return g.advanced ? (
-          <details key={g.title} className="settings-group">
+        return g.placement === 'collapsed' ? (
+          <details key={g.id} className="settings-group">
             <summary>{g.title}</summary>
             {body}
           </details>
         ) : (
-          <fieldset key={g.title} className="settings-group">
+          <fieldset key={g.id} className="settings-group">
             <legend>{g.title}</legend>
             {body}
           </fieldset>

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
+import { compareRuns } from '../../core/sweep/order';
 import { columnId, type RunRecord } from '../../core/sweep/records';
 import { REGIME_COLORS, REGIME_NAMES } from '../charts/palette';
 import { renderTrajectories, type TrajectorySeries } from '../charts/trajectories';
@@ -104,7 +105,7 @@ export function TrajectoryPanel() {
         source = 'latest';
       }
     }
-    chosen.sort((a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed || a.c - b.c);
+    chosen.sort(compareRuns);
     const all = [...chosen.map((r) => seriesOfRun(r, manySeeds)), ...liveSeries];
     return {
       series: all.slice(0, MAX_SERIES),

@@ -4,7 +4,21 @@
  */
 import type { Settings } from '../../core/settings/schema';
 import { encodeSettings } from '../../core/settings/url';
+import {
+  depthOverWidthPoints,
+  fitLinear,
+  fitPowerLaw,
+  inverseWidthPoints,
+} from '../../core/phase/fit';
+import {
+  boundaryValues,
+  CRITICAL_KINDS,
+  summarizeColumns,
+  type CriticalSummary,
+} from '../../core/phase/summary';
+import { compareColumns, compareRuns } from '../../core/sweep/order';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
+import { COLUMN_FIELDS, RUN_FIELDS } from '../../core/sweep/recordSchema';
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -14,66 +28,118 @@ function csvCell(v: unknown): string {
 }
 
 /** A per-step series as one cell: values separated by ';', missing values as NaN. */
-function seriesCell(values: readonly (number | null)[]): string {
-  return values.map((v) => (v === null || !Number.isFinite(v) ? 'NaN' : String(v))).join(';');
+function seriesCell(values: unknown): string {
+  if (!Array.isArray(values)) return '';
+  return values
+    .map((v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : 'NaN'))
+    .join(';');
 }
 
-function sortRuns(runs: readonly RunRecord[]): RunRecord[] {
-  return [...runs].sort(
-    (a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed || a.c - b.c,
-  );
-}
+const sortRuns = (runs: readonly RunRecord[]): RunRecord[] => [...runs].sort(compareRuns);
+const sortColumns = (columns: readonly ColumnRecord[]): ColumnRecord[] =>
+  [...columns].sort(compareColumns);
 
-function sortColumns(columns: readonly ColumnRecord[]): ColumnRecord[] {
-  return [...columns].sort((a, b) => a.depth - b.depth || a.width - b.width || a.seed - b.seed);
-}
-
-const RUN_FIELDS = [
-  'depth',
-  'width',
-  'seed',
-  'c',
-  'eta',
-  'lambda0',
-  'loss0',
-  'diverged',
-  'divergedAt',
-  'regime',
-  'lossRatioMax',
-  'sharpRatioMax',
-  'sharpRatioFinal',
-  'seconds',
-] as const;
+/** CSV columns from the record schema: the scalars, then the per-step series. */
+const RUN_SCALARS = RUN_FIELDS.filter((f) => f.csv && !f.series).map((f) => f.key);
+const RUN_SERIES = RUN_FIELDS.filter((f) => f.csv && f.series).map((f) => f.key);
+const COLUMN_KEYS = COLUMN_FIELDS.filter((f) => f.csv).map((f) => f.key);
 
 /** One row per run; `loss`, `sharpness` and `lanczosIters` hold t = 0..T separated by ';'. */
 export function runsToCsv(runs: readonly RunRecord[]): string {
-  const header = [...RUN_FIELDS, 'loss', 'sharpness', 'lanczosIters'].join(',');
+  const header = [...RUN_SCALARS, ...RUN_SERIES].join(',');
   const rows = sortRuns(runs).map((r) =>
-    [
-      ...RUN_FIELDS.map((f) => csvCell(r[f])),
-      seriesCell(r.loss),
-      seriesCell(r.sharpness),
-      seriesCell(r.lanczosIters),
-    ].join(','),
+    [...RUN_SCALARS.map((f) => csvCell(r[f])), ...RUN_SERIES.map((f) => seriesCell(r[f]))].join(
+      ',',
+    ),
   );
   return [header, ...rows].join('\n') + '\n';
 }
 
-const COLUMN_FIELDS = [
-  'depth',
-  'width',
-  'seed',
-  'lambda0',
-  'loss0',
-  'c_loss',
-  'c_sharp',
-  'c_max',
-  'runs',
-] as const;
-
 export function columnsToCsv(columns: readonly ColumnRecord[]): string {
-  const rows = sortColumns(columns).map((c) => COLUMN_FIELDS.map((f) => csvCell(c[f])).join(','));
-  return [COLUMN_FIELDS.join(','), ...rows].join('\n') + '\n';
+  const rows = sortColumns(columns).map((c) => COLUMN_KEYS.map((f) => csvCell(c[f])).join(','));
+  return [COLUMN_KEYS.join(','), ...rows].join('\n') + '\n';
+}
+
+/**
+ * One row per architecture: λ₀, L₀ and each critical value over seeds. For each critical value:
+ * the mean and sample sd over the seeds that saw the event (`_seen` of them), the number
+ * censored (event not seen before divergence) and their bound (`_above`: every censored value
+ * exceeds it), and the seeds with neither (`_unknown`: nothing diverged yet).
+ */
+export function seedSummaryToCsv(columns: readonly ColumnRecord[]): string {
+  const critical = (k: string) =>
+    ['mean_seen', 'sd_seen', 'seen', 'censored', 'above', 'unknown'].map((f) => `${k}_${f}`);
+  const header = [
+    'depth',
+    'width',
+    'seeds',
+    'runs',
+    'lambda0_mean',
+    'lambda0_sd',
+    'loss0_mean',
+    'loss0_sd',
+    ...CRITICAL_KINDS.flatMap(critical),
+  ];
+  const cells = (s: CriticalSummary) => [
+    s.seen.mean,
+    s.seen.n > 1 ? s.seen.std : null,
+    s.seen.n,
+    s.censored,
+    s.above,
+    s.unknown,
+  ];
+  const rows = summarizeColumns(columns).map((g) =>
+    [
+      g.depth,
+      g.width,
+      g.seeds.length,
+      g.runs,
+      g.lambda0.mean,
+      g.lambda0.n > 1 ? g.lambda0.std : null,
+      g.loss0.mean,
+      g.loss0.n > 1 ? g.loss0.std : null,
+      ...CRITICAL_KINDS.flatMap((k) => cells(g[k])),
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [header.join(','), ...rows].join('\n') + '\n';
+}
+
+/**
+ * The boundary fits of each critical value through the per-architecture seed means (censored
+ * architectures left out): linear c ≈ a + b·x against x = d/w and against x = 1/w at each depth,
+ * and the power law c ≈ a·(d/w)^b (so `b` is a slope for `linear`, an exponent for `power`).
+ * `r2` is empty below three points (two fit any line exactly).
+ */
+export function boundaryFitsToCsv(columns: readonly ColumnRecord[]): string {
+  const summaries = summarizeColumns(columns);
+  const rows: string[] = [];
+  const row = (
+    kind: string,
+    model: string,
+    against: string,
+    depth: number | null,
+    fit: { a: number; slope: number; r2: number | null; n: number } | null,
+  ) => {
+    if (!fit) return;
+    rows.push(
+      [kind, model, against, depth, fit.a, fit.slope, fit.r2, fit.n].map(csvCell).join(','),
+    );
+  };
+  for (const k of CRITICAL_KINDS) {
+    const values = boundaryValues(summaries, k);
+    const lin = fitLinear(depthOverWidthPoints(values));
+    row(k, 'linear', 'd/w', null, lin && { ...lin, slope: lin.b });
+    for (const depth of [...new Set(values.map((v) => v.depth))].sort((a, b) => a - b)) {
+      const f = fitLinear(inverseWidthPoints(values, depth));
+      row(k, 'linear', '1/w', depth, f && { ...f, slope: f.b });
+    }
+    const pow = fitPowerLaw(depthOverWidthPoints(values));
+    row(k, 'power', 'd/w', null, pow && { ...pow, slope: pow.p });
+  }
+  const header = 'critical,model,against,depth,a,b,r2,points';
+  return [header, ...rows].join('\n') + '\n';
 }
 
 export const JSON_FORMAT = 'phase-explorer-results';

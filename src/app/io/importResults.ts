@@ -1,19 +1,13 @@
 /**
  * Read a results file to view a sweep without computing it: the CLI's JSON Lines
  * (`{"type":"run",...}` and `{"type":"column",...}` per line) or this app's JSON export. Every
- * record's shape is checked; bad lines are counted and reported, never half-used.
+ * record's shape is checked (core/sweep/recordSchema); bad lines are counted and reported, never half-used.
  */
-import { summarize } from '../../core/phase/regime';
+import { fail, ok, type Result } from '../../core/result';
 import { decodeSettings } from '../../core/settings/url';
 import type { Settings } from '../../core/settings/schema';
-import {
-  REGIMES,
-  columnId,
-  runId,
-  type ColumnRecord,
-  type Regime,
-  type RunRecord,
-} from '../../core/sweep/records';
+import { columnId, runId, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
+import { checkResultRecord } from '../../core/sweep/recordSchema';
 import { JSON_FORMAT } from './exportData';
 
 export interface RejectedLine {
@@ -33,139 +27,7 @@ export interface ImportedResults {
 }
 
 type Obj = Record<string, unknown>;
-type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function need<T>(o: Obj, key: string, test: (v: unknown) => v is T, what: string): T {
-  const v = o[key];
-  if (!test(v)) throw new Error(v === undefined ? `missing "${key}"` : `"${key}" must be ${what}`);
-  return v;
-}
-
-const posInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
-const nonNegInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const positive = (v: unknown): v is number => finite(v) && v > 0;
-const nonNeg = (v: unknown): v is number => finite(v) && v >= 0;
-const numOrNull = (v: unknown): v is number | null => v === null || finite(v);
-const bool = (v: unknown): v is boolean => typeof v === 'boolean';
-const regime = (v: unknown): v is Regime => REGIMES.includes(v as Regime);
-/** JSON has no NaN or Infinity: the CLI writes null for them. */
-const series = (v: unknown): v is (number | null)[] =>
-  Array.isArray(v) &&
-  v.length > 0 &&
-  v.length <= 100_000 &&
-  v.every((x) => x === null || finite(x));
-const numbers = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.length <= 100_000 && v.every((x) => finite(x));
-
-function opt<T>(o: Obj, key: string, test: (v: unknown) => v is T, what: string, fallback: T): T {
-  return o[key] === undefined ? fallback : need(o, key, test, what);
-}
-
-export function checkRun(o: Obj): Check<RunRecord> {
-  try {
-    const depth = need(o, 'depth', posInt, 'a positive integer');
-    const width = need(o, 'width', posInt, 'a positive integer');
-    const seed = need(o, 'seed', nonNegInt, 'a non-negative integer');
-    const c = need(o, 'c', positive, 'a positive number');
-    const eta = need(o, 'eta', positive, 'a positive number');
-    const lambda0 = need(o, 'lambda0', positive, 'a positive number');
-    const loss0 = need(o, 'loss0', nonNeg, 'a non-negative number');
-    const diverged = need(o, 'diverged', bool, 'true or false');
-    const reg = need(o, 'regime', regime, `one of ${REGIMES.join(', ')}`);
-    const loss = need(o, 'loss', series, 'a list of numbers (or null)');
-    const sharpness = need(o, 'sharpness', series, 'a list of numbers (or null)');
-    if (sharpness.length !== loss.length)
-      throw new Error(`"loss" has ${loss.length} steps but "sharpness" has ${sharpness.length}`);
-    const lanczosIters = opt(o, 'lanczosIters', numbers, 'a list of numbers', []);
-    const lanczosResidual = opt(o, 'lanczosResidual', series, 'a list of numbers (or null)', []);
-    const divergedAt = opt(
-      o,
-      'divergedAt',
-      (v): v is number | null => v === null || nonNegInt(v),
-      'a step or null',
-      null,
-    );
-    const seconds = opt(o, 'seconds', nonNeg, 'a non-negative number', 0);
-    const s = summarize(loss, sharpness, loss0, lambda0, diverged);
-    return {
-      ok: true,
-      value: {
-        type: 'run',
-        depth,
-        width,
-        seed,
-        c,
-        eta,
-        lambda0,
-        loss0,
-        diverged,
-        divergedAt,
-        regime: reg,
-        loss,
-        sharpness,
-        lanczosIters,
-        lanczosResidual,
-        lossRatioMax: opt(o, 'lossRatioMax', numOrNull, 'a number or null', s.lossRatioMax),
-        sharpRatioMax: opt(o, 'sharpRatioMax', numOrNull, 'a number or null', s.sharpRatioMax),
-        sharpRatioFinal: opt(
-          o,
-          'sharpRatioFinal',
-          numOrNull,
-          'a number or null',
-          s.sharpRatioFinal,
-        ),
-        seconds,
-      },
-    };
-  } catch (err) {
-    return { ok: false, reason: (err as Error).message };
-  }
-}
-
-export function checkColumn(o: Obj): Check<ColumnRecord> {
-  try {
-    const critical = (key: string): number | null =>
-      need(
-        o,
-        key,
-        (v): v is number | null => v === null || positive(v),
-        'a positive number or null',
-      );
-    return {
-      ok: true,
-      value: {
-        type: 'column',
-        depth: need(o, 'depth', posInt, 'a positive integer'),
-        width: need(o, 'width', posInt, 'a positive integer'),
-        seed: need(o, 'seed', nonNegInt, 'a non-negative integer'),
-        lambda0: need(o, 'lambda0', positive, 'a positive number'),
-        loss0: need(o, 'loss0', nonNeg, 'a non-negative number'),
-        c_loss: critical('c_loss'),
-        c_sharp: critical('c_sharp'),
-        c_max: critical('c_max'),
-        runs: opt(o, 'runs', nonNegInt, 'a non-negative integer', 0),
-      },
-    };
-  } catch (err) {
-    return { ok: false, reason: (err as Error).message };
-  }
-}
-
-function checkRecord(v: unknown): Check<RunRecord | ColumnRecord> {
-  if (!isObj(v)) return { ok: false, reason: 'not a JSON object' };
-  if (v['type'] === 'run') return checkRun(v);
-  if (v['type'] === 'column') return checkColumn(v);
-  return {
-    ok: false,
-    reason:
-      v['type'] === undefined
-        ? 'missing "type"'
-        : `unknown type ${JSON.stringify(v['type']).slice(0, 30)}`,
-  };
-}
 
 /** Largest results file read (the CLI writes about 0.5-40 kB per run, by the number of steps). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -181,8 +43,8 @@ class Collector {
 
   add(line: number, value: unknown): void {
     this.records++;
-    const r = checkRecord(value);
-    if (!r.ok) this.rejected.push({ line, reason: r.reason });
+    const r = checkResultRecord(value);
+    if (!r.ok) this.rejected.push({ line, reason: r.error });
     else if (r.value.type === 'run') this.runs.set(runId(r.value), r.value);
     else this.columns.set(columnId(r.value), r.value);
   }
@@ -266,7 +128,7 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
-export type ImportOutcome = { ok: true; results: ImportedResults } | { ok: false; error: string };
+export type ImportOutcome = Result<ImportedResults>;
 
 /**
  * Read a results file: refused before reading when it is larger than MAX_IMPORT_BYTES or has
@@ -278,34 +140,29 @@ export async function readResultsFile(
   pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 0)),
 ): Promise<ImportOutcome> {
   if (file.size > MAX_IMPORT_BYTES)
-    return {
-      ok: false,
-      error: `${file.name} is ${megabytes(file.size)}; results files up to ${megabytes(MAX_IMPORT_BYTES)} can be imported`,
-    };
+    return fail(
+      `${file.name} is ${megabytes(file.size)}; results files up to ${megabytes(MAX_IMPORT_BYTES)} can be imported`,
+    );
   let text: string;
   try {
     text = await file.text();
   } catch (err) {
-    return {
-      ok: false,
-      error: `could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`,
-    };
+    return fail(`could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const lines = countLines(text);
   if (lines > MAX_IMPORT_LINES)
-    return {
-      ok: false,
-      error: `${file.name} has ${lines.toLocaleString('en')} lines; results files up to ${MAX_IMPORT_LINES.toLocaleString('en')} lines can be imported`,
-    };
+    return fail(
+      `${file.name} has ${lines.toLocaleString('en')} lines; results files up to ${MAX_IMPORT_LINES.toLocaleString('en')} lines can be imported`,
+    );
   const doc = parseJsonDocument(text);
-  if (doc) return { ok: true, results: doc };
+  if (doc) return ok(doc);
   const acc = new Collector();
   const all = text.split(/\r?\n/);
   for (let from = 0; from < all.length; from += SLICE_LINES) {
     if (from > 0) await pause();
     parseJsonLines(all, from, Math.min(all.length, from + SLICE_LINES), acc);
   }
-  return { ok: true, results: acc.finish(null) };
+  return ok(acc.finish(null));
 }
 
 /** A one-paragraph summary of what was rejected, e.g. "2 of 40 lines rejected: line 3: ...". */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../../core/settings/codec';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
-import { columnsToCsv, resultsToJson, resultsToJsonl, runsToCsv } from './exportData';
+import {
+  boundaryFitsToCsv,
+  columnsToCsv,
+  resultsToJson,
+  resultsToJsonl,
+  runsToCsv,
+  seedSummaryToCsv,
+} from './exportData';
 import {
   MAX_IMPORT_BYTES,
   MAX_IMPORT_LINES,
@@ -55,6 +62,46 @@ describe('export', () => {
       '4,64,1,2.5,0.05,50,0.45,false,,loss-catapult,2,0.6,,0.5,0.45;0.9;0.3,50;30;NaN,12;3;3',
     );
     expect(columnsToCsv([column]).trim().split('\n')[1]).toBe('4,64,1,50,0.45,2.5,,8,1');
+  });
+
+  it('writes the seed summary with censored seeds counted and bounded', () => {
+    const cols = [
+      { ...column, seed: 0, c_loss: 2.5, c_max: 8 },
+      { ...column, seed: 1, c_loss: null, c_max: 16 },
+    ];
+    const [header, row, more] = seedSummaryToCsv(cols).trim().split('\n');
+    expect(more).toBeUndefined();
+    const cell = Object.fromEntries(header!.split(',').map((h, i) => [h, row!.split(',')[i]]));
+    expect(cell['seeds']).toBe('2');
+    expect(cell['c_loss_mean_seen']).toBe('2.5');
+    expect(cell['c_loss_sd_seen']).toBe('');
+    expect(cell['c_loss_censored']).toBe('1');
+    expect(cell['c_loss_above']).toBe('16');
+    expect(cell['c_max_mean_seen']).toBe('12');
+    expect(cell['c_sharp_censored']).toBe('2');
+  });
+
+  it('writes linear and power-law boundary fits through the seed means', () => {
+    const cols = [64, 128, 256].map((width) => ({
+      ...column,
+      width,
+      c_loss: 2 + 256 / width,
+      c_sharp: null,
+      c_max: null,
+    }));
+    const lines = boundaryFitsToCsv(cols).trim().split('\n');
+    expect(lines[0]).toBe('critical,model,against,depth,a,b,r2,points');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => r.slice(0, 4).join(' '))).toEqual([
+      'c_loss linear d/w ',
+      'c_loss linear 1/w 4',
+      'c_loss power d/w ',
+    ]);
+    const perDepth = rows[1]!;
+    expect(Number(perDepth[4])).toBeCloseTo(2, 10);
+    expect(Number(perDepth[5])).toBeCloseTo(256, 8);
+    expect(Number(perDepth[6])).toBeCloseTo(1, 10);
+    expect(perDepth[7]).toBe('3');
   });
 
   it('round-trips through JSON Lines and JSON', () => {
@@ -179,8 +226,8 @@ describe('import', () => {
       async () => void pauses++,
     );
     expect(pauses).toBe(2);
-    expect(r.ok && r.results).toEqual(parseResultsText(text));
-    expect(r.ok && r.results.runs).toHaveLength(1200);
-    expect(r.ok && r.results.rejected).toEqual([{ line: 701, reason: 'not valid JSON' }]);
+    expect(r.ok && r.value).toEqual(parseResultsText(text));
+    expect(r.ok && r.value.runs).toHaveLength(1200);
+    expect(r.ok && r.value.rejected).toEqual([{ line: 701, reason: 'not valid JSON' }]);
   });
 });

@@ -1,33 +1,21 @@
 import type { StateCreator } from 'zustand';
-import { cloneDefaults, reconcile } from '../../core/settings/codec';
-import type { Settings } from '../../core/settings/schema';
+import { ALL_KEYS, editSetting, runChecks } from '../../core/settings/checks';
+import { cloneDefaults } from '../../core/settings/codec';
 import type { AppState, SettingsSlice } from './types';
 
-/** Keep dataset and model consistent: the uv model is its own dataset. */
-export function withCoupling<K extends keyof Settings>(
-  s: Settings,
-  key: K,
-  value: Settings[K],
-): Settings {
-  const next: Settings = { ...s, [key]: value };
-  if (key === 'dataset') {
-    if (value === 'uv') next.model = 'uv';
-    else if (next.model === 'uv') next.model = 'fcn';
-  }
-  if (key === 'model') {
-    if (value === 'uv') next.dataset = 'uv';
-    else if (next.dataset === 'uv') next.dataset = 'mnist';
-  }
-  return next;
-}
-
+/*
+ * The store holds only settings that keep every rule of core/settings/checks.ts: an edit moves
+ * its followers along (dataset uv with model uv) and any other broken rule is fixed here too.
+ * The form refuses such edits before they get here (editSetting's `refused`); presets and links
+ * arrive already checked.
+ */
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
   settings: cloneDefaults(),
   urlIssues: [],
   mnistSource: 'builtin',
   setSetting: (key, value) =>
-    set((st) => ({ settings: reconcile(withCoupling(st.settings, key, value)).settings })),
-  replaceSettings: (settings) => set({ settings: reconcile(settings).settings }),
+    set((st) => ({ settings: editSetting(st.settings, key, value).settings })),
+  replaceSettings: (settings) => set({ settings: runChecks(settings, ALL_KEYS).settings }),
   setUrlIssues: (urlIssues) => set({ urlIssues }),
   setMnistSource: (mnistSource) => set({ mnistSource }),
 });

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../../core/settings/codec';
 import { runId, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
-import { formatDuration, plannedColumns, progressOf, rateAndEta } from './progress';
+import { formatDuration, progressOf, rateAndEta } from './progress';
 import { resultsKey, runSettingsText } from './resultsKey';
 
 const run = (depth: number, width: number, c: number): RunRecord =>
   ({ type: 'run', depth, width, seed: 0, c }) as RunRecord;
 
 describe('progress', () => {
-  it('plans depths × widths × seeds columns (uv: depth 2 only)', () => {
-    const s = { ...cloneDefaults(), depths: [2, 8], widths: [16, 128], seeds: [0, 1] };
-    expect(plannedColumns(s)).toHaveLength(8);
-    expect(plannedColumns({ ...s, model: 'uv', dataset: 'uv' })).toHaveLength(4);
-  });
-
   it('counts a finished column by its runs and an open one by the whole grid', () => {
     const s = {
       ...cloneDefaults(),

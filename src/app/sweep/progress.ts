@@ -4,29 +4,8 @@
  */
 import { expandCGrid } from '../../core/settings/codec';
 import type { Settings } from '../../core/settings/schema';
-import {
-  columnId,
-  type ColumnKey,
-  type ColumnRecord,
-  type RunRecord,
-} from '../../core/sweep/records';
-
-/** The uv model is reported as depth 2 whatever the depths setting says. */
-export const UV_DEPTH = 2;
-
-export function isUv(settings: Settings): boolean {
-  return settings.model === 'uv' || settings.dataset === 'uv';
-}
-
-/** The columns a sweep of these settings computes, in order. */
-export function plannedColumns(settings: Settings): ColumnKey[] {
-  const depths = isUv(settings) ? [UV_DEPTH] : settings.depths;
-  const out: ColumnKey[] = [];
-  for (const depth of depths)
-    for (const width of settings.widths)
-      for (const seed of settings.seeds) out.push({ depth, width, seed });
-  return out;
-}
+import { planColumns } from '../../core/sweep/plan';
+import { columnId, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
 
 export interface Progress {
   /** Finished cells of the planned columns. */
@@ -49,7 +28,7 @@ export function progressOf(
     const id = columnId(r);
     perColumn.set(id, (perColumn.get(id) ?? 0) + 1);
   }
-  const planned = plannedColumns(settings);
+  const planned = planColumns(settings);
   const gridSize = expandCGrid(settings.cGrid).length;
   let done = 0;
   let total = 0;

@@ -15,7 +15,7 @@
  */
 import { deflateSync, inflateSync } from 'fflate';
 import { REGIMES, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
-import { checkColumn, checkRun } from '../io/importResults';
+import { checkColumnRecord, checkRunRecord } from '../../core/sweep/recordSchema';
 import { fromFloat16Bits, toFloat16Bits } from './float16';
 
 /** Longest payload put in or read from a link (characters of base64url). */
@@ -212,7 +212,7 @@ export function decodeResults(text: string): DecodeOutcome {
     };
     const loss = take(kLoss as number);
     const sharpness = take(kSharp as number);
-    const checked = checkRun({
+    const checked = checkRunRecord({
       type: 'run',
       depth: row[0],
       width: row[1],
@@ -230,7 +230,7 @@ export function decodeResults(text: string): DecodeOutcome {
       sharpRatioMax: row[14],
       sharpRatioFinal: row[15],
     });
-    if (!checked.ok) return { ok: false, error: `run ${i + 1} in the link: ${checked.reason}` };
+    if (!checked.ok) return { ok: false, error: `run ${i + 1} in the link: ${checked.error}` };
     runs.push(checked.value);
   }
   if (at !== bytes.length)
@@ -240,7 +240,7 @@ export function decodeResults(text: string): DecodeOutcome {
     const row = h.k[i];
     if (!isList(row) || row.length !== 9)
       return { ok: false, error: `column ${i + 1} in the link is not a list of 9 fields` };
-    const checked = checkColumn({
+    const checked = checkColumnRecord({
       type: 'column',
       depth: row[0],
       width: row[1],
@@ -252,7 +252,7 @@ export function decodeResults(text: string): DecodeOutcome {
       c_max: row[7],
       runs: row[8],
     });
-    if (!checked.ok) return { ok: false, error: `column ${i + 1} in the link: ${checked.reason}` };
+    if (!checked.ok) return { ok: false, error: `column ${i + 1} in the link: ${checked.error}` };
     columns.push(checked.value);
   }
   return { ok: true, runs, columns };

@@ -1,25 +1,55 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import {
+  FIXTURE_CIFAR10,
+  FIXTURE_CIFAR10_RECORDS,
+  fullData,
+  readBytes,
+} from '../../../tests/fixtures/datasets';
 import { CIFAR10_RECORD_BYTES, parseCifar10 } from './cifar10';
 import { parseDatasetFiles } from './files';
 import { encodeTar } from './tar';
 import type { ImageDataset } from './types';
 
-const DATASETS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/datasets',
-);
-const CIFAR = path.join(DATASETS, 'cifar10', 'cifar-10-batches-bin');
-const haveCifar = fs.existsSync(path.join(CIFAR, 'data_batch_1.bin'));
-if (!haveCifar) console.warn(`skipping real CIFAR-10 tests: ${CIFAR} not found`);
+const full = fullData('the CIFAR-10 tests on the full data_batch_1.bin');
 
 const R = CIFAR10_RECORD_BYTES;
 
+/** A batch of the committed fixture (the official file's first records). */
 function readBatch(name: string): Uint8Array {
-  return new Uint8Array(fs.readFileSync(path.join(CIFAR, name)));
+  return readBytes(path.join(FIXTURE_CIFAR10, name));
+}
+
+/** Label counts and pixel mean/std read straight from the record bytes, not through the parser. */
+function rawStats(bytes: Uint8Array): { counts: number[]; mean: number; std: number } {
+  const counts = new Array<number>(10).fill(0);
+  let sum = 0;
+  let sq = 0;
+  for (let r = 0; r < bytes.length / R; r++) {
+    counts[bytes[r * R]!]!++;
+    for (let j = 1; j < R; j++) {
+      const v = bytes[r * R + j]!;
+      sum += v;
+      sq += v * v;
+    }
+  }
+  const n = (bytes.length / R) * (R - 1);
+  const mean = sum / n;
+  return { counts, mean, std: Math.sqrt(sq / n - mean * mean) };
+}
+
+/** Pixel mean and population std of a parsed dataset. */
+function pixelStats(ds: ImageDataset): { mean: number; std: number } {
+  let sum = 0;
+  let sq = 0;
+  for (const v of ds.images) {
+    sum += v;
+    sq += v * v;
+  }
+  const n = ds.images.length;
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(sq / n - mean * mean) };
 }
 
 /** Two synthetic records with known labels and planar pixels (r, g, b differ per pixel). */
@@ -43,43 +73,40 @@ function sameDataset(a: ImageDataset, b: ImageDataset): boolean {
   );
 }
 
-describe.skipIf(!haveCifar)('CIFAR-10 data_batch_1.bin (real)', () => {
-  const bytes = haveCifar ? readBatch('data_batch_1.bin') : new Uint8Array(0);
+describe('CIFAR-10 data_batch_1.bin (real records: the committed fixture)', () => {
+  const bytes = readBatch('data_batch_1.bin');
   const parsed = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
 
-  it('has 10000 records, 1000 per class, 32×32×3', () => {
+  it('has one 32×32×3 image per record, labels as in the record bytes', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const ds = parsed.value;
+    const n = FIXTURE_CIFAR10_RECORDS;
     expect([ds.name, ds.count, ds.height, ds.width, ds.channels, ds.numClasses]).toEqual([
       'cifar10',
-      10000,
+      n,
       32,
       32,
       3,
       10,
     ]);
-    expect(ds.images.length).toBe(10000 * 3072);
-    const counts = new Array<number>(10).fill(0);
-    for (const l of ds.labels) counts[l]!++;
-    expect(counts).toEqual(new Array<number>(10).fill(1000));
-    expect(ds.labels[0]).toBe(bytes[0]);
-    expect(ds.labels[1]).toBe(bytes[R]);
+    expect(ds.images.length).toBe(n * 3072);
+    for (let r = 0; r < n; r++) expect(ds.labels[r]).toBe(bytes[r * R]);
+    // Real data: every class occurs, and no class takes more than a fifth of the sample.
+    const counts = rawStats(bytes).counts;
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+    expect(Math.max(...counts)).toBeLessThan(n / 5);
   });
 
-  it('pixel mean ≈ 121.0 and std ≈ 64.1', () => {
+  it("pixel statistics are those of the record bytes, near CIFAR-10's 121.0 ± 64.1", () => {
     if (!parsed.ok) throw new Error(parsed.error);
-    let sum = 0;
-    let sq = 0;
-    for (const v of parsed.value.images) {
-      sum += v;
-      sq += v * v;
-    }
-    const n = parsed.value.images.length;
-    const mean = sum / n;
-    expect(mean).toBeCloseTo(121.0, 0);
-    expect(Math.abs(mean - 121.0)).toBeLessThan(1);
-    expect(Math.abs(Math.sqrt(sq / n - mean * mean) - 64.1)).toBeLessThan(1);
+    const raw = rawStats(bytes);
+    const got = pixelStats(parsed.value);
+    expect(Math.abs(got.mean - raw.mean)).toBeLessThan(1e-9);
+    expect(Math.abs(got.std - raw.std)).toBeLessThan(1e-9);
+    // A sample of 1,024 images has the whole training set's statistics to within a few levels.
+    expect(Math.abs(got.mean - 121.0)).toBeLessThan(3);
+    expect(Math.abs(got.std - 64.1)).toBeLessThan(3);
   });
 
   it('converts planar CHW to channel-last HWC', () => {
@@ -135,6 +162,36 @@ describe.skipIf(!haveCifar)('CIFAR-10 data_batch_1.bin (real)', () => {
     ]);
     expect(r.ok && r.value.count).toBe(3);
     expect(r.ok && r.value.labels[0]).toBe(test[0]);
+  });
+});
+
+describe.skipIf(full.skip)('CIFAR-10 data_batch_1.bin (the full file, from PHASE_DATA_DIR)', () => {
+  const dir = path.join(full.dir ?? '', 'cifar10', 'cifar-10-batches-bin');
+
+  it('has 10000 records, 1000 per class, pixel mean ≈ 121.0 and std ≈ 64.1', () => {
+    const bytes = readBytes(path.join(dir, 'data_batch_1.bin'));
+    const parsed = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const ds = parsed.value;
+    expect([ds.count, ds.height, ds.width, ds.channels]).toEqual([10000, 32, 32, 3]);
+    const counts = new Array<number>(10).fill(0);
+    for (const l of ds.labels) counts[l]!++;
+    expect(counts).toEqual(new Array<number>(10).fill(1000));
+    const s = pixelStats(ds);
+    expect(Math.abs(s.mean - 121.0)).toBeLessThan(1);
+    expect(Math.abs(s.std - 64.1)).toBeLessThan(1);
+  });
+
+  it('the committed fixtures are the first records of the official files, byte for byte', () => {
+    for (const name of ['data_batch_1.bin', 'test_batch.bin']) {
+      const fixture = readBatch(name);
+      const whole = readBytes(path.join(dir, name));
+      expect(fixture.length % R, name).toBe(0);
+      expect(
+        Buffer.from(whole.subarray(0, fixture.length)).equals(Buffer.from(fixture)),
+        name,
+      ).toBe(true);
+    }
   });
 });
 

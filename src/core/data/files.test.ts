@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { gzipSync } from 'fflate';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../cli/loadData';
+import { describe, expect, it } from 'vitest';
 import { encodeBuiltinMnist, parseBuiltinMnist } from './builtinMnist';
 import { parseCifar10 } from './cifar10';
 import { parseDatasetFiles } from './files';
@@ -13,15 +8,6 @@ import { gunzipLimited } from './gzip';
 import { parseIdx } from './idx';
 import { syntheticDataset } from './synthetic';
 import { encodeTar, parseTar } from './tar';
-
-const DATASETS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/datasets',
-);
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const haveDatasets = fs.existsSync(path.join(DATASETS, 'fashion-mnist'));
-if (!haveDatasets)
-  console.warn(`skipping CLI loadDataset tests on real files: ${DATASETS} not found`);
 
 describe('parsers never throw on corrupted files', () => {
   const idxFile = new Uint8Array([
@@ -66,63 +52,5 @@ describe('parsers never throw on corrupted files', () => {
       }),
       { numRuns: 300, seed: 12345 },
     );
-  });
-});
-
-describe('CLI loadDataset (src/cli/loadData.ts)', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'phase-data-'));
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-  it('builds the built-in MNIST file when missing, then reads it', () => {
-    const root = path.join(tmp, 'fresh-clone');
-    const r = loadDataset('mnist', null, root);
-    expect(r.ok && [r.value.name, r.value.count]).toEqual(['mnist', 10000]);
-    expect(fs.statSync(path.join(root, 'public', 'data', 'mnist.bin')).size).toBe(7_850_012);
-  });
-
-  it('returns synthetic data and names missing directories and files', () => {
-    const syn = loadDataset('synthetic', null, REPO_ROOT);
-    expect(syn.ok && syn.value.count).toBe(4096);
-    const custom = loadDataset('synthetic', null, REPO_ROOT, { count: 10, seed: 3 });
-    expect(custom.ok && Array.from(custom.value.images)).toEqual(
-      Array.from(syntheticDataset({ count: 10, seed: 3 }).images),
-    );
-    const missing = loadDataset('cifar10', path.join(tmp, 'nope'), REPO_ROOT);
-    expect(!missing.ok && missing.error).toMatch(/nope: data directory does not exist/);
-    const empty = path.join(tmp, 'empty');
-    fs.mkdirSync(empty);
-    const noCifar = loadDataset('cifar10', empty, REPO_ROOT);
-    expect(!noCifar.ok && noCifar.error).toMatch(
-      /empty: no CIFAR-10 data \(expected data_batch_1\.bin/,
-    );
-    const noIdx = loadDataset('fashion-mnist', empty, REPO_ROOT);
-    expect(!noIdx.ok && noIdx.error).toMatch(/empty: no IDX files for fashion-mnist/);
-    const noDir = loadDataset('cifar10', null, REPO_ROOT);
-    expect(!noDir.ok && noDir.error).toMatch(/^cifar10: needs --data-dir/);
-  });
-
-  it('reads CIFAR-10 from a tar.gz and reports bad batches with the directory and file', () => {
-    const dir = path.join(tmp, 'cifar');
-    fs.mkdirSync(dir);
-    const record = new Uint8Array(3073);
-    record[0] = 4;
-    const tar = encodeTar([{ name: 'cifar-10-batches-bin/data_batch_1.bin', bytes: record }]);
-    fs.writeFileSync(path.join(dir, 'cifar-10-binary.tar.gz'), gzipSync(tar));
-    const r = loadDataset('cifar10', dir, REPO_ROOT);
-    expect(r.ok && Array.from(r.value.labels)).toEqual([4]);
-    const sub = path.join(dir, 'cifar-10-batches-bin');
-    fs.mkdirSync(sub);
-    fs.writeFileSync(path.join(sub, 'data_batch_1.bin'), record.subarray(1));
-    const bad = loadDataset('cifar10', dir, REPO_ROOT);
-    expect(!bad.ok && bad.error).toBe(
-      `${sub}: data_batch_1.bin: size 3072 bytes is not a multiple of the 3073-byte CIFAR-10 record`,
-    );
-  });
-
-  it.skipIf(!haveDatasets)('reads the real datasets folder', () => {
-    const fashion = loadDataset('fashion-mnist', path.join(DATASETS, 'fashion-mnist'), REPO_ROOT);
-    expect(fashion.ok && fashion.value.count).toBe(60000);
-    const cifar = loadDataset('cifar10', path.join(DATASETS, 'cifar10'), REPO_ROOT);
-    expect(cifar.ok && cifar.value.count).toBe(10000); // data_batch_1 only; test_batch ignored
   });
 });

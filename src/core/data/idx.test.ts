@@ -1,22 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'fflate';
+import { gzipSync, gunzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import {
+  FIXTURE_FASHION,
+  FIXTURE_FASHION_RECORDS,
+  fullData,
+  readBytes,
+} from '../../../tests/fixtures/datasets';
 import { parseIdx, parseIdxPair } from './idx';
 import { parseDatasetFiles } from './files';
 import type { NamedBytes } from './result';
 
-const DATASETS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/datasets',
-);
-const FASHION = path.join(DATASETS, 'fashion-mnist');
-const haveFashion = fs.existsSync(path.join(FASHION, 'train-images-idx3-ubyte.gz'));
-if (!haveFashion) console.warn(`skipping Fashion-MNIST tests: ${FASHION} not found`);
+const full = fullData('the Fashion-MNIST tests on the full IDX files');
 
-function read(name: string): NamedBytes {
-  return { name, bytes: new Uint8Array(fs.readFileSync(path.join(FASHION, name))) };
+/** A file of the committed fixture (the official files' first records), or of `dir`. */
+function read(name: string, dir = FIXTURE_FASHION): NamedBytes {
+  return { name, bytes: readBytes(path.join(dir, name)) };
 }
 
 /** A raw IDX file: magic 00 00 08 <ndims>, big-endian dims, then the data. */
@@ -32,25 +32,23 @@ function idx(
   return out;
 }
 
-describe.skipIf(!haveFashion)('Fashion-MNIST IDX files (real)', () => {
-  it('parses the training pair: 60000 images of 28×28, 6000 per class', () => {
-    const r = parseIdxPair(
-      read('train-images-idx3-ubyte.gz'),
-      read('train-labels-idx1-ubyte.gz'),
-      'fashion-mnist',
-    );
+describe('Fashion-MNIST IDX files (real records: the committed fixture)', () => {
+  it('parses the training pair: 28×28 images, labels as in the label file', () => {
+    const labelFile = read('train-labels-idx1-ubyte.gz');
+    const r = parseIdxPair(read('train-images-idx3-ubyte.gz'), labelFile, 'fashion-mnist');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const ds = r.value;
-    expect([ds.count, ds.height, ds.width, ds.channels, ds.numClasses]).toEqual([
-      60000, 28, 28, 1, 10,
-    ]);
-    expect(ds.images.length).toBe(60000 * 784);
-    const counts = new Array<number>(10).fill(0);
-    for (const l of ds.labels) counts[l]!++;
-    expect(counts).toEqual(new Array<number>(10).fill(6000));
-    // Label 0 of the official file is 9 (ankle boot), and pixels use the full byte range.
+    const n = FIXTURE_FASHION_RECORDS;
+    expect([ds.count, ds.height, ds.width, ds.channels, ds.numClasses]).toEqual([n, 28, 28, 1, 10]);
+    expect(ds.images.length).toBe(n * 784);
+    // The labels after the 8-byte IDX header, decompressed here without the parser.
+    const raw = gunzipSync(labelFile.bytes).subarray(8);
+    expect(Array.from(ds.labels)).toEqual(Array.from(raw));
+    // Label 0 of the official file is 9 (ankle boot), every class occurs, and pixels use the
+    // full byte range.
     expect(ds.labels[0]).toBe(9);
+    expect(new Set(ds.labels).size).toBe(10);
     expect(Math.max(...ds.images.subarray(0, 784 * 100))).toBe(255);
   });
 
@@ -60,25 +58,65 @@ describe.skipIf(!haveFashion)('Fashion-MNIST IDX files (real)', () => {
       read('t10k-labels-idx1-ubyte.gz'),
       'fashion-mnist',
     );
-    expect(t10k.ok && t10k.value.count).toBe(10000);
-    const all = fs.readdirSync(FASHION).map(read);
+    expect(t10k.ok && t10k.value.count).toBe(100);
+    const all = fs.readdirSync(FIXTURE_FASHION).map((name) => read(name));
     const routed = parseDatasetFiles('fashion-mnist', all);
-    expect(routed.ok && routed.value.count).toBe(60000);
+    expect(routed.ok && routed.value.count).toBe(FIXTURE_FASHION_RECORDS);
     const onlyTest = parseDatasetFiles(
       'fashion-mnist',
       all.filter((f) => f.name.startsWith('t10k')),
     );
-    expect(onlyTest.ok && onlyTest.value.count).toBe(10000);
+    expect(onlyTest.ok && onlyTest.value.count).toBe(100);
   });
 
   it('gzipped and raw files give the same array', () => {
-    const gz = read('t10k-labels-idx1-ubyte.gz');
+    const gz = read('train-labels-idx1-ubyte.gz');
     const a = parseIdx(gz);
     expect(a.ok).toBe(true);
     if (!a.ok) return;
     const b = parseIdx({ name: 'raw', bytes: idx(a.value.dims, a.value.data) });
-    expect(b.ok && b.value.dims).toEqual([10000]);
+    expect(b.ok && b.value.dims).toEqual([FIXTURE_FASHION_RECORDS]);
     expect(b.ok && Buffer.from(b.value.data).equals(Buffer.from(a.value.data))).toBe(true);
+  });
+});
+
+describe.skipIf(full.skip)('Fashion-MNIST IDX files (the full files, from PHASE_DATA_DIR)', () => {
+  const dir = path.join(full.dir ?? '', 'fashion-mnist');
+
+  it('the training pair holds 60000 images of 28×28, 6000 per class; t10k holds 10000', () => {
+    const r = parseIdxPair(
+      read('train-images-idx3-ubyte.gz', dir),
+      read('train-labels-idx1-ubyte.gz', dir),
+      'fashion-mnist',
+    );
+    if (!r.ok) throw new Error(r.error);
+    expect([r.value.count, r.value.height, r.value.width]).toEqual([60000, 28, 28]);
+    const counts = new Array<number>(10).fill(0);
+    for (const l of r.value.labels) counts[l]!++;
+    expect(counts).toEqual(new Array<number>(10).fill(6000));
+    const t10k = parseIdx(read('t10k-labels-idx1-ubyte.gz', dir));
+    expect(t10k.ok && t10k.value.dims).toEqual([10000]);
+  });
+
+  it('the committed fixture is the first records of the official files', () => {
+    for (const [split, n] of [
+      ['train', FIXTURE_FASHION_RECORDS],
+      ['t10k', 100],
+    ] as const) {
+      for (const kind of ['images-idx3', 'labels-idx1']) {
+        const name = `${split}-${kind}-ubyte.gz`;
+        const fixture = parseIdx(read(name));
+        const whole = parseIdx(read(name, dir));
+        if (!fixture.ok || !whole.ok) throw new Error(`${name} did not parse`);
+        expect(fixture.value.dims[0], name).toBe(n);
+        expect(fixture.value.dims.slice(1), name).toEqual(whole.value.dims.slice(1));
+        const size = fixture.value.data.length;
+        expect(
+          Buffer.from(whole.value.data.subarray(0, size)).equals(Buffer.from(fixture.value.data)),
+          name,
+        ).toBe(true);
+      }
+    }
   });
 });
 

@@ -1,19 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_CIFAR10, readBytes } from '../../../tests/fixtures/datasets';
 import { parseCifar10 } from './cifar10';
 import { prepareData, standardizeImage } from './prepare';
 import { syntheticDataset } from './synthetic';
 import type { ImageDataset } from './types';
 
-const DATASETS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/datasets',
-);
-const BATCH = path.join(DATASETS, 'cifar10', 'cifar-10-batches-bin', 'data_batch_1.bin');
-const haveCifar = fs.existsSync(BATCH);
-if (!haveCifar) console.warn(`skipping real CIFAR-10 prepareData tests: ${BATCH} not found`);
+/** The committed fixture: the official data_batch_1.bin's first 1,024 records. */
+const BATCH = path.join(FIXTURE_CIFAR10, 'data_batch_1.bin');
 
 /** Mean and population std of values, in float64. */
 function stats(v: ArrayLike<number>): { mean: number; std: number } {
@@ -45,12 +39,9 @@ describe('standardizeImage', () => {
   });
 });
 
-describe.skipIf(!haveCifar)('prepareData on real CIFAR-10 records', () => {
+describe('prepareData on real CIFAR-10 records', () => {
   const parsed = parseCifar10([
-    {
-      name: 'data_batch_1.bin',
-      bytes: new Uint8Array(fs.readFileSync(BATCH).subarray(0, 3073 * 300)),
-    },
+    { name: 'data_batch_1.bin', bytes: readBytes(BATCH).subarray(0, 3073 * 300) },
   ]);
 
   it('standardises each image to mean 0 and population std 1', () => {

@@ -42,7 +42,7 @@ export function standardizeImage(
 }
 
 /**
- * Prepare the first `trainSize` records of `ds` for training (DESIGN.md: `--train-size N` takes
+ * Prepare the first `trainSize` records of `ds` for training (docs/PROTOCOL.md §2: `--train-size N` takes
  * the *first* N records of the training file, in file order).
  *
  * @returns `x`: N × (H·W·C) float32, row-major, each row standardised by

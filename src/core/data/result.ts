@@ -3,18 +3,12 @@
  * outcome the caller must show, not a bug. Every `error` names the file and what was wrong.
  */
 
+import type { Result } from '../result';
+
+export { fail, ok } from '../result';
+
 /** The outcome of parsing or preparing data: a value, or a message naming the file and the fault. */
-export type DataResult<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** A successful result. */
-export function ok<T>(value: T): DataResult<T> {
-  return { ok: true, value };
-}
-
-/** A failed result carrying `error`. */
-export function fail<T = never>(error: string): DataResult<T> {
-  return { ok: false, error };
-}
+export type DataResult<T> = Result<T>;
 
 /** A named file as the parsers see it: a file name (for messages and routing) and its bytes. */
 export interface NamedBytes {

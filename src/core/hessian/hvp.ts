@@ -1,7 +1,7 @@
 /**
  * Exact Hessian-vector products by reverse-over-reverse differentiation (Pearlmutter 1994):
  * H v = ∇_θ ⟨∇_θ L(θ), v⟩, both gradients by `tf.grads` on the recorded tape. No finite
- * differences (which are wrong for relu networks at kinks, SCIENCE.md §2).
+ * differences (which are wrong for relu networks at kinks, docs/PROTOCOL.md §2).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from '../tf/gradients';
@@ -19,7 +19,7 @@ export type FlatHvp = (v: tf.Tensor1D) => tf.Tensor1D;
 /**
  * Build an exact HVP for `lossOf`. The returned function computes, inside one `tf.tidy`,
  *   g(θ) = ∇_θ L(θ),  s(θ) = Σ_i ⟨g_i(θ), v_i⟩,  H v = ∇_θ s(θ),
- * so only its results survive (the caller disposes them). Cost ≈ 2.6–3.5 gradients (DESIGN.md).
+ * so only its results survive (the caller disposes them). Cost ≈ 2.6–3.5 gradients (docs/ARCHITECTURE.md).
  * Exact up to float32 rounding provided the gradient fixes are registered: it re-checks them on
  * every call (`registerGradientFixes` is a few Map lookups). Every parameter must reach the loss
  * through an op whose gradient depends on it (true for all models here), else tf.grads throws.

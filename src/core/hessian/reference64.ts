@@ -4,7 +4,7 @@
  * Hessian-vector product by Pearlmutter's R-operator (forward-over-reverse), independent of tfjs
  * and of its reverse-over-reverse tape. Central differences of the exact gradient are kept as a
  * cross-check: fine for smooth activations, but for relu a ±h v step crosses a kink somewhere once
- * the batch is large (O(1/h) errors; seen at 64→64→64→10 with batch 128), which is SCIENCE.md's
+ * the batch is large (O(1/h) errors; seen at 64→64→64→10 with batch 128), which is docs/PROTOCOL.md's
  * warning in miniature. Plain JS numbers (float64) throughout; no tfjs. */
 import type { Activation, LossName } from '../settings/schema';
 

@@ -53,17 +53,11 @@ export function stackParams(members: readonly (readonly tf.Tensor[])[]): tf.Tens
 export interface BatchedForwardOptions {
   /**
    * Layers ≥ 2 as E plain matMuls [batch, w] × [w, fanOut] (unstack, multiply, stack) instead of
-   * one batched matMul. Default: on for the wasm backend, whose BatchMatMul kernel runs XNNPACK
-   * only when the batch dimension is 1 and otherwise falls back to a naive blocked loop (the
-   * same slow path that made transposed matMuls 10–25× slower, DESIGN.md); off elsewhere (on
-   * GPUs one batched matMul is the point of ensembling).
+   * one batched matMul. Default false: on GPUs one batched matMul is the point of ensembling.
+   * Callers set it where the backend lacks fast batched matMuls (wasm), that is to
+   * `!capabilities.fastBatchedMatMul` (`core/tf/capabilities.ts`).
    */
   splitMatMul?: boolean;
-}
-
-/** Whether `forwardBatched` splits batched matMuls by default on the active backend. */
-export function defaultSplitMatMul(): boolean {
-  return tf.getBackend() === 'wasm';
 }
 
 /** Member-wise product [E, B, w] × [E, w, out] → [E, B, out]. */
@@ -101,10 +95,10 @@ function stacked(params: readonly tf.Tensor[], i: number): tf.Tensor {
  *
  * Layer 1 is one plain matMul of x with the kernels laid side by side, [inputDim, E·fanOut]
  * (x is shared, so this is the widest and cheapest form), reshaped to [E, batch, fanOut]; later
- * layers are batched matMuls [E, batch, w] × [E, w, fanOut], or E plain ones on wasm (see
- * {@link BatchedForwardOptions}). No matMul uses a transpose flag (see `core/tf/gradients.ts`).
- * Twice differentiable with the gradient fixes registered; call inside `tf.tidy` or dispose the
- * result.
+ * layers are batched matMuls [E, batch, w] × [E, w, fanOut], or E plain ones with
+ * `splitMatMul` (see {@link BatchedForwardOptions}). No matMul uses a transpose flag (see
+ * `core/tf/gradients.ts`). Twice differentiable with the gradient fixes registered; call inside
+ * `tf.tidy` or dispose the result.
  */
 export function forwardBatched(
   spec: ModelSpec,
@@ -112,7 +106,7 @@ export function forwardBatched(
   x: tf.Tensor2D,
   opts: BatchedForwardOptions = {},
 ): tf.Tensor3D {
-  const split = opts.splitMatMul ?? defaultSplitMatMul();
+  const split = opts.splitMatMul ?? false;
   checkBatchedSpec(spec);
   const first = stacked(params, 0);
   const members = first.shape[0] as number;

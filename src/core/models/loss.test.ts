@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../tf/backend';
+import { initNodeBackend } from '../../node/backend';
 import { logSumExpRows, loss } from './loss';
 
 beforeAll(async () => {

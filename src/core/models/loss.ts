@@ -1,5 +1,5 @@
 /**
- * Training losses (SCIENCE.md §2), written so that tfjs can differentiate them twice exactly.
+ * Training losses (docs/PROTOCOL.md §2), written so that tfjs can differentiate them twice exactly.
  *
  * `tf.losses.softmaxCrossEntropy` and `tf.logSoftmax` cannot be differentiated twice, and
  * `log(softmax(z))` runs but has a wrong Hessian (softmax's stock gradient reads its saved output,

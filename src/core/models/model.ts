@@ -1,5 +1,5 @@
 /**
- * The models of SCIENCE.md §2–3 as pure functions of a parameter list, so that the loss can be
+ * The models of docs/PROTOCOL.md §2 and §4 as pure functions of a parameter list, so that the loss can be
  * differentiated twice with `tf.grads` (no layers, no variables, no hidden state).
  *
  * FCN with depth d: d Dense layers, inputDim → width → … → width → numClasses (d − 1 hidden
@@ -18,7 +18,7 @@
  *     the project's choice for the option, not a full µP (no per-layer learning rates).
  * Readout 'zero': W_d = 0 at init (f = 0 for every input).
  *
- * uv model (SCIENCE.md §3): f(x) = (1/√w) (vᵀu) x, u, v ∈ Rʷ, u_i, v_i ~ N(0, 1). Parameters
+ * uv model (docs/PROTOCOL.md §4): f(x) = (1/√w) (vᵀu) x, u, v ∈ Rʷ, u_i, v_i ~ N(0, 1). Parameters
  * [u, v], each of shape [w]; x is [batch, 1]; depth, activation, param, readout and bias are ignored.
  */
 import * as tf from '@tensorflow/tfjs-core';

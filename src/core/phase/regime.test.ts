@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRun, criticalValues, spread, summarize, summarizeColumns } from './regime';
-import type { ColumnRecord } from '../sweep/records';
+import { classifyRun, criticalValues, summarize } from './regime';
 
 const run = (
   c: number,
@@ -20,7 +19,7 @@ describe('regime of a run', () => {
     sharpRatioMax: sh,
     sharpRatioFinal: f,
   });
-  it('follows the rules of SCIENCE.md §2', () => {
+  it('follows the rules of docs/PROTOCOL.md §3', () => {
     expect(classifyRun(8, true, s(null, null), 0)).toBe('divergence');
     expect(classifyRun(3, false, s(2.5, 1.3), 0)).toBe('loss-sharpness-catapult');
     expect(classifyRun(3, false, s(2.5, 0.9), 0)).toBe('loss-catapult');
@@ -72,30 +71,5 @@ describe('critical values of a column', () => {
   it('ignores diverged runs and runs past the first divergence', () => {
     const runs = [run(1, false, 1, 1), run(2, true, null, null), run(4, false, 3, 3)];
     expect(criticalValues(runs, 0)).toEqual({ c_loss: null, c_sharp: null, c_max: 1 });
-  });
-});
-
-describe('averaging over seeds', () => {
-  it('computes mean and sample spread of the non-null values', () => {
-    expect(spread([1, 2, 3, null])).toEqual({ mean: 2, std: 1, n: 3 });
-    expect(spread([null])).toEqual({ mean: null, std: null, n: 0 });
-  });
-  it('groups columns by architecture', () => {
-    const col = (seed: number, cl: number | null): ColumnRecord => ({
-      type: 'column',
-      depth: 4,
-      width: 64,
-      seed,
-      lambda0: 10 + seed,
-      loss0: 0.5,
-      c_loss: cl,
-      c_sharp: null,
-      c_max: 12,
-      runs: 10,
-    });
-    const [g] = summarizeColumns([col(0, 3), col(1, 5), col(2, null)]);
-    expect(g!.seeds).toEqual([0, 1, 2]);
-    expect(g!.c_loss).toEqual({ mean: 4, std: Math.SQRT2, n: 2 });
-    expect(g!.lambda0.mean).toBe(11);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The regime of one run and the critical values of a column (SCIENCE.md §2), as pure functions
+ * The regime of one run and the critical values of a column (docs/PROTOCOL.md §3), as pure functions
  * of the measured trajectories.
  */
-import type { ColumnRecord, Regime, RunRecord } from '../sweep/records';
+import type { Regime, RunRecord } from '../sweep/records';
 
 /** The trajectory facts a regime depends on. */
 export interface RunSummary {
@@ -81,6 +81,7 @@ export function criticalValues(
   runs: readonly Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>[],
   epsilon: number,
 ): CriticalValues {
+  // One column's runs: ascending c is the canonical run order within a column.
   const sorted = [...runs].sort((a, b) => a.c - b.c);
   const firstDiv = sorted.find((r) => r.diverged);
   const stable = sorted.filter((r) => !r.diverged && (firstDiv === undefined || r.c < firstDiv.c));
@@ -97,57 +98,4 @@ export function criticalValues(
     c_sharp: cSharp ? cSharp.c : null,
     c_max: firstDiv !== undefined && below !== undefined ? below.c : null,
   };
-}
-
-/** Mean, sample standard deviation and count of the non-null values. */
-export interface Spread {
-  mean: number | null;
-  std: number | null;
-  n: number;
-}
-
-export function spread(values: readonly (number | null)[]): Spread {
-  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (xs.length === 0) return { mean: null, std: null, n: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std =
-    xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, std, n: xs.length };
-}
-
-export interface ColumnSummary {
-  depth: number;
-  width: number;
-  seeds: number[];
-  lambda0: Spread;
-  loss0: Spread;
-  c_loss: Spread;
-  c_sharp: Spread;
-  c_max: Spread;
-}
-
-/** ⟨·⟩ over seeds: per-seed critical values averaged per (depth, width), with their spread. */
-export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummary[] {
-  const groups = new Map<string, ColumnRecord[]>();
-  for (const c of columns) {
-    const k = `${c.depth}/${c.width}`;
-    const g = groups.get(k);
-    if (g) g.push(c);
-    else groups.set(k, [c]);
-  }
-  const out: ColumnSummary[] = [];
-  for (const g of groups.values()) {
-    const first = g[0]!;
-    out.push({
-      depth: first.depth,
-      width: first.width,
-      seeds: g.map((c) => c.seed).sort((a, b) => a - b),
-      lambda0: spread(g.map((c) => c.lambda0)),
-      loss0: spread(g.map((c) => c.loss0)),
-      c_loss: spread(g.map((c) => c.c_loss)),
-      c_sharp: spread(g.map((c) => c.c_sharp)),
-      c_max: spread(g.map((c) => c.c_max)),
-    });
-  }
-  return out.sort((a, b) => a.depth / a.width - b.depth / b.width || a.depth - b.depth);
 }

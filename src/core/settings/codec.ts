@@ -4,10 +4,9 @@
  */
 import { DEFAULTS, SCHEMA, type CGrid, type Row, type SettingKey, type Settings } from './schema';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+import { fail, ok, type Result } from '../result';
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+export type Parsed<T> = Result<T>;
 
 /** Longest text accepted for one field, so hostile input cannot make us allocate much. */
 export const MAX_FIELD_CHARS = 2000;
@@ -95,6 +94,14 @@ export function formatCGrid(grid: CGrid): string {
     : grid.values.map(formatNumber).join(',');
 }
 
+/** A yes/no value: 1/0, true/false, yes/no, on/off (any case). */
+export function parseYesNo(text: string): Parsed<boolean> {
+  const t = text.trim().toLowerCase();
+  if (t === '1' || t === 'true' || t === 'yes' || t === 'on') return ok(true);
+  if (t === '0' || t === 'false' || t === 'no' || t === 'off') return ok(false);
+  return fail(`${quote(text)} is not a yes/no value (1 or 0)`);
+}
+
 /** Parse one field's text; the error message says what is wrong but not which field (callers add that). */
 export function parseField(row: Row, text: string): Parsed<Settings[SettingKey]> {
   if (text.length > MAX_FIELD_CHARS) return fail(`longer than ${MAX_FIELD_CHARS} characters`);
@@ -106,12 +113,8 @@ export function parseField(row: Row, text: string): Parsed<Settings[SettingKey]>
         ? ok(t as Settings[SettingKey])
         : fail(`${quote(t)} is not one of ${opts.join(', ')}`);
     }
-    case 'bool': {
-      const t = text.trim().toLowerCase();
-      if (t === '1' || t === 'true' || t === 'yes' || t === 'on') return ok(true);
-      if (t === '0' || t === 'false' || t === 'no' || t === 'off') return ok(false);
-      return fail(`${quote(text)} is not a yes/no value (1 or 0)`);
-    }
+    case 'bool':
+      return parseYesNo(text);
     case 'int': {
       const v = parseInteger(text);
       if (v === null) return fail(`${quote(text)} is not an integer`);
@@ -161,63 +164,23 @@ export function sameValue(row: Row, a: Settings[SettingKey], b: Settings[Setting
   return formatField(row, a) === formatField(row, b);
 }
 
-/** A problem with one setting, for display: which field, and what was wrong. */
+/** A problem with one setting, for display: which field, and what was wrong (and how it was fixed). */
 export interface SettingIssue {
   key: SettingKey | 'v' | 'hash';
   message: string;
 }
 
-/**
- * Checks that involve several settings. Returns corrected settings (each conflict resolved by
- * the least surprising rule, said in its issue) so that callers always hold valid settings.
- */
-export function reconcile(input: Settings): { settings: Settings; issues: SettingIssue[] } {
-  const s: Settings = { ...input };
-  const issues: SettingIssue[] = [];
-  if (s.dataset === 'uv' && s.model !== 'uv') s.model = 'uv';
-  if (s.model === 'uv' && s.dataset !== 'uv') s.dataset = 'uv';
-  if (s.batch > s.trainSize) {
-    issues.push({
-      key: 'batch',
-      message: `batch B = ${s.batch} exceeds the training-set size N = ${s.trainSize}; using B = N`,
-    });
-    s.batch = s.trainSize;
-  }
-  if (s.measureSize > s.trainSize) {
-    issues.push({
-      key: 'measureSize',
-      message: `measurement set M = ${s.measureSize} exceeds N = ${s.trainSize}; using M = N`,
-    });
-    s.measureSize = s.trainSize;
-  }
-  return { settings: s, issues };
+/** Plain data (numbers, strings, booleans, arrays, objects) copied all the way down. */
+function copyData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyData) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyData(v)])) as T;
+  return value;
 }
 
-/** Strict validation for the CLI: the same checks, but conflicts are errors. */
-export function conflicts(s: Settings): SettingIssue[] {
-  const issues: SettingIssue[] = [];
-  if (s.batch > s.trainSize)
-    issues.push({
-      key: 'batch',
-      message: `--batch ${s.batch} exceeds --train-size ${s.trainSize}`,
-    });
-  if (s.measureSize > s.trainSize)
-    issues.push({
-      key: 'measureSize',
-      message: `--measure-size ${s.measureSize} exceeds --train-size ${s.trainSize}`,
-    });
-  return issues;
-}
-
+/** A fresh, editable copy of the defaults (`DEFAULTS` itself is frozen). */
 export function cloneDefaults(): Settings {
-  const d = DEFAULTS;
-  return {
-    ...d,
-    depths: [...d.depths],
-    widths: [...d.widths],
-    seeds: [...d.seeds],
-    cGrid: d.cGrid.kind === 'list' ? { kind: 'list', values: [...d.cGrid.values] } : { ...d.cGrid },
-  };
+  return copyData(DEFAULTS) as Settings;
 }
 
 export { SCHEMA, DEFAULTS };

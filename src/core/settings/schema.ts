@@ -1,164 +1,119 @@
 /**
- * The one settings table. Every setting is one row: its type, default, range, URL key, CLI flag
- * and help text. Types, URL encoding, CLI parsing and control widgets are all derived from it.
+ * The one settings table. Every setting is one row: its type, default, range, URL key, CLI flag,
+ * help text, form group and the models it applies to. The `Settings` type, `DEFAULTS`, URL
+ * encoding, CLI flags and the form's controls are all derived from it, so adding a setting is
+ * one row here plus the code that uses it.
+ *
+ * The order of the rows is part of the format: links list their fields in it, and the results
+ * key of stored runs (app/sweep/resultsKey.ts) concatenates the settings in it. Add rows; do not
+ * reorder them.
  */
-
-export type DatasetName = 'mnist' | 'cifar10' | 'fashion-mnist' | 'synthetic' | 'uv';
-export type ModelName = 'fcn' | 'uv';
-export type Activation = 'relu' | 'tanh' | 'linear';
-export type Parameterisation = 'sp' | 'ntk' | 'mup';
-export type Readout = 'normal' | 'zero';
-export type LossName = 'mse' | 'xent';
-export type SearchMode = 'grid' | 'bisect';
-export type DiagramAxis = 'd/w' | '1/w' | 'd' | 'w';
 
 /** A c grid: either c = 2^x for x = start, start+step, ..., stop, or an explicit list. */
 export type CGrid =
   { kind: 'log2'; start: number; stop: number; step: number } | { kind: 'list'; values: number[] };
 
-export interface Settings {
-  dataset: DatasetName;
-  model: ModelName;
-  activation: Activation;
-  param: Parameterisation;
-  readout: Readout;
-  bias: boolean;
-  centered: boolean;
-  depths: number[];
-  widths: number[];
-  cGrid: CGrid;
-  steps: number;
-  batch: number;
-  trainSize: number;
-  measureSize: number;
-  seeds: number[];
-  dataSeed: number;
-  loss: LossName;
-  search: SearchMode;
-  bisectResolution: number;
-  lanczosTol: number;
-  lanczosMaxIters: number;
-  ensemble: number;
-  sharpEpsilon: number;
-  divergenceLoss: number;
-  axis: DiagramAxis;
-}
+/**
+ * Model names, the options of the `model` row. A row's `models` (the models it applies to) names
+ * them, so a model added here is checked against every row that lists models.
+ */
+export const MODEL_NAMES = ['fcn', 'uv'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type SettingKey = keyof Settings;
+/** The groups of the settings form, in order; a row names its group. */
+export const GROUPS = [
+  { id: 'data', title: 'Data', placement: 'form' },
+  { id: 'model', title: 'Model', placement: 'form' },
+  { id: 'sweep', title: 'Sweep', placement: 'form' },
+  { id: 'training', title: 'Training', placement: 'form' },
+  { id: 'advanced', title: 'Advanced', placement: 'collapsed' },
+  /** Display settings that live on the diagram's own toolbar. */
+  { id: 'diagram', title: 'Diagram', placement: 'diagram' },
+] as const satisfies readonly {
+  id: string;
+  title: string;
+  placement: 'form' | 'collapsed' | 'diagram';
+}[];
+export type GroupId = (typeof GROUPS)[number]['id'];
 
-interface RowBase<K extends SettingKey> {
-  key: K;
+/** Deeply read-only: what a row's default may be (the table is `as const`). */
+export type Frozen<T> = T extends readonly (infer E)[]
+  ? readonly Frozen<E>[]
+  : T extends object
+    ? { readonly [P in keyof T]: Frozen<T[P]> }
+    : T;
+
+interface RowBase<K extends string, V> {
+  readonly key: K;
   /** Short key in the URL hash. */
-  url: string;
+  readonly url: string;
   /** CLI flag without the leading dashes. */
-  flag: string;
-  label: string;
-  help: string;
+  readonly flag: string;
+  readonly label: string;
+  readonly help: string;
+  readonly default: Frozen<V>;
+  /** Where the form shows the control. */
+  readonly group: GroupId;
+  /** The models the setting applies to; absent: every model. The form hides it for the others. */
+  readonly models?: readonly ModelName[];
   /** Settings that only matter to the run (false: display only, e.g. the diagram axis). */
-  affectsRuns: boolean;
+  readonly affectsRuns: boolean;
   /**
    * True for settings that change how runs are computed but not their results (the ensemble
    * size): stored results stay valid when they change.
    */
-  executionOnly?: boolean;
+  readonly executionOnly?: boolean;
 }
 
-export interface EnumRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'enum';
-  options: readonly Settings[K][];
-  optionLabels?: Readonly<Record<string, string>>;
+export interface EnumRow<K extends string = string, V extends string = string> extends RowBase<
+  K,
+  V
+> {
+  readonly kind: 'enum';
+  readonly options: readonly V[];
+  readonly optionLabels?: Readonly<Partial<Record<V, string>>>;
 }
-export interface IntRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'int';
-  min: number;
-  max: number;
+export interface IntRow<K extends string = string> extends RowBase<K, number> {
+  readonly kind: 'int';
+  readonly min: number;
+  readonly max: number;
 }
-export interface NumberRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'number';
-  min: number;
-  max: number;
+export interface NumberRow<K extends string = string> extends RowBase<K, number> {
+  readonly kind: 'number';
+  readonly min: number;
+  readonly max: number;
 }
-export interface IntListRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'intList';
-  min: number;
-  max: number;
-  maxLength: number;
+export interface IntListRow<K extends string = string> extends RowBase<K, number[]> {
+  readonly kind: 'intList';
+  readonly min: number;
+  readonly max: number;
+  readonly maxLength: number;
 }
-export interface BoolRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'bool';
+export interface BoolRow<K extends string = string> extends RowBase<K, boolean> {
+  readonly kind: 'bool';
 }
-export interface CGridRow<K extends SettingKey> extends RowBase<K> {
-  kind: 'cGrid';
+export interface CGridRow<K extends string = string> extends RowBase<K, CGrid> {
+  readonly kind: 'cGrid';
   /** Bounds on every c value and on the number of values. */
-  minC: number;
-  maxC: number;
-  maxValues: number;
+  readonly minC: number;
+  readonly maxC: number;
+  readonly maxValues: number;
 }
 
-export type Row =
-  | EnumRow<'dataset'>
-  | EnumRow<'model'>
-  | EnumRow<'activation'>
-  | EnumRow<'param'>
-  | EnumRow<'readout'>
-  | EnumRow<'loss'>
-  | EnumRow<'search'>
-  | EnumRow<'axis'>
-  | BoolRow<'bias'>
-  | BoolRow<'centered'>
-  | IntListRow<'depths'>
-  | IntListRow<'widths'>
-  | IntListRow<'seeds'>
-  | CGridRow<'cGrid'>
-  | IntRow<'steps'>
-  | IntRow<'batch'>
-  | IntRow<'trainSize'>
-  | IntRow<'measureSize'>
-  | IntRow<'dataSeed'>
-  | IntRow<'lanczosMaxIters'>
-  | IntRow<'ensemble'>
-  | NumberRow<'bisectResolution'>
-  | NumberRow<'lanczosTol'>
-  | NumberRow<'sharpEpsilon'>
-  | NumberRow<'divergenceLoss'>;
+/** Any row, before the table fixes its key and value type. */
+type RowSpec = EnumRow | IntRow | NumberRow | IntListRow | BoolRow | CGridRow;
 
-/**
+/*
  * Defaults are the app's quick demo: built-in MNIST, small enough to fill in about a minute on one
  * CPU core (wasm), yet wide enough in d/w (2/256 to 2/16) to show c_loss near 2 at the small end
  * and a wide sharpness-reduction window at the large end. M = 128 keeps each HVP cheap; the
  * Lanczos tolerance 1e-3 is the relative residual (eigenvalue error is quadratic in it).
  */
-export const DEFAULTS: Readonly<Settings> = Object.freeze({
-  dataset: 'mnist',
-  model: 'fcn',
-  activation: 'relu',
-  param: 'sp',
-  readout: 'normal',
-  bias: false,
-  centered: false,
-  depths: [2],
-  widths: [16, 64, 256],
-  cGrid: { kind: 'log2', start: 0.5, stop: 7, step: 0.5 },
-  steps: 10,
-  batch: 128,
-  trainSize: 2048,
-  measureSize: 128,
-  seeds: [0],
-  dataSeed: 0,
-  loss: 'mse',
-  search: 'grid',
-  bisectResolution: 0.1,
-  lanczosTol: 1e-3,
-  lanczosMaxIters: 20,
-  ensemble: 1,
-  sharpEpsilon: 0,
-  divergenceLoss: 1e5,
-  axis: 'd/w',
-}) as Settings;
-
-export const SCHEMA: readonly Row[] = [
+const ROWS = [
   {
     key: 'dataset',
+    group: 'data',
+    default: 'mnist',
     url: 'ds',
     flag: 'dataset',
     kind: 'enum',
@@ -176,10 +131,12 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'model',
+    group: 'model',
+    default: 'fcn',
     url: 'm',
     flag: 'model',
     kind: 'enum',
-    options: ['fcn', 'uv'],
+    options: MODEL_NAMES,
     optionLabels: { fcn: 'Fully connected network', uv: 'uv model' },
     label: 'Model',
     help: 'FCN: d Dense layers (d−1 hidden of width w, then a readout of 10). uv: f = vᵀu·x/√w, exact and instant.',
@@ -187,6 +144,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'activation',
+    group: 'model',
+    models: ['fcn'],
+    default: 'relu',
     url: 'act',
     flag: 'activation',
     kind: 'enum',
@@ -197,6 +157,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'param',
+    group: 'model',
+    models: ['fcn'],
+    default: 'sp',
     url: 'p',
     flag: 'param',
     kind: 'enum',
@@ -208,6 +171,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'readout',
+    group: 'model',
+    models: ['fcn'],
+    default: 'normal',
     url: 'ro',
     flag: 'readout',
     kind: 'enum',
@@ -219,6 +185,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'bias',
+    group: 'model',
+    models: ['fcn'],
+    default: false,
     url: 'b',
     flag: 'bias',
     kind: 'bool',
@@ -228,6 +197,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'centered',
+    group: 'model',
+    models: ['fcn'],
+    default: false,
     url: 'ctr',
     flag: 'centered',
     kind: 'bool',
@@ -237,6 +209,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'depths',
+    group: 'sweep',
+    models: ['fcn'],
+    default: [2],
     url: 'd',
     flag: 'depths',
     kind: 'intList',
@@ -249,6 +224,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'widths',
+    group: 'sweep',
+    default: [16, 64, 256],
     url: 'w',
     flag: 'widths',
     kind: 'intList',
@@ -261,6 +238,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'cGrid',
+    group: 'sweep',
+    default: { kind: 'log2', start: 0.5, stop: 7, step: 0.5 },
     url: 'c',
     flag: 'c',
     kind: 'cGrid',
@@ -273,6 +252,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'steps',
+    group: 'training',
+    default: 10,
     url: 't',
     flag: 'steps',
     kind: 'int',
@@ -284,6 +265,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'batch',
+    group: 'training',
+    models: ['fcn'],
+    default: 128,
     url: 'bs',
     flag: 'batch',
     kind: 'int',
@@ -295,6 +279,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'trainSize',
+    group: 'training',
+    models: ['fcn'],
+    default: 2048,
     url: 'n',
     flag: 'train-size',
     kind: 'int',
@@ -306,6 +293,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'measureSize',
+    group: 'training',
+    models: ['fcn'],
+    default: 128,
     url: 'mm',
     flag: 'measure-size',
     kind: 'int',
@@ -317,6 +307,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'seeds',
+    group: 'sweep',
+    default: [0],
     url: 's',
     flag: 'seeds',
     kind: 'intList',
@@ -329,6 +321,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'dataSeed',
+    group: 'training',
+    models: ['fcn'],
+    default: 0,
     url: 'dseed',
     flag: 'data-seed',
     kind: 'int',
@@ -340,6 +335,9 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'loss',
+    group: 'training',
+    models: ['fcn'],
+    default: 'mse',
     url: 'l',
     flag: 'loss',
     kind: 'enum',
@@ -351,6 +349,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'search',
+    group: 'advanced',
+    default: 'grid',
     url: 'se',
     flag: 'search',
     kind: 'enum',
@@ -362,6 +362,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'bisectResolution',
+    group: 'advanced',
+    default: 0.1,
     url: 'br',
     flag: 'bisect-resolution',
     kind: 'number',
@@ -373,6 +375,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'lanczosTol',
+    group: 'advanced',
+    default: 1e-3,
     url: 'lt',
     flag: 'lanczos-tol',
     kind: 'number',
@@ -384,6 +388,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'lanczosMaxIters',
+    group: 'advanced',
+    default: 20,
     url: 'li',
     flag: 'lanczos-max-iters',
     kind: 'int',
@@ -395,6 +401,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'ensemble',
+    group: 'advanced',
+    default: 1,
     url: 'ens',
     flag: 'ensemble',
     kind: 'int',
@@ -407,6 +415,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'sharpEpsilon',
+    group: 'advanced',
+    default: 0,
     url: 'eps',
     flag: 'sharp-epsilon',
     kind: 'number',
@@ -418,6 +428,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'divergenceLoss',
+    group: 'advanced',
+    default: 1e5,
     url: 'dl',
     flag: 'divergence-loss',
     kind: 'number',
@@ -429,6 +441,8 @@ export const SCHEMA: readonly Row[] = [
   },
   {
     key: 'axis',
+    group: 'diagram',
+    default: 'd/w',
     url: 'ax',
     flag: 'axis',
     kind: 'enum',
@@ -437,10 +451,82 @@ export const SCHEMA: readonly Row[] = [
     help: 'Horizontal axis of the phase diagram.',
     affectsRuns: false,
   },
-];
+] as const satisfies readonly RowSpec[];
 
-export function rowFor<K extends SettingKey>(key: K): Row & { key: K } {
-  const row = SCHEMA.find((r) => r.key === key);
+type TableRow = (typeof ROWS)[number];
+
+/** The value a row holds, from its kind (and an enum's options). */
+type ValueOf<R> = R extends { kind: 'enum'; options: readonly (infer O)[] }
+  ? O
+  : R extends { kind: 'bool' }
+    ? boolean
+    : R extends { kind: 'int' | 'number' }
+      ? number
+      : R extends { kind: 'intList' }
+        ? number[]
+        : R extends { kind: 'cGrid' }
+          ? CGrid
+          : never;
+
+/** All settings, one property per row. */
+export type Settings = { [R in TableRow as R['key']]: ValueOf<R> };
+export type SettingKey = keyof Settings;
+
+export type DatasetName = Settings['dataset'];
+export type Activation = Settings['activation'];
+export type Parameterisation = Settings['param'];
+export type Readout = Settings['readout'];
+export type LossName = Settings['loss'];
+export type SearchMode = Settings['search'];
+export type DiagramAxis = Settings['axis'];
+
+/** A row with its key and value type fixed (distributes over the table's rows). */
+type TypedRow<R> = R extends { kind: 'enum'; key: infer K extends string }
+  ? EnumRow<K, ValueOf<R> & string>
+  : R extends { kind: 'bool'; key: infer K extends string }
+    ? BoolRow<K>
+    : R extends { kind: 'int'; key: infer K extends string }
+      ? IntRow<K>
+      : R extends { kind: 'number'; key: infer K extends string }
+        ? NumberRow<K>
+        : R extends { kind: 'intList'; key: infer K extends string }
+          ? IntListRow<K>
+          : R extends { kind: 'cGrid'; key: infer K extends string }
+            ? CGridRow<K>
+            : never;
+
+export type Row = TypedRow<TableRow>;
+export type RowOf<K extends SettingKey> = Extract<Row, { key: K }>;
+
+/**
+ * The table as typed rows. The assignment is also the check that each enum default is one of its
+ * options (an enum row's default has the type of its options).
+ */
+export const SCHEMA: readonly Row[] = ROWS;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The default of every setting, from the rows. Frozen: copy with `cloneDefaults()` to edit. */
+export const DEFAULTS: Readonly<Settings> = deepFreeze(
+  Object.fromEntries(SCHEMA.map((r) => [r.key, r.default])) as unknown as Settings,
+);
+
+const BY_KEY = new Map<string, Row>(SCHEMA.map((r) => [r.key, r]));
+
+/** The row of `key`; throws for a key not in the table (a bug: keys are typed). */
+export function rowFor<K extends SettingKey>(key: K): RowOf<K> {
+  const row = BY_KEY.get(key);
   if (!row) throw new Error(`no schema row for ${key}`);
-  return row as Row & { key: K };
+  return row as RowOf<K>;
+}
+
+/** Whether a row's setting means anything for `model` (the form hides it where it does not). */
+export function rowApplies(row: Row, model: ModelName): boolean {
+  return row.models === undefined || row.models.includes(model);
 }

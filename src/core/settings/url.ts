@@ -1,17 +1,12 @@
 /**
  * Settings <-> URL hash, e.g. `#v=1&ds=mnist&d=2,4,8&w=64,128&c=log2:0:5:0.25`.
  * Defaults are omitted; every field decodes on its own, and a bad field falls back to its default
- * with an issue naming it. Decoding never throws, whatever the input.
+ * with an issue naming it. Settings that break a rule across fields (checks.ts) are fixed, and the
+ * fix is reported. Decoding never throws, whatever the input.
  */
-import {
-  formatField,
-  parseField,
-  reconcile,
-  cloneDefaults,
-  sameValue,
-  type SettingIssue,
-} from './codec';
-import { SCHEMA, type Settings } from './schema';
+import { conflictFixWords, nameByLabel, runChecks } from './checks';
+import { formatField, parseField, cloneDefaults, sameValue, type SettingIssue } from './codec';
+import { SCHEMA, type SettingKey, type Settings } from './schema';
 
 export const URL_VERSION = 1;
 /** Longest hash we read; longer ones are cut off and reported. */
@@ -92,13 +87,17 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
     }
   }
 
+  const given = new Set<SettingKey>();
   for (const row of SCHEMA) {
     const value = fields.get(row.url);
     if (value === undefined) continue;
     fields.delete(row.url);
     const parsed = parseField(row, value);
-    if (parsed.ok) (settings as unknown as Record<string, unknown>)[row.key] = parsed.value;
-    else issues.push({ key: row.key, message: `${row.label}: ${parsed.error}; using the default` });
+    if (parsed.ok) {
+      (settings as unknown as Record<string, unknown>)[row.key] = parsed.value;
+      given.add(row.key);
+    } else
+      issues.push({ key: row.key, message: `${row.label}: ${parsed.error}; using the default` });
   }
   for (const key of fields.keys()) {
     issues.push({
@@ -106,6 +105,11 @@ export function decodeSettings(hash: string): { settings: Settings; issues: Sett
       message: `unknown link field ${JSON.stringify(key.slice(0, 40))} ignored`,
     });
   }
-  const reconciled = reconcile(settings);
-  return { settings: reconciled.settings, issues: [...issues, ...reconciled.issues] };
+  const checked = runChecks(settings, given);
+  for (const c of checked.conflicts)
+    issues.push({
+      key: c.changed[0] ?? c.check.keys[0]!,
+      message: conflictFixWords(c, nameByLabel),
+    });
+  return { settings: checked.settings, issues };
 }

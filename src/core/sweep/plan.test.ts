@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bisectPlanner, gridPlanner, type PlannedRun } from './plan';
+import {
+  bisectPlanner,
+  gridPlanner,
+  planColumns,
+  plannedRunCount,
+  plannerFor,
+  type PlannedRun,
+} from './plan';
 import { criticalValues } from '../phase/regime';
 import { runSweep } from './runSweep';
 import { cloneDefaults, expandCGrid } from '../settings/codec';
@@ -118,5 +125,19 @@ describe('sweeps', () => {
       isCancelled: () => n >= 5,
     });
     expect(res).toEqual({ runs: 5, cancelled: true });
+  });
+});
+
+describe('planColumns', () => {
+  it('plans depths × widths × seeds columns in depth, width, seed order (uv: depth 2 only)', () => {
+    const s = { ...cloneDefaults(), depths: [8, 2], widths: [16, 128], seeds: [0, 1] };
+    const cols = planColumns(s);
+    expect(cols).toHaveLength(8);
+    expect(cols[0]).toEqual({ depth: 8, width: 16, seed: 0 });
+    expect(cols[1]).toEqual({ depth: 8, width: 16, seed: 1 });
+    const uv = planColumns({ ...s, model: 'uv', dataset: 'uv' });
+    expect(uv).toHaveLength(4);
+    expect(uv.every((c) => c.depth === 2)).toBe(true);
+    expect(plannedRunCount(s)).toBe(8 * plannerFor(s).maxRuns);
   });
 });

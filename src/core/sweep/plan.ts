@@ -9,7 +9,8 @@
 import type { Settings } from '../settings/schema';
 import { expandCGrid } from '../settings/codec';
 import { lossRose, sharpnessRose } from '../phase/regime';
-import type { RunRecord } from './records';
+import { UV_DEPTH } from '../train/uvColumn';
+import type { ColumnKey, RunRecord } from './records';
 
 export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>;
 
@@ -120,4 +121,22 @@ export function plannerFor(s: Settings): ColumnPlanner {
     return bisectPlanner(start, stop, s.bisectResolution, s.sharpEpsilon);
   }
   return gridPlanner(expandCGrid(s.cGrid));
+}
+
+/**
+ * The columns a sweep of these settings computes, in the order they run: for each depth (as
+ * listed), each width, each seed. The uv model is one architecture per width, reported as depth
+ * UV_DEPTH whatever `depths` says. The CLI, the worker and the app's progress all plan with this.
+ */
+export function planColumns(s: Settings): ColumnKey[] {
+  const out: ColumnKey[] = [];
+  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
+  for (const depth of depths)
+    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
+  return out;
+}
+
+/** Upper bound on the number of runs (a column may stop early at its first divergence). */
+export function plannedRunCount(s: Settings): number {
+  return planColumns(s).length * plannerFor(s).maxRuns;
 }

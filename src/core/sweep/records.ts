@@ -3,7 +3,7 @@
  * the CLI's JSON Lines, the worker protocol, IndexedDB and exported files.
  */
 
-/** The regime (cell colour) of one run; SCIENCE.md §2 "Regime of one run". */
+/** The regime (cell colour) of one run; docs/PROTOCOL.md §3 "The regime of one run". */
 export type Regime =
   'divergence' | 'loss-sharpness-catapult' | 'loss-catapult' | 'sharpness-reduction' | 'stable';
 

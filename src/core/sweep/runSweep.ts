@@ -4,12 +4,13 @@
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
-import type { ColumnRecord, RunRecord } from './records';
+import type { ColumnKey, ColumnRecord, RunRecord } from './records';
 import { runId } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
-import { createUvColumn, UV_DEPTH } from '../train/uvColumn';
-import { plannerFor } from './plan';
+import { createUvColumn } from '../train/uvColumn';
+import { planColumns, plannerFor } from './plan';
+import type { BackendCapabilities } from '../tf/capabilities';
 
 export interface StepUpdate {
   depth: number;
@@ -37,6 +38,12 @@ export interface SweepHooks {
   onStep?(u: StepUpdate): void;
   onRun(r: RunRecord): void;
   onColumn(c: ColumnRecord): void;
+  /**
+   * What the tfjs backend does well (injected like the clock: the core never asks tfjs which
+   * backend runs). Batched ensembles (FCN, grid search, ensemble > 1) need it; runSweep throws
+   * without it there. uv sweeps and single runs do not read it.
+   */
+  capabilities?: BackendCapabilities;
   /** Checked between steps; true stops the sweep after disposing everything. */
   isCancelled?(): boolean;
   /** Awaited between runs; resolves when the sweep may go on (pause support). */
@@ -52,26 +59,6 @@ export type FcnColumnFactory = (o: {
   seed: number;
 }) => Promise<ColumnRunner>;
 
-export interface SweepPlanColumn {
-  depth: number;
-  width: number;
-  seed: number;
-}
-
-/** Columns in the order they run: depth, then width, then seed. */
-export function planColumns(s: Settings): SweepPlanColumn[] {
-  const out: SweepPlanColumn[] = [];
-  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
-  for (const depth of depths)
-    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
-  return out;
-}
-
-/** Upper bound on the number of runs (a column may stop early at its first divergence). */
-export function plannedRunCount(s: Settings): number {
-  return planColumns(s).length * plannerFor(s).maxRuns;
-}
-
 function ratios(values: readonly (number | null)[], ref: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -83,7 +70,7 @@ function ratios(values: readonly (number | null)[], ref: number): Float64Array {
 
 /** A column record from its runs. */
 export function columnRecord(
-  key: SweepPlanColumn,
+  key: ColumnKey,
   lambda0: number,
   loss0: number,
   runs: readonly RunRecord[],
@@ -155,11 +142,15 @@ export async function runSweep(
       });
     } else {
       if (!data) throw new Error('runSweep: an FCN sweep needs data');
-      const factory =
-        fcnFactory ??
-        (ensembleSize > 1
-          ? (await import('../train/ensembleColumn')).createFcnEnsembleColumn
-          : (await import('../train/fcnColumn')).createFcnColumn);
+      let factory = fcnFactory;
+      if (factory === undefined && ensembleSize > 1) {
+        const capabilities = hooks.capabilities;
+        if (capabilities === undefined)
+          throw new Error('runSweep: a batched ensemble (ensemble > 1) needs hooks.capabilities');
+        const { createFcnEnsembleColumn } = await import('../train/ensembleColumn');
+        factory = (o) => createFcnEnsembleColumn(o, { capabilities });
+      }
+      factory ??= (await import('../train/fcnColumn')).createFcnColumn;
       runner = await factory({ settings, data, ...key });
     }
     const many =

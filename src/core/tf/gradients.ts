@@ -20,7 +20,7 @@
  *
  * Gradients must be registered before the fixes: tfjs-core alone registers none. In bundled code
  * (Vite worker, vitest) import `./registerStockGradients`; in Node `initNodeBackend` does it
- * (see `backend.ts` for why a static import cannot serve both).
+ * (see `src/node/backend.ts` for why a static import cannot serve both).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
@@ -136,7 +136,7 @@ function reduceToShape(g: Tensor, shape: readonly number[]): Tensor {
  *   (Aᵀ B):  dA = B Gᵀ,      dB = A G
  *   (Aᵀ Bᵀ): dA = Bᵀ Gᵀ,     dB = Gᵀ Aᵀ
  * Every transpose is a separate `tf.transpose` followed by a plain matMul: the wasm backend's
- * matMul with transposeA/transposeB is 10–25× slower than the plain case (DESIGN.md), and the
+ * matMul with transposeA/transposeB is 10–25× slower than the plain case (docs/ARCHITECTURE.md), and the
  * stock config uses them for every backward matMul. The results are the same products, so the
  * gradient (and its own gradient) is unchanged. Broadcast batch axes are summed back.
  */

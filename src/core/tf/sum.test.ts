@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from './backend';
+import { initNodeBackend } from '../../node/backend';
 import { ADDN_GROUP, sumAll } from './sum';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * A column: one architecture and one init seed. It computes θ_0, L_0 and λ_0 once and runs any
- * number of learning-rate constants c from that same θ_0 over the same batches (SCIENCE.md §2).
+ * number of learning-rate constants c from that same θ_0 over the same batches (docs/PROTOCOL.md §2).
  */
 import type { RunRecord } from '../sweep/records';
 

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../tf/backend';
+import { initNodeBackend } from '../../node/backend';
 import { prepareData, syntheticDataset } from '../data';
 import type { PreparedData } from '../data/types';
 import { cloneDefaults } from '../settings/codec';
 import type { Settings } from '../settings/schema';
 import type { RawRun } from './column';
 import { createFcnColumn } from './fcnColumn';
-import { createFcnEnsembleColumn, defaultBatchedEnsemble } from './ensembleColumn';
+import { createFcnEnsembleColumn } from './ensembleColumn';
+import { capabilitiesOf, type BackendCapabilities } from '../tf/capabilities';
 import { runSweep } from '../sweep/runSweep';
 import { gridPlanner } from '../sweep/plan';
 import type { ColumnRecord, RunRecord } from '../sweep/records';
@@ -66,6 +67,8 @@ function expectSameRun(got: RawRun, want: RawRun, tol = 1e-4): void {
 }
 
 const never = (): boolean => false;
+const cpu = capabilitiesOf('cpu');
+const opts = { capabilities: cpu };
 
 describe('FCN ensemble column', () => {
   it('4 c values as one ensemble give the runs of 4 single runs; no leaks', async () => {
@@ -78,8 +81,8 @@ describe('FCN ensemble column', () => {
     single.dispose();
     expect(tf.memory().numTensors).toBe(before);
 
-    expect(defaultBatchedEnsemble()).toBe(true); // cpu: these tests run the batched path
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    expect(cpu.batchedEnsembles).toBe(true); // cpu: these tests run the batched path
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     expect(ens.lambda0).toBe(single.lambda0);
     expect(ens.loss0).toBe(single.loss0);
     const steps: [number, number][] = [];
@@ -98,7 +101,7 @@ describe('FCN ensemble column', () => {
 
   it('a diverging member is frozen and masked: the others are unchanged and finite', async () => {
     const s = settings();
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     const before = tf.memory().numTensors;
     const ref = (await ens.runMany([1, 3], () => {}, never))!;
     const got = (await ens.runMany([1, 1e6, 3, 200], () => {}, never))!;
@@ -125,7 +128,7 @@ describe('FCN ensemble column', () => {
   it('is cancellable between steps and leaks nothing', async () => {
     const s = settings();
     const before = tf.memory().numTensors;
-    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column });
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, opts);
     let steps = 0;
     const out = await ens.runMany(
       [1, 2],
@@ -138,6 +141,48 @@ describe('FCN ensemble column', () => {
   });
 });
 
+describe('backend capabilities choose the algorithm', () => {
+  /** Kernels that one runMany over two c values launches. */
+  async function kernelsOf(capabilities: BackendCapabilities): Promise<Set<string>> {
+    const s = { ...settings(), steps: 2 };
+    const ens = await createFcnEnsembleColumn({ settings: s, data, ...column }, { capabilities });
+    try {
+      const profile = await tf.profile(async () => {
+        await ens.runMany([1, 2], () => {}, never);
+      });
+      return new Set(profile.kernelNames);
+    } finally {
+      ens.dispose();
+    }
+  }
+
+  // On one backend (cpu), the value alone decides: tiled parameters mean the batched ensemble,
+  // unstacked activations the per-member (split) matMuls.
+  it('batches and splits matMuls as the capabilities say, not as the backend is named', async () => {
+    const batched = await kernelsOf({ fastBatchedMatMul: true, batchedEnsembles: true });
+    expect([batched.has('Tile'), batched.has('Unpack')]).toEqual([true, false]);
+    const split = await kernelsOf({ fastBatchedMatMul: false, batchedEnsembles: true });
+    expect([split.has('Tile'), split.has('Unpack')]).toEqual([true, true]);
+    const sequential = await kernelsOf(capabilitiesOf('wasm'));
+    expect(sequential.has('Tile')).toBe(false);
+  });
+
+  it('without batched ensembles, runMany gives exactly the single runs', async () => {
+    const s = settings();
+    const cs = [0.5, 3];
+    const single = await createFcnColumn({ settings: s, data, ...column });
+    const want: RawRun[] = [];
+    for (const c of cs) want.push((await single.run(c, () => {}, never))!);
+    single.dispose();
+    const ens = await createFcnEnsembleColumn(
+      { settings: s, data, ...column },
+      { capabilities: { fastBatchedMatMul: true, batchedEnsembles: false } },
+    );
+    expect(await ens.runMany(cs, () => {}, never)).toEqual(want);
+    ens.dispose();
+  });
+});
+
 describe('runSweep with ensembles', () => {
   async function sweep(
     s: Settings,
@@ -147,6 +192,7 @@ describe('runSweep with ensembles', () => {
     const cols: ColumnRecord[] = [];
     const res = await runSweep(s, data, done, {
       now: () => 0,
+      capabilities: cpu,
       onRun: (r) => runs.push(r),
       onColumn: (c) => cols.push(c),
     });
@@ -190,5 +236,19 @@ describe('runSweep with ensembles', () => {
     const resumed = await sweep(s, one.runs.slice(0, 3));
     expect(resumed.computed).toBe(one.runs.length - 3);
     expect(resumed.cols).toEqual(one.cols);
+  });
+
+  it('an ensemble sweep without capabilities is refused, naming them', async () => {
+    const s = { ...settings(), ensemble: 4 };
+    const hooks = { now: () => 0, onRun: () => {}, onColumn: () => {} };
+    await expect(runSweep(s, data, [], hooks)).rejects.toThrow(/needs hooks\.capabilities/);
+    // Single runs need none.
+    const single = await runSweep(
+      { ...s, ensemble: 1, cGrid: { kind: 'list', values: [1] } },
+      data,
+      [],
+      hooks,
+    );
+    expect(single).toEqual({ runs: 1, cancelled: false });
   });
 });

@@ -1,11 +1,11 @@
 /**
- * An FCN column that runs several c values together as one batched ensemble (DESIGN.md,
+ * An FCN column that runs several c values together as one batched ensemble (docs/ARCHITECTURE.md,
  * "Performance design"): the members are E copies of the column's θ_0, stacked along a leading
  * axis, that see the same batches and step with their own η_e = c_e/λ_0. One forward/backward
  * pass trains them all, and since the summed loss Σ_e L_e has a block-diagonal Hessian, one HVP
  * serves all E Lanczos recurrences (`hessian/batchedLanczos.ts`).
  *
- * A member that diverges (SCIENCE.md §2: loss on the measurement set above the threshold or not
+ * A member that diverges (docs/PROTOCOL.md §2: loss on the measurement set above the threshold or not
  * finite) is frozen: its parameters are *replaced* by θ_0 (finite; 0·NaN would still be NaN, so
  * masking by multiplication would not do), its step size is 0 from then on, and it is left out of
  * later sharpness estimates. The blocks never mix, so the other members' trajectories are those
@@ -23,6 +23,7 @@ import {
 } from '../models/batchedModel';
 import { makeBatchedFlatHvp } from '../hessian/batchedHvp';
 import { topEigenBatched } from '../hessian/batchedLanczos';
+import type { BackendCapabilities } from '../tf/capabilities';
 
 /** [E] → [E, 1, …, 1] of the given rank, to broadcast per member over a stacked parameter. */
 function perMember(t: tf.Tensor1D, rank: number): tf.Tensor {
@@ -32,23 +33,17 @@ function perMember(t: tf.Tensor1D, rank: number): tf.Tensor {
 /** Options of {@link createFcnEnsembleColumn}. */
 export interface EnsembleOptions {
   /**
-   * Run `runMany` as one batched model (true) or as single runs one after another (false).
-   * Default: batched except on wasm ({@link defaultBatchedEnsemble}).
+   * The backend the column computes on, as its starter describes it: whether `runMany` batches
+   * by default (`batchedEnsembles`; on wasm the members run one after another, which costs
+   * exactly the single runs) and whether the batched forward splits its matMuls
+   * (`!fastBatchedMatMul`).
+   */
+  capabilities: BackendCapabilities;
+  /**
+   * Run `runMany` as one batched model (true) or as single runs one after another (false),
+   * whatever `capabilities.batchedEnsembles` says (tests and the bench compare the two).
    */
   batched?: boolean;
-}
-
-/**
- * Whether `runMany` batches by default on the active backend: everywhere but wasm. On wasm
- * (single-threaded, compute-bound) batching has no idle hardware to fill, and tfjs-wasm 4.22 makes
- * the batched form dearer than its arithmetic: BatchMatMul with a batch > 1 runs a naive loop,
- * every Slice (hence unstack and split) copies its whole input out of the heap, and broadcasting
- * `where`, `tile` and `gather` are slow. Measured at d = 4, w = 64, 16 members: the batched
- * ensemble took 1.4–1.8× the time of 16 single runs (see the issue 4 report), so wasm runs the
- * members one after another, which costs exactly the single runs.
- */
-export function defaultBatchedEnsemble(): boolean {
-  return tf.getBackend() !== 'wasm';
 }
 
 /**
@@ -57,9 +52,10 @@ export function defaultBatchedEnsemble(): boolean {
  */
 export async function createFcnEnsembleColumn(
   o: FcnColumnOptions,
-  opts: EnsembleOptions = {},
+  opts: EnsembleOptions,
 ): Promise<EnsembleColumnRunner> {
-  const batched = opts.batched ?? defaultBatchedEnsemble();
+  const batched = opts.batched ?? opts.capabilities.batchedEnsembles;
+  const splitMatMul = !opts.capabilities.fastBatchedMatMul;
   const base = await prepareFcnColumn(o);
   const single = fcnRunnerFrom(base);
   try {
@@ -79,7 +75,7 @@ export async function createFcnEnsembleColumn(
     y: tf.Tensor2D,
     f0: tf.Tensor2D | null,
   ): tf.Tensor1D => {
-    const out = forwardBatched(spec, params, x);
+    const out = forwardBatched(spec, params, x, { splitMatMul });
     return lossPerMember(s.loss, f0 ? tf.sub(out, f0) : out, y);
   };
 

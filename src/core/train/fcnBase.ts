@@ -1,7 +1,7 @@
 /**
  * What every FCN column runner shares (single runs in `fcnColumn.ts`, batched ensembles in
  * `ensembleColumn.ts`): the device-resident data, the batches, θ_0, L_0 and λ_0 on the fixed
- * measurement set (the first M training examples), computed once per column (SCIENCE.md §2).
+ * measurement set (the first M training examples), computed once per column (docs/PROTOCOL.md §2).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Settings } from '../settings/schema';
@@ -42,8 +42,12 @@ export async function readScalar(t: tf.Scalar): Promise<number> {
   return v;
 }
 
-/** The shared state of one FCN column; `dispose` frees every tensor in it. */
-export interface FcnColumnBase {
+/**
+ * A column's device-resident data, θ_0 and the functions its runs call, before any measurement:
+ * what `prepareFcnColumn` builds first and what `npm run bench` times single kernels on (the same
+ * `batch`, `lossOn` and `hvpAt` a run uses). `dispose` frees every tensor in it.
+ */
+export interface FcnColumnData {
   readonly options: FcnColumnOptions;
   readonly settings: Settings;
   readonly spec: ModelSpec;
@@ -61,11 +65,13 @@ export interface FcnColumnBase {
   readonly theta0: tf.Tensor[];
   /** f(x_M; θ_0) when the output is centred, else null. */
   readonly f0M: tf.Tensor2D | null;
-  readonly loss0: number;
-  /** Lanczos estimate of λ_0 (its vector is the warm start of λ_1). */
-  readonly est0: TopEigenResult;
   /** Loss of one model on (x, y); `f0` is subtracted from the output when the output is centred. */
   lossOn(params: tf.Tensor[], x: tf.Tensor2D, y: tf.Tensor2D, f0: tf.Tensor2D | null): tf.Scalar;
+  /**
+   * The flat HVP v ↦ H(θ) v of the measurement-set loss at `params` (v and the result [P]; each
+   * call returns a new tensor): the operator `estimate` hands to Lanczos.
+   */
+  hvpAt(params: tf.Tensor[]): (v: tf.Tensor1D) => tf.Tensor1D;
   /** λ of one model on the measurement set, warm-started from `start` when given. */
   estimate(params: tf.Tensor[], start: tf.Tensor1D | undefined): Promise<TopEigenResult>;
   /** The batch of step t (1-based): inputs, targets and, when centred, f(x_b; θ_0). New tensors:
@@ -74,8 +80,20 @@ export interface FcnColumnBase {
   dispose(): void;
 }
 
-/** Upload the column's data, draw θ_0 and measure L_0 and λ_0. */
-export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBase> {
+/** The shared state of one FCN column: its data plus L_0 and λ_0; `dispose` frees every tensor
+ * in it, λ_0's vector included. */
+export interface FcnColumnBase extends FcnColumnData {
+  readonly loss0: number;
+  /** Lanczos estimate of λ_0 (its vector is the warm start of λ_1). */
+  readonly est0: TopEigenResult;
+}
+
+/**
+ * Upload a column's data (the first N examples; the measurement set is the first M of them),
+ * draw θ_0 from the init stream of `o.seed` and build the column's batches, loss and HVP. Nothing
+ * is measured yet. The caller owns the result and must `dispose` it.
+ */
+export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   registerGradientFixes();
   const s = o.settings;
   const spec = fcnSpec(s, o.data, o.depth, o.width);
@@ -99,31 +117,14 @@ export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBa
     const out = forward(spec, params, x);
     return lossFn(s.loss, f0 ? tf.sub(out, f0) : out, y);
   };
+  const hvpAt = (params: tf.Tensor[]) => makeFlatHvp((p) => lossOn(p, xM, yM, f0M), params);
   const estimate = (params: tf.Tensor[], start: tf.Tensor1D | undefined) =>
-    topEigen(
-      makeFlatHvp((p) => lossOn(p, xM, yM, f0M), params),
-      dim,
-      {
-        maxIters: s.lanczosMaxIters,
-        tol: s.lanczosTol,
-        seed: o.seed,
-        ...(start ? { start } : {}),
-      },
-    );
-
-  const dispose = (): void => {
-    tf.dispose([xAll, yAll, xM, yM, ...batches, ...theta0]);
-    if (f0M) f0M.dispose();
-  };
-  let loss0: number;
-  let est0: TopEigenResult;
-  try {
-    loss0 = await readScalar(tf.tidy(() => lossOn(theta0, xM, yM, f0M)));
-    est0 = await estimate(theta0, undefined);
-  } catch (err) {
-    dispose();
-    throw err;
-  }
+    topEigen(hvpAt(params), dim, {
+      maxIters: s.lanczosMaxIters,
+      tol: s.lanczosTol,
+      seed: o.seed,
+      ...(start ? { start } : {}),
+    });
 
   return {
     options: o,
@@ -138,9 +139,8 @@ export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBa
     batches,
     theta0,
     f0M,
-    loss0,
-    est0,
     lossOn,
+    hvpAt,
     estimate,
     batch(t) {
       const idx = batches[t - 1]!;
@@ -149,7 +149,30 @@ export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBa
       return { xb, yb, f0b: s.centered ? forward(spec, theta0, xb) : null };
     },
     dispose() {
-      dispose();
+      tf.dispose([xAll, yAll, xM, yM, ...batches, ...theta0]);
+      if (f0M) f0M.dispose();
+    },
+  };
+}
+
+/** Upload the column's data, draw θ_0 and measure L_0 and λ_0 (cold Lanczos). */
+export async function prepareFcnColumn(o: FcnColumnOptions): Promise<FcnColumnBase> {
+  const data = uploadFcnColumn(o);
+  let loss0: number;
+  let est0: TopEigenResult;
+  try {
+    loss0 = await readScalar(tf.tidy(() => data.lossOn(data.theta0, data.xM, data.yM, data.f0M)));
+    est0 = await data.estimate(data.theta0, undefined);
+  } catch (err) {
+    data.dispose();
+    throw err;
+  }
+  return {
+    ...data,
+    loss0,
+    est0,
+    dispose() {
+      data.dispose();
       est0.vector.dispose();
     },
   };

@@ -1,13 +1,39 @@
 /**
  * An FCN column on tfjs: θ_0 from the init stream, L_0 and λ_0 on the fixed measurement set (the
  * first M training examples), then plain SGD at η = c/λ_0 on the shared batches, with L_t and λ_t
- * measured after every step (SCIENCE.md §2). The shared set-up lives in `fcnBase.ts`.
+ * measured after every step (docs/PROTOCOL.md §2). The shared set-up lives in `fcnBase.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { isDivergedLoss, Trajectory, type ColumnRunner, type RunProgress } from './column';
-import { prepareFcnColumn, readScalar, type FcnColumnBase, type FcnColumnOptions } from './fcnBase';
+import {
+  prepareFcnColumn,
+  readScalar,
+  type FcnColumnBase,
+  type FcnColumnData,
+  type FcnColumnOptions,
+} from './fcnBase';
 
 export { fcnSpec, type FcnColumnOptions } from './fcnBase';
+
+/**
+ * One plain SGD step of a column's run: θ_t = θ_{t−1} − η ∇L_B(θ_{t−1}) on the batch of step `t`
+ * (1-based, `column.batch(t)`). Returns new parameter tensors; `params` stay the caller's to
+ * dispose. The runner's step, exported so `npm run bench` times this very code.
+ */
+export function sgdStep(
+  column: FcnColumnData,
+  params: tf.Tensor[],
+  t: number,
+  eta: number,
+): tf.Tensor[] {
+  const grads = tf.tidy(() => {
+    const { xb, yb, f0b } = column.batch(t);
+    return tf.grads((...p: tf.Tensor[]) => column.lossOn(p, xb, yb, f0b))(params);
+  });
+  const next = tf.tidy(() => params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, eta))));
+  tf.dispose(grads);
+  return next;
+}
 
 /** A single-run column runner on a prepared column (its `dispose` disposes `base`). */
 export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
@@ -16,12 +42,6 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
   const { theta0, xM, yM, f0M, loss0, est0, lossOn } = base;
   const lambda0 = est0.value;
   const v0 = est0.vector;
-
-  const gradOf = (params: tf.Tensor[], t: number): tf.Tensor[] =>
-    tf.tidy(() => {
-      const { xb, yb, f0b } = base.batch(t);
-      return tf.grads((...p: tf.Tensor[]) => lossOn(p, xb, yb, f0b))(params);
-    });
 
   return {
     depth: o.depth,
@@ -40,9 +60,7 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
       try {
         for (let t = 1; t <= s.steps; t++) {
           if (isCancelled()) return null;
-          const grads = gradOf(params, t);
-          const next = tf.tidy(() => params.map((p, i) => tf.sub(p, tf.mul(grads[i]!, eta))));
-          tf.dispose(grads);
+          const next = sgdStep(base, params, t, eta);
           tf.dispose(params);
           params = next;
           const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));

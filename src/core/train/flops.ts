@@ -18,7 +18,7 @@
  *                                              tape: h·W → S + S' (W, and h for l ≥ 2);
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
- * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured in DESIGN.md.
+ * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
  */
 import { paramShapes, type ModelSpec } from '../models/model';

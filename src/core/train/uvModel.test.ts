@@ -91,7 +91,7 @@ describe('uv model', () => {
     return out;
   }
 
-  // SCIENCE.md §4 fact 2: c_loss within one grid step of 2, c_max within 0.1 of 4.
+  // docs/PROTOCOL.md §5 fact 2: c_loss within one grid step of 2, c_max within 0.1 of 4.
   it.each([256, 1024])('w = %i: c_loss ≈ 2 and c_max ≈ 4 (mean over 5 seeds)', async (width) => {
     const cols = await columns(width, [0, 1, 2, 3, 4]);
     const step = 2 ** 1.05 - 2;

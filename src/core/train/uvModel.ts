@@ -1,5 +1,5 @@
 /**
- * The uv model of SCIENCE.md §3, in plain float64: f(x) = (1/√w) vᵀu x, u, v ∈ R^w, one example,
+ * The uv model of docs/PROTOCOL.md §4, in plain float64: f(x) = (1/√w) vᵀu x, u, v ∈ R^w, one example,
  * loss ½(f − y)². Gradient descent and the exact top Hessian eigenvalue are closed-form, so a
  * whole column takes milliseconds.
  */

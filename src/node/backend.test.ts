@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from './backend';
-import { gradientFixesActive } from './gradients';
+import { gradientFixesActive } from '../core/tf/gradients';
 
 it('initNodeBackend(cpu) registers stock gradients and the fixes', async () => {
   expect(await initNodeBackend('cpu')).toBe('cpu');

@@ -1,27 +1,33 @@
 /**
- * Load a dataset for the CLI from disk: the built-in MNIST file, user files in `--data-dir`, or
- * synthetic data. File reading lives here; parsing is the core's (src/core/data).
+ * Data for Node (the CLI, the bench, the validation script, tests) from disk: the built-in MNIST
+ * file, the official files in a data directory (`--data-dir`), or synthetic data. Which of them a
+ * sweep trains on is the core's choice (`dataSourceFor`, core/data/source.ts); reading the files
+ * lives here; parsing and preparation are the core's (src/core/data).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildMnistFile } from '../../scripts/buildMnist';
 import {
   parseBuiltinMnist,
   parseDatasetFiles,
+  prepareData,
   syntheticDataset,
   type DataResult,
   type ImageDataset,
   type NamedBytes,
+  type PreparedData,
 } from '../core/data';
-import { fail } from '../core/data/result';
+import { fail, ok } from '../core/data/result';
+import { dataSourceFor, type ImageSource } from '../core/data/source';
+import type { Settings } from '../core/settings/schema';
+import { buildMnistFile } from './mnistBuilder';
 
-/** Datasets the CLI can load as images (the uv model makes its own data). */
-export type CliDatasetName = 'mnist' | 'fashion-mnist' | 'cifar10' | 'synthetic';
-
-/** Records in the CLI's synthetic dataset. */
-export const SYNTHETIC_COUNT = 4096;
-/** Seed of the CLI's synthetic dataset: the data are fixed, the run seeds vary the rest. */
-export const SYNTHETIC_SEED = 0;
+/** Where Node finds the data. */
+export interface DataLocation {
+  /** Folder with the official files of the dataset (`--data-dir`); null for none. */
+  dataDir: string | null;
+  /** The repository root, whose `public/data/mnist.bin` is the built-in MNIST. */
+  repoRoot: string;
+}
 
 const CIFAR_BATCH = /^(data_batch_\d+|test_batch)\.bin$/i;
 const CIFAR_ARCHIVE = /\.(tar\.gz|tgz|tar)$/i;
@@ -84,37 +90,31 @@ function loadCifar10(dir: string): DataResult<ImageDataset> {
 }
 
 /**
- * Load `dataset` for the CLI.
+ * Read the images `source` names.
  *
- * - `mnist` without `dataDir`: `<repoRoot>/public/data/mnist.bin`, built first when missing.
- * - `mnist` / `fashion-mnist` with `dataDir`: the IDX train pair in that directory.
- * - `cifar10`: `.bin` batches in `dataDir` or `dataDir/cifar-10-batches-bin/`, else a
+ * - `builtin-mnist`: `<repoRoot>/public/data/mnist.bin`, built first when missing.
+ * - `files` of `mnist` / `fashion-mnist`: the IDX train pair in `dataDir`.
+ * - `files` of `cifar10`: `.bin` batches in `dataDir` or `dataDir/cifar-10-batches-bin/`, else a
  *   `cifar-10-binary.tar.gz` in `dataDir`.
- * - `synthetic`: {@link syntheticDataset}, by default 4096 records from seed 0; pass `synthetic`
- *   (e.g. `{ count: trainSize, seed: dataSeed }`) to match what the worker generates.
+ * - `synthetic`: `syntheticDataset({ count, seed })`.
  *
  * @returns the dataset, or an error naming the directory (or file) and what was missing or wrong.
  *   Never throws for missing or unreadable files.
  */
-export function loadDataset(
-  dataset: CliDatasetName,
-  dataDir: string | null,
-  repoRoot: string,
-  synthetic: { count?: number; seed?: number } = {},
-): DataResult<ImageDataset> {
-  if (dataset === 'synthetic') {
-    const count = synthetic.count ?? SYNTHETIC_COUNT;
-    const seed = synthetic.seed ?? SYNTHETIC_SEED;
+export function loadImages(source: ImageSource, where: DataLocation): DataResult<ImageDataset> {
+  if (source.kind === 'synthetic') {
+    const { count, seed } = source;
     if (!Number.isInteger(count) || count < 1) {
       return fail(`synthetic: record count must be a positive integer, got ${count}`);
     }
-    return { ok: true, value: syntheticDataset({ count, seed }) };
+    return ok(syntheticDataset({ count, seed }));
   }
-  if (dataset === 'mnist' && dataDir === null) return loadBuiltinMnist(repoRoot);
-  if (dataDir === null) {
-    return fail(`${dataset}: needs --data-dir DIR with the official files (see DESIGN.md, "Data")`);
+  if (source.kind === 'builtin-mnist') return loadBuiltinMnist(where.repoRoot);
+  const { dataset } = source;
+  if (where.dataDir === null) {
+    return fail(`${dataset}: needs --data-dir DIR with the official files (see README.md)`);
   }
-  const dir = path.resolve(dataDir);
+  const dir = path.resolve(where.dataDir);
   try {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       return fail(`${dir}: data directory does not exist`);
@@ -124,4 +124,22 @@ export function loadDataset(
     const why = e instanceof Error ? e.message : String(e);
     return fail(`${dir}: could not read the data files (${why})`);
   }
+}
+
+/**
+ * The prepared data of a sweep of `settings`: the images {@link dataSourceFor} picks (MNIST from
+ * `dataDir` when one is given, else the built-in file), read by {@link loadImages}, then their
+ * first `trainSize` records prepared. Null for the uv model, which makes its own data.
+ *
+ * @returns the data, or an error naming what was missing or wrong. Never throws for bad files.
+ */
+export function loadSweepData(
+  settings: Pick<Settings, 'model' | 'dataset' | 'trainSize' | 'dataSeed'>,
+  where: DataLocation,
+): DataResult<PreparedData | null> {
+  const source = dataSourceFor(settings, where.dataDir === null ? 'builtin' : 'files');
+  if (source.kind === 'none') return ok(null);
+  const images = loadImages(source, where);
+  if (!images.ok) return images;
+  return prepareData(images.value, source.trainSize);
 }

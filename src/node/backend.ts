@@ -1,10 +1,12 @@
 /**
- * Backend setup for Node (the CLI, scripts and tests). Not for the browser worker, which picks
- * webgpu → webgl → wasm → cpu itself and imports `./registerStockGradients`.
+ * Backend setup for Node (the CLI, scripts and tests): wasm, cpu, or webgpu on Dawn's Node
+ * bindings, which this module installs as `navigator.gpu`. Not for the browser worker, which picks
+ * webgpu → webgl → wasm → cpu itself and imports `core/tf/registerStockGradients`. The core never
+ * asks which backend runs: callers hand it `capabilitiesOf(name)` (core/tf/capabilities.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { registerGradientFixes } from './gradients';
-import { describeGpuAdapter, type AdapterLike } from './adapters';
+import { registerGradientFixes } from '../core/tf/gradients';
+import { describeGpuAdapter, type AdapterLike } from '../core/tf/adapters';
 
 /** Backends the CLI, scripts and tests run in Node: wasm and cpu need nothing native; webgpu runs
  * tfjs-backend-webgpu on Dawn's Node bindings (npm `webgpu`) and needs a Vulkan driver. */
@@ -92,8 +94,8 @@ export async function releaseNodeGpu(): Promise<void> {
 /**
  * Register tfjs's stock gradients in Node if none are registered yet. tfjs-core's CommonJS build
  * (what Node resolves) contains no gradients, and its ESM gradient file cannot be loaded by Node
- * (see `registerStockGradients.ts`). The umbrella package's Node bundle registers the same stock
- * configs into the same global registry on load (~0.8 s once), so it is used here.
+ * (see `core/tf/registerStockGradients.ts`). The umbrella package's Node bundle registers the
+ * same stock configs into the same global registry on load (~0.8 s once), so it is used here.
  */
 async function ensureStockGradientsNode(): Promise<void> {
   if (tf.getGradient(tf.Add) !== undefined) return;
@@ -102,7 +104,7 @@ async function ensureStockGradientsNode(): Promise<void> {
 
 /**
  * Initialise a tfjs backend in Node and register the gradients (stock, then the project fixes).
- * wasm runs with SIMD on one thread (threads stay off everywhere, see DESIGN.md) and needs no
+ * wasm runs with SIMD on one thread (threads stay off everywhere, see docs/ARCHITECTURE.md) and needs no
  * `setWasmPaths` in Node. Returns the active backend's name. Throws if the backend cannot start.
  */
 export async function initNodeBackend(name: NodeBackendName): Promise<string> {

@@ -1,0 +1,295 @@
+/**
+ * The bench's two outputs besides its JSON lines: the Markdown report (docs/BENCH.md) and the
+ * closing `{"type":"summary",...}` line, both from the figures in one `Report`.
+ */
+import { cloneDefaults, expandCGrid } from '../../src/core/settings/codec';
+import type { EnsembleFigures } from '../../src/bench/measure';
+import { CELL_C, WIDE_SWEEP_CS } from './common';
+import type { GpuFigures, Report } from './types';
+
+const fmt = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${Math.round(v * 100)} %`;
+export const secs = (s: number | null | undefined): string => {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '–';
+  if (s < 120) return `${s.toFixed(1)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+};
+
+/** docs/BENCH.md from a report. */
+export function markdown(r: Report): string {
+  const L: string[] = [];
+  L.push('# Benchmarks', '');
+  L.push(
+    'Produced by `' +
+      r.command +
+      '` (scripts/bench.ts, sections in scripts/bench/). Figures are medians of repeated runs on the machine',
+    'below, which other processes share: treat them as ±20 %. Nothing in the test suite asserts a time.',
+    '',
+  );
+  L.push('## Machine', '');
+  for (const [k, v] of Object.entries(r.machine)) L.push(`- ${k}: ${v}`);
+  L.push(`- bench wall time: ${secs(r.wallSeconds)}`, '');
+
+  L.push('## Key figures', '');
+  const wasmMm = r.matmuls.find((m) => m.where === 'node' && m.backend === 'wasm');
+  if (wasmMm)
+    L.push(
+      `- wasm (Node) plain matMul ${wasmMm.figures.n}³: ${fmt(wasmMm.figures.gflops, 2)} GFLOP/s`,
+    );
+  for (const row of r.rows.filter(
+    (x) => x.where === 'node' && x.backend === 'wasm' && x.kernels.width >= 256,
+  )) {
+    const k = row.kernels;
+    L.push(
+      `- wasm w = ${k.width}, B = ${k.batch}, M = ${k.measure}: efficiency step ${pct(row.efficiency.step)}, HVP ${pct(row.efficiency.hvp)}, whole cell ${pct(row.efficiency.cell)}`,
+    );
+  }
+  for (const w of r.wide ?? [])
+    L.push(
+      `- wasm sweep w = ${w.settings.width}, B = ${w.settings.batch}, M = ${w.settings.measure} (λ_0 and ${w.sweep.runs} cells): efficiency ${pct(w.efficiency)} (${pct(w.efficiencyVsProducts)} of its HVP's products run alone)`,
+    );
+  if (typeof r.demo === 'object' && r.demo !== null)
+    L.push(`- quick-demo preset fill (wasm, Node): ${secs(r.demo.seconds)} (${r.demo.runs} runs)`);
+  if (typeof r.gpu === 'object' && r.gpu !== null)
+    for (const e of r.gpu.ensembles)
+      L.push(
+        `- ensemble of ${e.members} (webgpu in Node on ${r.gpu.adapter}, w = ${e.width}): ${secs(e.ensembleSeconds)} vs ${secs(e.singlesSeconds)} one by one (×${fmt(e.speedup, 2)}; ${fmt(e.ensembleOverOneRun, 1)}× one run)`,
+      );
+  if (Array.isArray(r.ensemble))
+    for (const e of r.ensemble)
+      L.push(
+        `- ensemble of ${e.members} (wasm, w = ${e.width}): ${secs(e.ensembleSeconds)} vs ${secs(e.singlesSeconds)} one by one (×${fmt(e.speedup, 2)}; ${fmt(e.ensembleOverOneRun, 1)}× one run)`,
+      );
+  L.push('');
+
+  L.push('## Plain matMul (the practical limit)', '');
+  L.push('| where | backend | n×n·n×n | ms (median) | GFLOP/s |', '|---|---|---|---|---|');
+  for (const m of r.matmuls)
+    L.push(
+      `| ${m.where} | ${m.backend}${m.adapter ? ` (${m.adapter})` : ''} | ${m.figures.n}³ | ${fmt(m.figures.msMedian)} | ${fmt(m.figures.gflops, 2)} |`,
+    );
+  L.push('');
+
+  L.push('## Per configuration', '');
+  L.push(
+    'FCN, ReLU, SP, MSE, depth d (d − 1 hidden layers of width w), input 784, 10 classes. *step*: gather a',
+    'batch of B, gradient, update. *HVP*: one exact Hessian-vector product on the M measurement examples.',
+    `*λ_0 / λ_t HVPs*: Lanczos iterations of the cold estimate and the mean warm estimate per step (tol ${cloneDefaults().lanczosTol}, at most ${cloneDefaults().lanczosMaxIters}).`,
+    `*cell*: one full run of T = 10 steps at c = ${CELL_C} (SGD step, L_t and a warm λ_t each step), not counting the`,
+    "column's λ_0. *kernels in cell*: share of the cell's time its steps and HVPs take at the ms/step and ms/HVP",
+    'measured alone (the rest: Lanczos vector work, loss evaluations, readbacks). *eff.*: achieved GFLOP/s over the',
+    "plain matMul's on the same backend.",
+    '',
+  );
+  L.push(
+    '| where | backend | data | d | w | B | M | P | ms/step | step GFLOP/s | ms/HVP | HVP GFLOP/s | HVP/grad | λ_0 HVPs | λ_t HVPs | s/cell | kernels in cell | cell GFLOP/s | eff. step | eff. HVP | eff. cell |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const row of r.rows) {
+    const k = row.kernels;
+    const c = row.cell;
+    L.push(
+      `| ${row.where} | ${row.backend} | ${row.dataset} | ${k.depth} | ${k.width} | ${k.batch} | ${k.measure} | ${k.params.toLocaleString('en-US')} | ${fmt(k.msPerStep)} | ${fmt(k.stepGflops, 2)} | ${fmt(k.msPerHvp)} | ${fmt(k.hvpGflops, 2)} | ${fmt(k.hvpOverGradient, 2)} | ${c ? c.lambda0Iters : '–'} | ${c ? fmt(c.warmItersMean) : '–'} | ${c ? fmt(c.cellSeconds, 2) : '–'} | ${pct(row.cellKernelShare)} | ${c ? fmt(c.cellGflops, 2) : '–'} | ${pct(row.efficiency.step)} | ${pct(row.efficiency.hvp)} | ${pct(row.efficiency.cell)} |`,
+    );
+  }
+  L.push('');
+
+  L.push('## Whole sweeps at w ≥ 256 (wasm, Node)', '');
+  if (r.wide === null) L.push('Skipped: not selected.', '');
+  else {
+    L.push(
+      `One column each through \`runSweep\`, as the app and the CLI run it: the column's λ_0, then c = ${WIDE_SWEEP_CS.join(', ')}`,
+      '(T = 10, a warm λ_t after every step), FLOPs counted as below over everything, over the wall time of the whole',
+      'sweep. *eff.*: achieved GFLOP/s over the wasm plain matMul. *HVP products alone*: the matMuls of one HVP on M',
+      'examples, each timed alone with fresh operands, weighted by how often an HVP runs it (`measureHvpProducts`):',
+      'the limit for these shapes. *eff. vs products*: achieved over that; the rest of the time goes to the transposes,',
+      "splits and elementwise work around the products and to tfjs's bookkeeping, a larger share at small M.",
+      '',
+      '| d | w | B | M | runs | diverged | λ_t HVPs | s | GFLOP | GFLOP/s | matMul GFLOP/s | eff. | HVP products alone GFLOP/s | eff. vs products |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const w of r.wide)
+      L.push(
+        `| ${w.settings.depth} | ${w.settings.width} | ${w.settings.batch} | ${w.settings.measure} | ${w.sweep.runs} | ${w.sweep.diverged} | ${fmt(w.warmItersMean)} | ${fmt(w.sweep.seconds, 1)} | ${fmt(w.sweep.flops / 1e9, 1)} | ${fmt(w.sweep.gflops, 2)} | ${fmt(w.matmulGflops, 2)} | ${pct(w.efficiency)} | ${fmt(w.hvpProducts.gflops, 2)} | ${pct(w.efficiencyVsProducts)} |`,
+      );
+    L.push('');
+  }
+
+  L.push('## Quick-demo preset (wasm, Node)', '');
+  if (typeof r.demo === 'string' || r.demo === null)
+    L.push(`Skipped: ${r.demo ?? 'not selected'}.`, '');
+  else {
+    const d = r.demo;
+    L.push(
+      `\`runSweep(DEFAULTS)\` from fresh columns on the built-in MNIST: depths ${d.settings.depths.join(', ')} × widths ${d.settings.widths.join(', ')}, ` +
+        `${expandCGrid(d.settings.cGrid).length} c values each (a column stops at its first divergence), T = ${d.settings.steps}, B = ${d.settings.batch}, M = ${d.settings.measureSize}.`,
+      '',
+      `- **fill time: ${secs(d.seconds)}** for ${d.runs} runs in ${d.columns} columns (${d.diverged} diverged); ${fmt(d.secondsPerRunMean, 2)} s per run on average`,
+      `- ${fmt(d.flops / 1e9, 1)} GFLOP counted, ${fmt(d.gflops, 2)} GFLOP/s achieved`,
+      '',
+    );
+  }
+
+  L.push('## Scaled paper preset (wasm, Node)', '');
+  if (typeof r.paper === 'string' || r.paper === null)
+    L.push(`Skipped: ${r.paper ?? 'not selected'}.`, '');
+  else {
+    const p = r.paper;
+    L.push(
+      `CIFAR-10 ($PHASE_DATA_DIR/cifar10), d = ${p.settings.depth}, w = ${p.settings.width}, B = ${p.settings.batch}, M = ${p.settings.measure}, N = ${p.settings.trainSize}, c = ${p.settings.cs.map((c) => fmt(c, 2)).join(', ')}.`,
+      '',
+      `- λ_0 (column setup): ${secs(p.lambda0Seconds)}, ${p.lambda0Iters} HVPs`,
+      `- **${fmt(p.secondsPerCell, 2)} s per cell** (${p.sweep.runs} runs, ${p.sweep.diverged} diverged), ${fmt(p.warmItersMean)} HVPs per warm λ_t`,
+      `- ${fmt(p.sweep.gflops, 2)} GFLOP/s achieved over the sweep`,
+      `- projected, this width with the paper's 46-value c grid: ≤ ${secs(p.projectedScaledGridSeconds)} (a column stops at its first divergence)`,
+      p.projectedPaperPresetSeconds === null
+        ? '- full paper preset: no wasm rate measured to project from'
+        : `- projected, the full paper preset (widths 64–2048, M = 4096, 46 c values) from its FLOPs at ${fmt(p.projectionRateGflops, 2)} GFLOP/s (the best wasm cell rate above): ≤ ${secs(p.projectedPaperPresetSeconds)}`,
+      '',
+    );
+  }
+
+  L.push('## Ensembles: c values of a column as one batched run vs one by one', '');
+  const ens: { where: string; e: EnsembleFigures }[] = [];
+  if (Array.isArray(r.ensemble)) for (const e of r.ensemble) ens.push({ where: 'node wasm', e });
+  else L.push(`Node: skipped (${r.ensemble ?? 'not selected'}).`, '');
+  if (typeof r.gpu === 'object' && r.gpu !== null)
+    for (const e of r.gpu.ensembles)
+      ens.push({
+        where: `node webgpu, ${r.gpu.adapter}${r.gpu.software ? ' (software adapter)' : ''}`,
+        e,
+      });
+  if (typeof r.browser === 'object' && r.browser !== null)
+    for (const b of r.browser.result.results)
+      if (b.ensemble)
+        ens.push({
+          where: `browser ${b.backend}${b.softwareAdapter ? ' (software adapter)' : ''}`,
+          e: b.ensemble,
+        });
+  if (ens.length > 0) {
+    L.push(
+      'Same column (θ_0, λ_0, batches); λ_0 not timed. c = 2^(−2 + 0.25 i), below divergence. *singles*: the members run',
+      'one by one with `run(c)` (measured for all, or projected from the timed ones as marked); *ensemble*: one `runMany`.',
+      '*× one run*: ensemble time over one single run. HVPs/step: the batched Lanczos spends as many as its slowest member.',
+      '',
+      '| where | d | w | B | M | T | members | singles | ensemble | × one run | speed-up | HVPs/step single / ensemble | GFLOP/s single / ensemble | max rel. diff. λ_t |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const { where, e } of ens)
+      L.push(
+        `| ${where} | ${e.depth} | ${e.width} | ${e.batch} | ${e.measure} | ${e.steps} | ${e.members} | ${secs(e.singlesSeconds)}${e.singlesMeasured ? '' : ` (projected from ${e.singleSeconds.length})`} | ${secs(e.ensembleSeconds)} | ${fmt(e.ensembleOverOneRun, 2)} | ×${fmt(e.speedup, 2)} | ${fmt(e.singleHvpsPerStep)} / ${fmt(e.ensembleHvpsPerStep)} | ${fmt(e.singleGflops, 2)} / ${fmt(e.ensembleGflops, 2)} | ${e.maxSharpnessRelDiff.toExponential(1)} |`,
+      );
+    L.push('');
+  }
+
+  L.push('## GPU in Node (webgpu through Dawn)', '');
+  if (typeof r.gpu === 'string' || r.gpu === null)
+    L.push(`Skipped: ${r.gpu ?? 'not selected'}.`, '');
+  else
+    L.push(
+      `Adapter: ${r.gpu.adapter}${r.gpu.software ? ' — **software adapter** (CPU-emulated GPU: not a GPU figure)' : ''}. ` +
+        `Its rows are in the tables above (backend "webgpu (Dawn)")${r.gpu.ensembleSkipped ? `; ensemble not run (${r.gpu.ensembleSkipped})` : ''}.`,
+      '',
+    );
+
+  L.push('## Browser', '');
+  if (typeof r.browser === 'string' || r.browser === null)
+    L.push(`Skipped: ${r.browser ?? 'not selected'}.`, '');
+  else {
+    L.push(
+      `Headless Chromium ${r.browser.version}, bench.html built by vite.bench.config.ts, one worker per backend, synthetic 28×28 data (the same shapes as MNIST).`,
+      '',
+    );
+    for (const b of r.browser.result.results) {
+      const what = b.softwareAdapter
+        ? ' — **software adapter** (CPU-emulated GPU: not a GPU figure)'
+        : '';
+      const skipped = b.ensembleSkipped ? `; ensemble not run (${b.ensembleSkipped})` : '';
+      L.push(
+        `- ${b.backend}: ${b.error ? `failed: ${b.error}` : `${b.adapter ?? 'started'}${what}, ${secs(b.seconds)}${skipped}`}`,
+      );
+    }
+    L.push('');
+  }
+
+  L.push('## How FLOPs are counted', '');
+  L.push(
+    'Only matrix products count (src/core/train/flops.ts; `flops.test.ts` checks them against the products tfjs',
+    'runs, traced with `tf.profile`). Layer l with fan-in a_l and fan-out b_l on n examples costs F_l = 2·n·a_l·b_l;',
+    "S = Σ_l F_l, S' = S − F_1 (tfjs never forms ∂/∂x of the first layer: x is data).",
+    '',
+    '- forward: S',
+    "- gradient: 2S + S' (forward; dW_l = h_{l−1}ᵀdz_l for every l; dh_{l−1} = dz_l W_lᵀ for l ≥ 2)",
+    '- SGD step: gradient on B + 2P for the update',
+    "- HVP (reverse over reverse): 4S + 5S' — the gradient's 2S + S', then the outer backward through each",
+    "  product of the inner tape: h·W gives S + S', hᵀdz gives S + S', dz·Wᵀ gives 2S'. Between 2 and 3 gradients.",
+    '- Lanczos iteration j: its HVP plus 4jP + 9P of vector work (α, the three-term recurrence, one reorthogonalisation',
+    '  pass against j vectors, β, the division; 4P + 7P at j = 1)',
+    '- cell: T × (SGD step on B + forward on M + warm λ_t iterations), using the iterations the run actually took',
+    '- plain matMul n³: 2n³',
+    '',
+    'Elementwise work (activations, loss, transposes, gathers) is not counted, so achieved rates are slight',
+    'underestimates of the work done; it is also why small widths fall far below the matMul rate.',
+    '',
+  );
+  return L.join('\n');
+}
+
+/** The closing JSON line: the headline figures of a report written to `out`. */
+export function summary(report: Report, out: string): object {
+  const machine = report.machine;
+  const wasmMm =
+    report.matmuls.find((m) => m.where === 'node' && m.backend === 'wasm')?.figures.gflops ?? null;
+  const wide = report.rows.filter(
+    (r) => r.where === 'node' && r.backend === 'wasm' && r.kernels.width >= 256,
+  );
+  return {
+    type: 'summary',
+    command: report.command,
+    wallSeconds: report.wallSeconds,
+    machine,
+    wasmMatmulGflops: wasmMm,
+    wasmEfficiencyWide: wide.map((r) => ({
+      width: r.kernels.width,
+      batch: r.kernels.batch,
+      measure: r.kernels.measure,
+      ...r.efficiency,
+    })),
+    wasmSweepEfficiency: (report.wide ?? []).map((w) => ({
+      width: w.settings.width,
+      batch: w.settings.batch,
+      measure: w.settings.measure,
+      efficiency: w.efficiency,
+      efficiencyVsProducts: w.efficiencyVsProducts,
+    })),
+    quickDemoSeconds:
+      typeof report.demo === 'object' && report.demo !== null ? report.demo.seconds : null,
+    paperSecondsPerCell:
+      typeof report.paper === 'object' && report.paper !== null
+        ? report.paper.secondsPerCell
+        : null,
+    gpuEnsembles:
+      typeof report.gpu === 'object' && report.gpu !== null
+        ? report.gpu.ensembles.map((e) => ({
+            adapter: (report.gpu as GpuFigures).adapter,
+            width: e.width,
+            members: e.members,
+            speedup: e.speedup,
+            overOneRun: e.ensembleOverOneRun,
+          }))
+        : null,
+    ensembles: Array.isArray(report.ensemble)
+      ? report.ensemble.map((e) => ({
+          width: e.width,
+          members: e.members,
+          speedup: e.speedup,
+          overOneRun: e.ensembleOverOneRun,
+        }))
+      : null,
+    out,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * Section `browser`: builds bench.html (vite.bench.config.ts), serves it and runs every browser
+ * backend's plan in headless Chromium, one worker per backend, on synthetic 28×28 data. Skipped
+ * with a message when there is no Chromium or the build fails.
+ */
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chromiumMissing, launchChromium } from '../../../src/node/chromium';
+import { serveBuild } from '../../../src/node/staticServer';
+import type { BrowserBenchPlan, BrowserBenchResult } from '../../../src/bench/protocol';
+import { DEPTH, configRow, emit, progress, repoRoot } from '../common';
+import type { SectionRunner } from '../types';
+
+const BENCH_CONFIG = 'vite.bench.config.ts';
+
+export function browserPlan(quick: boolean): BrowserBenchPlan {
+  const small = { depth: DEPTH, width: 64, batch: 128, measure: 256 };
+  const mid = { depth: DEPTH, width: 256, batch: 128, measure: 256 };
+  const common = { inputDim: 784, steps: 10, reps: quick ? 2 : 3, matmulReps: 3 };
+  // What a real GPU should show (16 members of a w ≤ 256 column well under 4× one run). The worker
+  // skips it on a software adapter (SwiftShader here), where it would take many minutes and say
+  // nothing about a GPU.
+  const gpuEnsemble = { ...mid, steps: 10, members: 16, singles: 2 };
+  return {
+    backends: [
+      // SwiftShader (a CPU-emulated adapter here) is 30–40× slower than wasm: tiny sizes only.
+      {
+        backend: 'webgpu',
+        ...common,
+        matmulN: 256,
+        configs: [{ ...small, cell: false }],
+        ensemble: gpuEnsemble,
+      },
+      {
+        backend: 'webgl',
+        ...common,
+        matmulN: 512,
+        configs: quick
+          ? [{ ...small, cell: false }]
+          : [
+              { ...small, cell: true },
+              { ...mid, cell: false },
+            ],
+        ensemble: gpuEnsemble,
+      },
+      {
+        backend: 'wasm',
+        ...common,
+        matmulN: quick ? 512 : 1024,
+        configs: quick
+          ? [{ ...small, cell: true }]
+          : [
+              { ...small, cell: true },
+              { ...mid, cell: true },
+            ],
+        // The Node section measures wasm ensembles.
+        ensemble: null,
+      },
+    ],
+  };
+}
+
+async function runInBrowser(
+  quick: boolean,
+): Promise<{ result: BrowserBenchResult; version: string } | string> {
+  const missing = chromiumMissing();
+  if (missing !== null) return missing;
+  progress(`browser: building bench.html with ${BENCH_CONFIG}`);
+  const vite = path.join(repoRoot, 'node_modules/.bin/vite');
+  const build = spawnSync(vite, ['build', '--config', BENCH_CONFIG, '--logLevel', 'error'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0)
+    return `vite build failed: ${(build.stderr || build.stdout).slice(-2000)}`;
+  const server = await serveBuild(repoRoot, BENCH_CONFIG);
+  try {
+    const browser = await launchChromium({ webgpu: true });
+    try {
+      const page = await browser.context.newPage();
+      page.on('console', (m) => {
+        if (m.text().startsWith('[bench]')) progress(`browser ${m.text().slice(8)}`);
+        else if (m.type() === 'error') progress(`browser console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => progress(`browser page error: ${e.message}`));
+      await page.goto(`${server.url}bench.html`);
+      await page.waitForFunction(
+        () => typeof (globalThis as unknown as { runBench?: unknown }).runBench === 'function',
+      );
+      const plan = browserPlan(quick);
+      const result = await page.evaluate(
+        (p) =>
+          (
+            globalThis as unknown as {
+              runBench: (p: BrowserBenchPlan) => Promise<BrowserBenchResult>;
+            }
+          ).runBench(p),
+        plan,
+      );
+      return { result, version: browser.version };
+    } finally {
+      await browser.close({ dropProfile: true });
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+export const browserSection: SectionRunner = async ({ opts, report }) => {
+  const b = await runInBrowser(opts.quick).catch((err: unknown) =>
+    err instanceof Error ? `browser run failed: ${err.message}` : String(err),
+  );
+  if (typeof b === 'string') {
+    progress(`browser skipped: ${b}`);
+    report.browser = b;
+    return;
+  }
+  report.browser = b;
+  report.machine['chromium'] = b.version;
+  for (const br of b.result.results) {
+    const label = br.softwareAdapter ? `${br.backend} (software adapter)` : br.backend;
+    if (br.matmul) {
+      report.matmuls.push({
+        where: 'browser',
+        backend: label,
+        figures: br.matmul,
+        adapter: br.adapter,
+      });
+      emit({
+        type: 'matmul',
+        where: 'browser',
+        backend: label,
+        adapter: br.adapter,
+        ...br.matmul,
+      });
+    }
+    br.kernels.forEach((k) => {
+      const cell =
+        br.cells.find(
+          (c) => c.width === k.width && c.batch === k.batch && c.measure === k.measure,
+        ) ?? null;
+      const row = configRow('browser', label, 'synthetic', k, cell, br.matmul);
+      report.rows.push(row);
+      emit(row);
+    });
+    if (br.ensemble) emit({ type: 'ensemble', where: 'browser', backend: label, ...br.ensemble });
+    if (br.error) emit({ type: 'browser-error', backend: br.backend, error: br.error });
+  }
+};

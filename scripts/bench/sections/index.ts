@@ -1,0 +1,20 @@
+/** The bench's sections by name (run in the order of `SECTIONS`). */
+import type { Section, SectionRunner } from '../types';
+import { browserSection } from './browser';
+import { demoSection } from './demo';
+import { ensembleSection } from './ensemble';
+import { gpuSection } from './gpu';
+import { cpuSection, nodeSection } from './kernels';
+import { paperSection } from './paper';
+import { sweepSection } from './sweep';
+
+export const SECTION_RUNNERS: Record<Section, SectionRunner> = {
+  node: nodeSection,
+  cpu: cpuSection,
+  sweep: sweepSection,
+  demo: demoSection,
+  paper: paperSection,
+  ensemble: ensembleSection,
+  gpu: gpuSection,
+  browser: browserSection,
+};

@@ -1,0 +1,137 @@
+/** The shapes `npm run bench` fills in: its flags, its figures and the report they make up. */
+import type { Settings } from '../../src/core/settings/schema';
+import type { PreparedData } from '../../src/core/data/types';
+import type {
+  CellFigures,
+  EnsembleFigures,
+  KernelFigures,
+  MatmulFigures,
+  ProductMixFigures,
+  SweepFigures,
+} from '../../src/bench/measure';
+import type { BrowserBenchResult } from '../../src/bench/protocol';
+
+export type Section = 'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'gpu' | 'browser';
+
+/** Every section, in the order they run. */
+export const SECTIONS: readonly Section[] = [
+  'node',
+  'cpu',
+  'sweep',
+  'demo',
+  'paper',
+  'ensemble',
+  'gpu',
+  'browser',
+];
+
+export interface Options {
+  quick: boolean;
+  allowSoftware: boolean;
+  out: string;
+  sections: Set<Section>;
+}
+
+/** One benchmarked FCN configuration. */
+export interface NodeConfig {
+  depth: number;
+  width: number;
+  batch: number;
+  measure: number;
+  /** Also time a full run (its column's λ_0 and T steps at c = CELL_C). */
+  cell: boolean;
+}
+
+export interface ConfigRow {
+  type: 'config';
+  where: 'node' | 'browser';
+  backend: string;
+  dataset: string;
+  kernels: KernelFigures;
+  cell: CellFigures | null;
+  matmulGflops: number | null;
+  /** Achieved / plain-matMul rate, for the step, the HVP and the whole cell. */
+  efficiency: { step: number | null; hvp: number | null; cell: number | null };
+  /** Share of the cell's time that its SGD steps and HVPs take at the rates measured alone; the
+   * rest is Lanczos vector work, loss evaluations, readbacks and bookkeeping. */
+  cellKernelShare: number | null;
+  note?: string;
+}
+
+/** A whole column at w ≥ 256 through `runSweep` (λ_0 and every cell), against the matMul rate. */
+export interface WideSweepFigures {
+  settings: { depth: number; width: number; batch: number; measure: number; cs: number[] };
+  sweep: Omit<SweepFigures, 'records'>;
+  warmItersMean: number;
+  matmulGflops: number;
+  efficiency: number;
+  /** The HVP's own products on M examples, run alone (`measureHvpProducts`). */
+  hvpProducts: ProductMixFigures;
+  /** Achieved rate over `hvpProducts.gflops`. */
+  efficiencyVsProducts: number;
+}
+
+export interface PaperFigures {
+  dataset: string;
+  settings: {
+    depth: number;
+    width: number;
+    batch: number;
+    measure: number;
+    trainSize: number;
+    cs: number[];
+  };
+  sweep: Omit<SweepFigures, 'records'>;
+  lambda0Seconds: number;
+  secondsPerCell: number;
+  warmItersMean: number;
+  lambda0Iters: number;
+  /** The scaled preset's full c grid (the paper's 0:4.5:0.1, 46 values) at this width. */
+  projectedScaledGridSeconds: number;
+  /** The full paper preset (widths 64–2048, M = 4096, 46 c values), from FLOPs at `rateGflops`. */
+  projectedPaperPresetSeconds: number | null;
+  projectionRateGflops: number | null;
+}
+
+export interface GpuFigures {
+  adapter: string;
+  software: boolean;
+  matmul: MatmulFigures;
+  rows: ConfigRow[];
+  ensembles: EnsembleFigures[];
+  /** Why the ensemble was not run, if it was not. */
+  ensembleSkipped: string | null;
+}
+
+export interface MatmulEntry {
+  where: string;
+  backend: string;
+  figures: MatmulFigures;
+  adapter?: string | null;
+}
+
+/** Everything one bench run measured. A string in place of a section's figures says why it was
+ * skipped; null: not selected. */
+export interface Report {
+  command: string;
+  machine: Record<string, string | number>;
+  wallSeconds: number;
+  matmuls: MatmulEntry[];
+  rows: ConfigRow[];
+  wide: WideSweepFigures[] | null;
+  gpu: GpuFigures | string | null;
+  demo: (SweepFigures & { settings: Settings }) | string | null;
+  paper: PaperFigures | string | null;
+  ensemble: EnsembleFigures[] | string | null;
+  browser: { result: BrowserBenchResult; version: string } | string | null;
+}
+
+/** What every section gets: the flags, MNIST prepared once, and the report to add its figures to. */
+export interface BenchRun {
+  opts: Options;
+  mnist: PreparedData;
+  report: Report;
+}
+
+/** One section of the bench: measures, prints its JSON lines, adds its figures to the report. */
+export type SectionRunner = (run: BenchRun) => Promise<void>;

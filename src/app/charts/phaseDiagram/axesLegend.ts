@@ -1,0 +1,200 @@
+/** The diagram's axes, legend and marker shapes (d3, drawn into layers the render made). */
+import { select, symbol, symbolDiamond, symbolSquare, symbolTriangle } from 'd3';
+import type { Selection } from 'd3';
+import type { CriticalKind } from '../../../core/phase/summary';
+import type { DiagramAxis } from '../../../core/settings/schema';
+import { REGIME_COLORS, stableShade } from '../palette';
+import { FONT_SIZE, layer } from '../svgUtil';
+import { LEGEND_PAD, LEGEND_ROW, type PhaseDiagramLayout, type SlotTick } from './layout';
+import { AXIS_TITLES, Y_TITLE, legendRows, type LegendRow } from './words';
+
+const MARKER_SYMBOLS = {
+  c_loss: symbolTriangle,
+  c_sharp: symbolDiamond,
+  c_max: symbolSquare,
+} as const;
+
+export const FIT_DASH: Readonly<Record<CriticalKind, string>> = {
+  c_loss: '7 4',
+  c_sharp: '2 3',
+  c_max: '10 3 2 3',
+};
+
+export function markerPath(kind: CriticalKind, subWidth: number): string {
+  // Area in px²; shrink in narrow sub-columns so markers stay inside their column.
+  const side = Math.max(5, Math.min(10, subWidth * 0.6));
+  return symbol(MARKER_SYMBOLS[kind], side * side)() ?? '';
+}
+
+export function drawAxes(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  layout: PhaseDiagramLayout,
+  axis: DiagramAxis,
+) {
+  const { plotWidth, plotHeight, y, ticks, yTicks } = layout;
+  layer(g, 'frame', 'rect')
+    .attr('width', plotWidth)
+    .attr('height', plotHeight)
+    .attr('fill', 'none')
+    .attr('stroke', '#999')
+    .attr('stroke-width', 1);
+
+  // y axis
+  const yAxis = layer(g, 'y-axis');
+  const yt = yAxis
+    .selectAll<SVGGElement, { c: number; label: string }>('g.tick')
+    .data(yTicks, (d) => String(d.c))
+    .join((enter) => {
+      const t = enter.append('g').attr('class', 'tick');
+      t.append('line');
+      t.append('text');
+      return t;
+    })
+    .attr('transform', (d) => `translate(0,${y(d.c)})`);
+  yt.select('line').attr('x1', -5).attr('x2', 0).attr('stroke', '#333');
+  yt.select('text')
+    .attr('x', -8)
+    .attr('dy', '0.32em')
+    .attr('text-anchor', 'end')
+    .attr('fill', '#222')
+    .text((d) => d.label);
+  layer(yAxis, 'axis-title', 'text')
+    .attr('transform', `translate(${-layout.margin.left + 14},${plotHeight / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .attr('fill', '#222')
+    .text(Y_TITLE);
+
+  // x axis: one tick per slot, labels thinned to one per ~44 px.
+  const xAxis = layer(g, 'x-axis').attr('transform', `translate(0,${plotHeight})`);
+  const minGap = 44;
+  let lastShown = -Infinity;
+  const shown = new Set<number>();
+  for (const t of ticks) {
+    if (t.cx - lastShown >= minGap) {
+      shown.add(t.xValue);
+      lastShown = t.cx;
+    }
+  }
+  const xt = xAxis
+    .selectAll<SVGGElement, SlotTick>('g.tick')
+    .data(ticks, (d) => String(d.xValue))
+    .join((enter) => {
+      const t = enter.append('g').attr('class', 'tick');
+      t.append('line');
+      t.append('text').attr('class', 'tick-label');
+      t.append('text').attr('class', 'tick-sub');
+      return t;
+    })
+    .attr('transform', (d) => `translate(${d.cx},0)`);
+  xt.select('line').attr('y1', 0).attr('y2', 5).attr('stroke', '#333');
+  xt.select('text.tick-label')
+    .attr('y', 16)
+    .attr('text-anchor', 'middle')
+    .attr('fill', '#222')
+    .attr('display', (d) => (shown.has(d.xValue) ? null : 'none'))
+    .text((d) => d.label);
+  xt.select('text.tick-sub')
+    .attr('y', 28)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', 9)
+    .attr('fill', '#555')
+    .attr('display', (d) => (shown.has(d.xValue) && d.sub ? null : 'none'))
+    .text((d) => d.sub ?? '');
+  layer(xAxis, 'axis-title', 'text')
+    .attr('x', plotWidth / 2)
+    .attr('y', 44)
+    .attr('text-anchor', 'middle')
+    .attr('fill', '#222')
+    .text(AXIS_TITLES[axis]);
+}
+
+export function drawLegend(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  layout: PhaseDiagramLayout,
+  axis: DiagramAxis,
+) {
+  const { legend } = layout;
+  const [left, right] = legendRows(layout.fits, layout.linearFits, axis);
+  const placed: { row: LegendRow; x: number; y: number }[] = [];
+  if (legend.columns === 2) {
+    left!.forEach((row, i) => placed.push({ row, x: 0, y: i * LEGEND_ROW }));
+    right!.forEach((row, i) =>
+      placed.push({ row, x: legend.columnWidth + LEGEND_PAD * 2, y: i * LEGEND_ROW }),
+    );
+  } else {
+    [...left!, ...right!].forEach((row, i) =>
+      placed.push({ row, x: 0, y: i * LEGEND_ROW + (i >= left!.length ? 6 : 0) }),
+    );
+  }
+  g.attr('transform', `translate(${legend.x},${legend.y})`).attr('class', 'legend');
+  const rows = g
+    .selectAll<SVGGElement, (typeof placed)[number]>('g.legend-row')
+    .data(placed, (d) => d.row.key)
+    .join((enter) => {
+      const e = enter.append('g').attr('class', 'legend-row');
+      e.append('g').attr('class', 'swatch');
+      e.append('text');
+      return e;
+    })
+    .attr('data-key', (d) => d.row.key)
+    .attr('transform', (d) => `translate(${d.x},${d.y})`);
+  rows
+    .select('text')
+    .attr('x', (d) =>
+      d.row.kind === 'title' ? 0 : d.row.kind === 'note' || d.row.kind === 'fit' ? 30 : 22,
+    )
+    .attr('y', 11)
+    .attr('font-size', (d) => (d.row.kind === 'note' || d.row.kind === 'fit' ? 10 : FONT_SIZE))
+    .attr('font-weight', (d) => (d.row.kind === 'title' ? 600 : null))
+    .attr('fill', (d) => (d.row.kind === 'note' || d.row.kind === 'fit' ? '#444' : '#111'))
+    .text((d) => d.row.text);
+  rows.each(function (d) {
+    const sw = select(this).select<SVGGElement>('g.swatch');
+    sw.selectAll('*').remove();
+    const { row } = d;
+    if (row.kind === 'regime' && row.regime) {
+      if (row.regime === 'stable') {
+        [1, 0.75, 0.5].forEach((ratio, i) => {
+          sw.append('rect')
+            .attr('x', i * 5)
+            .attr('y', 2)
+            .attr('width', 5)
+            .attr('height', 12)
+            .attr('fill', stableShade(ratio));
+        });
+      } else {
+        sw.append('rect')
+          .attr('y', 2)
+          .attr('width', 15)
+          .attr('height', 12)
+          .attr('fill', REGIME_COLORS[row.regime]);
+      }
+    } else if (row.kind === 'marker' && row.marker) {
+      sw.append('path')
+        .attr('transform', 'translate(8,8)')
+        .attr('d', markerPath(row.marker, 20))
+        .attr('fill', '#fff')
+        .attr('stroke', '#111')
+        .attr('stroke-width', 1.3);
+    } else if (row.kind === 'fit' && row.marker) {
+      sw.append('line')
+        .attr('x1', 2)
+        .attr('x2', 26)
+        .attr('y1', 8)
+        .attr('y2', 8)
+        .attr('stroke', '#111')
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', FIT_DASH[row.marker]);
+    } else if (row.kind === 'running') {
+      sw.append('rect')
+        .attr('x', 1)
+        .attr('y', 3)
+        .attr('width', 13)
+        .attr('height', 10)
+        .attr('fill', 'none')
+        .attr('stroke', '#000')
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', '3 2');
+    }
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * The phase diagram: one cell per run at (x, c), x = d/w, 1/w, d or w (log scale), c = η·λ₀ on a
+ * log₂ scale, coloured by regime, with the critical values of each column and power-law fits of
+ * them across columns. A plain d3 render function: the host owns the <svg> and calls
+ * `renderPhaseDiagram` again whenever data or options change; cells are joined by run id, so a
+ * re-render updates in place and keeps keyboard focus.
+ *
+ * Geometry. Columns with the same x share one slot; the slot boundaries lie halfway (in log x)
+ * between neighbouring slots, so the cells tile the plane (for log-uniform x they are centred on
+ * their x). Inside a slot the sub-columns (one per (depth, width, seed) with seedMode 'all', one
+ * per (depth, width) with seedMode 'mean') sit side by side. Within a sub-column each cell spans
+ * halfway (in log₂ c) to its neighbours, at most one octave either way, so a bisection sweep's
+ * uneven c values tile too. seedMode 'mean' draws the cells of the smallest seed of each
+ * (depth, width) only, and the markers at the seed mean of c_loss / c_sharp / c_max with a whisker
+ * over the seeds' range; 'all' (the default) draws every seed in its own sub-column.
+ */
+export type {
+  PhaseDiagramData,
+  PhaseDiagramOptions,
+  RunningCell,
+  SeedMode,
+  SelectMode,
+} from './types';
+export { CRITICAL_KINDS, type CriticalKind } from '../../../core/phase/summary';
+export {
+  axisValue,
+  layoutPhaseDiagram,
+  type CellGeom,
+  type FitGeom,
+  type LegendLayout,
+  type MarkerGeom,
+  type PhaseDiagramLayout,
+  type SlotTick,
+  type SubColumn,
+} from './layout';
+export { AXIS_TITLES, CRITICAL_LABELS, Y_TITLE, cellAriaLabel, cellTitle } from './words';
+export { neighbourCell } from './interaction';
+export { renderPhaseDiagram } from './render';

@@ -1,0 +1,327 @@
+/** The diagram's d3 join: cells, running cell, reference lines, fits and markers. */
+import { line } from 'd3';
+import type { Selection } from 'd3';
+import type { CriticalKind } from '../../../core/phase/summary';
+import { layer, prepareRoot } from '../svgUtil';
+import { regimeFill } from '../palette';
+import { FIT_DASH, drawAxes, drawLegend, markerPath } from './axesLegend';
+import {
+  drawCellRings,
+  drawFocusRing,
+  installListeners,
+  type DiagramState,
+  type RingStyle,
+} from './interaction';
+import {
+  layoutPhaseDiagram,
+  type CellGeom,
+  type FitGeom,
+  type LinearFitGeom,
+  type MarkerGeom,
+  type PhaseDiagramLayout,
+} from './layout';
+import type { PhaseDiagramData, PhaseDiagramOptions } from './types';
+import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle } from './words';
+
+/** Selection outlines sit on the cell's edge. */
+const OUTLINE_STYLE: RingStyle = { pad: 0, rx: null, haloWidth: 3.5, strokeWidth: 1.5 };
+
+/** Points along a drawn linear fit (a curve on the log x axis). */
+const LINEAR_SAMPLES = 32;
+
+const states = new WeakMap<SVGSVGElement, DiagramState>();
+let clipCounter = 0;
+
+const CSS = `
+.pe-phase .cell { cursor: pointer; }
+.pe-phase .cell:focus { outline: none; }
+.pe-phase .cell:hover { stroke: #000; stroke-width: 1px; }
+.pe-phase .cell-running { pointer-events: none; }
+.pe-phase .outline, .pe-phase .focus-ring, .pe-phase .marker, .pe-phase .fit, .pe-phase .linear-fit, .pe-phase .ref { pointer-events: none; }
+`;
+
+const REF_LINES = [2, 4] as const;
+
+/**
+ * Draws (or updates) the phase diagram inside `svg`. Cheap to call again: cells are joined by
+ * `runId`, keyboard focus stays on its cell, event listeners are installed once per svg.
+ */
+export function renderPhaseDiagram(
+  svg: SVGSVGElement,
+  data: PhaseDiagramData,
+  options: PhaseDiagramOptions,
+): void {
+  let state = states.get(svg);
+  if (!state) {
+    state = {
+      options,
+      layout: null,
+      cellById: new Map(),
+      elById: new Map(),
+      focusedId: null,
+      clipId: `pe-phase-clip-${++clipCounter}`,
+    };
+    states.set(svg, state);
+    installListeners(svg, state);
+  }
+  state.options = options;
+  if (options.focusedId !== undefined) state.focusedId = options.focusedId;
+
+  const active = svg.ownerDocument.activeElement;
+  const focusedCellId =
+    active && svg.contains(active) && active.classList.contains('cell')
+      ? active.getAttribute('data-run-id')
+      : null;
+
+  const layout = layoutPhaseDiagram(data, options);
+  state.layout = layout;
+  state.cellById = new Map(layout.cells.map((c) => [c.id, c]));
+
+  const { width, height } = options;
+  const root = prepareRoot(svg, 'pe-phase', Math.max(120, width), Math.max(120, height), CSS);
+  root
+    .attr('role', 'group')
+    .attr('aria-label', `Phase diagram: ${Y_TITLE} against ${AXIS_TITLES[options.axis]}`);
+
+  const { margin, plotWidth, plotHeight, x, y } = layout;
+  const defs = layer(root, 'defs', 'defs');
+  defs
+    .selectAll('clipPath')
+    .data([state.clipId])
+    .join('clipPath')
+    .attr('id', (d) => d)
+    .selectAll('rect')
+    .data([null])
+    .join('rect')
+    .attr('width', plotWidth)
+    .attr('height', plotHeight);
+
+  const plot = layer(root, 'plot').attr('transform', `translate(${margin.left},${margin.top})`);
+  const gCells = layer(plot, 'cells');
+  const gRunning = layer(plot, 'running');
+  const gRefs = layer(plot, 'refs');
+  const gFits = layer(plot, 'fits').attr('clip-path', `url(#${state.clipId})`);
+  const gMarkers = layer(plot, 'markers');
+  const gOutlines = layer(plot, 'outlines');
+  const gFocus = layer(plot, 'focus');
+  const gAxes = layer(plot, 'axes');
+  const gEmpty = layer(plot, 'empty');
+
+  // Cells.
+  const selected = options.selected;
+  const cellSel = gCells
+    .selectAll<SVGRectElement, CellGeom>('rect.cell')
+    .data(layout.cells, (d) => d.id)
+    .join((enter) => {
+      const r = enter
+        .append('rect')
+        .attr('class', 'cell')
+        .attr('tabindex', '0')
+        .attr('role', 'button');
+      r.append('title');
+      return r;
+    })
+    .attr('x', (d) => d.x)
+    .attr('y', (d) => d.y)
+    .attr('width', (d) => Math.max(0, d.w))
+    .attr('height', (d) => Math.max(0, d.h))
+    .attr('fill', (d) => regimeFill(d.run.regime, d.run.sharpRatioFinal))
+    .attr('data-regime', (d) => d.run.regime)
+    .attr('data-c', (d) => String(d.run.c))
+    .attr('data-depth', (d) => String(d.run.depth))
+    .attr('data-width', (d) => String(d.run.width))
+    .attr('data-seed', (d) => String(d.run.seed))
+    .attr('data-run-id', (d) => d.id)
+    .attr('aria-pressed', (d) => String(selected.has(d.id)))
+    .attr('aria-label', (d) => cachedWords(d.run).label)
+    .classed('selected', (d) => selected.has(d.id))
+    .classed('focused', (d) => d.id === state.focusedId);
+  cellSel.select('title').text((d) => cachedWords(d.run).title);
+  // Enter inserts new cells in data order; order() only moves nodes that are out of order (an
+  // axis or seed-mode change), and focus is restored below if that moved the focused cell.
+  cellSel.order();
+  state.elById = new Map();
+  cellSel.each(function (d) {
+    state.elById.set(d.id, this);
+  });
+
+  // Running cell.
+  gRunning
+    .selectAll<SVGRectElement, NonNullable<PhaseDiagramLayout['running']>>('rect.cell-running')
+    .data(layout.running ? [layout.running] : [], (d) => d.key)
+    .join('rect')
+    .attr('class', 'cell-running')
+    .attr('x', (d) => d.x)
+    .attr('y', (d) => d.y)
+    .attr('width', (d) => Math.max(0, d.w))
+    .attr('height', (d) => Math.max(0, d.h))
+    .attr('fill', 'none')
+    .attr('stroke', '#000')
+    .attr('stroke-width', 1.5)
+    .attr('stroke-dasharray', '3 2')
+    .attr('role', 'img')
+    .attr('aria-label', (d) => d.label);
+
+  // Reference lines c = 2 and c = 4.
+  const refs = gRefs
+    .selectAll<SVGGElement, number>('g.ref')
+    .data(REF_LINES, (d) => String(d))
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'ref');
+      g.append('line');
+      g.append('text');
+      return g;
+    })
+    .attr('transform', (d) => `translate(0,${y(d)})`);
+  refs
+    .select('line')
+    .attr('x1', 0)
+    .attr('x2', plotWidth)
+    .attr('stroke', '#444')
+    .attr('stroke-width', 1)
+    .attr('stroke-dasharray', '4 3');
+  refs
+    .select('text')
+    .attr('x', plotWidth - 4)
+    .attr('y', -3)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', '#222')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', 3)
+    .attr('paint-order', 'stroke')
+    .text((d) => `c = ${d}`);
+
+  // Fitted boundaries: white halo under a dark dashed line (power laws are straight on these
+  // axes; linear fits c ≈ a + b·x curve on the log x axis, so they are drawn through samples).
+  const fitLine = line<[number, number]>();
+  const powerPath = (d: FitGeom) =>
+    fitLine([
+      [x(d.xFrom), y(d.fit.a * d.xFrom ** d.fit.p)],
+      [x(d.xTo), y(d.fit.a * d.xTo ** d.fit.p)],
+    ]);
+  const linearPath = (d: LinearFitGeom) => {
+    const samples: [number, number][] = [];
+    const lo = Math.log(d.xFrom);
+    const hi = Math.log(d.xTo);
+    for (let i = 0; i <= LINEAR_SAMPLES; i++) {
+      const xv = Math.exp(lo + ((hi - lo) * i) / LINEAR_SAMPLES);
+      const c = d.fit.a + d.fit.b * xv;
+      if (c > 0) samples.push([x(xv), y(c)]);
+    }
+    return fitLine(samples);
+  };
+  drawFitPaths(gFits, 'fit', layout.fits, (d) => d.kind, powerPath, POWER_STYLE).attr(
+    'data-exponent',
+    (d) => String(d.fit.p),
+  );
+  drawFitPaths(gFits, 'linear-fit', layout.linearFits, (d) => d.key, linearPath, LINEAR_STYLE)
+    .attr('data-depth', (d) => (d.depth === null ? 'all' : String(d.depth)))
+    .attr('data-intercept', (d) => String(d.fit.a))
+    .attr('data-slope', (d) => String(d.fit.b))
+    .attr('data-r2', (d) => (d.fit.r2 === null ? 'none' : String(d.fit.r2)));
+
+  // Critical-value markers (with a whisker over seeds in seed-mean mode).
+  const markers = gMarkers
+    .selectAll<SVGGElement, MarkerGeom>('g.marker')
+    .data(layout.markers, (d) => d.key)
+    .join((enter) => {
+      const g = enter.append('g');
+      g.append('line').attr('class', 'marker-spread');
+      g.append('path').attr('class', 'marker-shape');
+      g.append('title');
+      return g;
+    })
+    .attr('class', (d) => `marker marker-${d.kind}`)
+    .attr('data-kind', (d) => d.kind)
+    .attr('data-c', (d) => String(d.c))
+    .attr('data-depth', (d) => String(d.depth))
+    .attr('data-width', (d) => String(d.width))
+    .attr('data-seed', (d) => (d.seed === null ? 'mean' : String(d.seed)))
+    .attr('data-censored', (d) => String(d.censored))
+    .attr('transform', (d) => `translate(${d.x},${d.y})`);
+  markers.select('title').text(markerTitle);
+  markers
+    .select('line.marker-spread')
+    .attr('y1', (d) => y(d.cMax) - d.y)
+    .attr('y2', (d) => y(d.cMin) - d.y)
+    .attr('stroke', '#111')
+    .attr('stroke-width', 1)
+    .attr('display', (d) => (d.seeds > 1 && d.cMax > d.cMin ? null : 'none'));
+  markers
+    .select('path.marker-shape')
+    .attr('d', (d) => markerPath(d.kind, d.subWidth))
+    .attr('fill', '#fff')
+    .attr('stroke', '#111')
+    .attr('stroke-width', 1.3);
+
+  // Selection outlines and the focus ring sit above the cells so neighbours cannot cover them.
+  const sel = layout.cells.filter((c) => selected.has(c.id));
+  drawCellRings(gOutlines, 'outline', sel, OUTLINE_STYLE);
+  drawFocusRing(gFocus, state);
+
+  drawAxes(gAxes, layout, options.axis);
+
+  gEmpty
+    .selectAll('text')
+    .data(layout.cells.length === 0 && !layout.running ? ['No runs yet.'] : [])
+    .join('text')
+    .attr('x', plotWidth / 2)
+    .attr('y', plotHeight / 2)
+    .attr('text-anchor', 'middle')
+    .attr('fill', '#555')
+    .text((d) => d);
+
+  drawLegend(layer(root, 'legend'), layout, options.axis);
+
+  // Keep keyboard focus: if re-ordering moved the focused cell out of the DOM's focus, put it back.
+  if (focusedCellId !== null) {
+    const el = state.elById.get(focusedCellId);
+    if (el && svg.ownerDocument.activeElement !== el) el.focus({ preventScroll: true });
+  }
+}
+
+interface FitStyle {
+  haloWidth: number;
+  stroke: string;
+  strokeWidth: number;
+}
+
+const POWER_STYLE: FitStyle = { haloWidth: 4, stroke: '#111', strokeWidth: 1.5 };
+const LINEAR_STYLE: FitStyle = { haloWidth: 3, stroke: '#555', strokeWidth: 1 };
+
+/** One `g.{className}` per fit, a white halo path under a stroke dashed by critical kind. */
+function drawFitPaths<D extends { kind: CriticalKind }>(
+  g: Selection<SVGGElement, unknown, null, undefined>,
+  className: string,
+  fits: readonly D[],
+  key: (d: D) => string,
+  path: (d: D) => string | null,
+  style: FitStyle,
+): Selection<SVGGElement, D, SVGGElement, unknown> {
+  const sel = g
+    .selectAll<SVGGElement, D>(`g.${className}`)
+    .data(fits, key)
+    .join((enter) => {
+      const e = enter.append('g').attr('class', className);
+      e.append('path').attr('class', 'halo');
+      e.append('path').attr('class', 'stroke');
+      return e;
+    })
+    .attr('data-kind', (d) => d.kind);
+  sel
+    .select('path.halo')
+    .attr('d', path)
+    .attr('fill', 'none')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', style.haloWidth)
+    .attr('stroke-opacity', 0.8);
+  sel
+    .select('path.stroke')
+    .attr('d', path)
+    .attr('fill', 'none')
+    .attr('stroke', style.stroke)
+    .attr('stroke-width', style.strokeWidth)
+    .attr('stroke-dasharray', (d) => FIT_DASH[d.kind]);
+  return sel;
+}

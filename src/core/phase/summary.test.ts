@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnRecord } from '../sweep/records';
+import {
+  boundaryValues,
+  formatCritical,
+  seedValue,
+  spread,
+  summarizeColumns,
+  summarizeCritical,
+} from './summary';
+
+const col = (
+  seed: number,
+  c_loss: number | null,
+  c_max: number | null = 12,
+  c_sharp: number | null = null,
+  width = 64,
+): ColumnRecord => ({
+  type: 'column',
+  depth: 4,
+  width,
+  seed,
+  lambda0: 10 + seed,
+  loss0: 0.5,
+  c_loss,
+  c_sharp,
+  c_max,
+  runs: 10,
+});
+
+const fmt = (v: number) => String(Number(v.toPrecision(3)));
+
+describe('spread', () => {
+  it('computes mean and sample spread of the finite values', () => {
+    expect(spread([1, 2, 3, null])).toEqual({ mean: 2, std: 1, n: 3 });
+    expect(spread([null, Number.NaN])).toEqual({ mean: null, std: null, n: 0 });
+    expect(spread([5])).toEqual({ mean: 5, std: 0, n: 1 });
+  });
+});
+
+describe('censored critical values', () => {
+  it('reads an event that never happened before the divergence as above c_max', () => {
+    expect(seedValue(col(0, 3), 'c_loss')).toEqual({ kind: 'seen', c: 3 });
+    expect(seedValue(col(0, null, 16), 'c_loss')).toEqual({ kind: 'censored', above: 16 });
+    // Nothing diverged yet: neither a value nor a bound.
+    expect(seedValue(col(0, null, null), 'c_loss')).toEqual({ kind: 'unknown' });
+    expect(seedValue(col(0, 3, null), 'c_max')).toEqual({ kind: 'unknown' });
+  });
+
+  it('counts censored seeds instead of dropping them', () => {
+    const s = summarizeCritical([col(0, 3), col(1, 5), col(2, null, 16)], 'c_loss');
+    expect(s.seeds).toBe(3);
+    expect(s.seen).toEqual({ mean: 4, std: Math.SQRT2, n: 2 });
+    expect(s.censored).toBe(1);
+    expect(s.above).toBe(16);
+    expect(s.unknown).toBe(0);
+    expect([s.min, s.max]).toEqual([3, 5]);
+  });
+
+  it('bounds all censored values by the smallest c_max among them', () => {
+    const s = summarizeCritical([col(0, null, 16), col(1, null, 8), col(2, null, 11)], 'c_sharp');
+    expect(s.seen.n).toBe(0);
+    expect(s.seen.mean).toBeNull();
+    expect(s.censored).toBe(3);
+    expect(s.above).toBe(8);
+  });
+
+  it('says in words what was seen and what was censored', () => {
+    expect(formatCritical(summarizeCritical([col(0, 3), col(1, 5)], 'c_loss'), fmt)).toBe(
+      '4 ± 1.41',
+    );
+    expect(
+      formatCritical(summarizeCritical([col(0, null, 16), col(1, null, 16)], 'c_loss'), fmt),
+    ).toBe('> 16 (2 of 2 censored)');
+    expect(
+      formatCritical(
+        summarizeCritical([col(0, 3), col(1, null, 16), col(2, null, 32)], 'c_loss'),
+        fmt,
+      ),
+    ).toBe('3 over 1 seen; > 16 (2 of 3 censored)');
+    expect(formatCritical(summarizeCritical([col(0, 3), col(1, null, null)], 'c_loss'), fmt)).toBe(
+      '3 over 1 seen; 1 not reached',
+    );
+    expect(formatCritical(summarizeCritical([col(0, null, null)], 'c_loss'), fmt)).toBe('—');
+  });
+});
+
+describe('summarizeColumns', () => {
+  it('groups columns by architecture, in depth-then-width order', () => {
+    const groups = summarizeColumns([col(0, 3, 12, null, 128), col(0, 3), col(1, 5), col(2, null)]);
+    expect(groups.map((g) => g.width)).toEqual([64, 128]);
+    const g = groups[0]!;
+    expect(g.seeds).toEqual([0, 1, 2]);
+    expect(g.c_loss.seen).toEqual({ mean: 4, std: Math.SQRT2, n: 2 });
+    expect(g.c_loss.censored).toBe(1);
+    expect(g.c_sharp.censored).toBe(3);
+    expect(g.c_max.seen.mean).toBe(12);
+    expect(g.lambda0.mean).toBe(11);
+    expect(g.runs).toBe(30);
+  });
+});
+
+describe('boundaryValues', () => {
+  it('gives one mean per architecture and leaves out those with a censored seed', () => {
+    const summaries = summarizeColumns([
+      col(0, 3, 12, null, 64),
+      col(1, 5, 12, null, 64),
+      col(0, 2, 12, null, 128),
+      col(1, null, 12, null, 128),
+      col(0, null, null, null, 256),
+    ]);
+    expect(boundaryValues(summaries, 'c_loss')).toEqual([{ depth: 4, width: 64, c: 4 }]);
+    expect(boundaryValues(summaries, 'c_max').map((v) => v.width)).toEqual([64, 128]);
+  });
+});

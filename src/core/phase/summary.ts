@@ -1,0 +1,184 @@
+/**
+ * Seed means of a column's critical values (SCIENCE §2 "Seeds" and "Censored values"): the one
+ * place where per-seed c_loss, c_sharp and c_max become a value per architecture, for the app's
+ * table and diagram, the exports and the validation report alike.
+ */
+import { compareArchitectures } from '../sweep/order';
+import type { ColumnRecord } from '../sweep/records';
+
+/** Mean, sample standard deviation and count of the finite values. */
+export interface Spread {
+  mean: number | null;
+  std: number | null;
+  n: number;
+}
+
+/** Mean and sample standard deviation (n − 1) of the finite, non-null values, with their count. */
+export function spread(values: readonly (number | null)[]): Spread {
+  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (xs.length === 0) return { mean: null, std: null, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std =
+    xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, std, n: xs.length };
+}
+
+export type CriticalKind = 'c_loss' | 'c_sharp' | 'c_max';
+export const CRITICAL_KINDS: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_max'];
+
+/**
+ * One seed's critical value, read from its column:
+ * - `seen`: the event happened, at `c`;
+ * - `censored`: c_loss or c_sharp never happened before the column's first divergence, so the
+ *   value lies above `above` = c_max (it is not missing: leaving it out biases a mean low);
+ * - `unknown`: nothing diverged yet (c_max is null), so neither a value nor a bound is known.
+ */
+export type SeedValue =
+  { kind: 'seen'; c: number } | { kind: 'censored'; above: number } | { kind: 'unknown' };
+
+export function seedValue(
+  column: Pick<ColumnRecord, CriticalKind>,
+  critical: CriticalKind,
+): SeedValue {
+  const v = column[critical];
+  if (v !== null && Number.isFinite(v)) return { kind: 'seen', c: v };
+  if (critical !== 'c_max' && column.c_max !== null && Number.isFinite(column.c_max))
+    return { kind: 'censored', above: column.c_max };
+  return { kind: 'unknown' };
+}
+
+/** A critical value over seeds, with the censored seeds counted, not dropped. */
+export interface CriticalSummary {
+  /** Seeds in the group. */
+  seeds: number;
+  /**
+   * Mean, sample sd and count over the seeds whose event was seen. When some seeds are censored
+   * this is the mean over the events seen only, a lower estimate of the true mean.
+   */
+  seen: Spread;
+  /** Smallest and largest value seen (null when none was). */
+  min: number | null;
+  max: number | null;
+  /** Seeds whose event never happened before their first divergence. */
+  censored: number;
+  /** Every censored value exceeds this: the smallest c_max among the censored seeds. */
+  above: number | null;
+  /** Seeds with neither a value nor a bound (no divergence yet). */
+  unknown: number;
+}
+
+/** ⟨critical⟩ over the given columns (the seeds of one architecture). */
+export function summarizeCritical(
+  columns: readonly Pick<ColumnRecord, CriticalKind>[],
+  critical: CriticalKind,
+): CriticalSummary {
+  const seen: number[] = [];
+  let censored = 0;
+  let above: number | null = null;
+  let unknown = 0;
+  for (const col of columns) {
+    const v = seedValue(col, critical);
+    if (v.kind === 'seen') seen.push(v.c);
+    else if (v.kind === 'censored') {
+      censored++;
+      above = above === null ? v.above : Math.min(above, v.above);
+    } else unknown++;
+  }
+  return {
+    seeds: columns.length,
+    seen: spread(seen),
+    min: seen.length > 0 ? Math.min(...seen) : null,
+    max: seen.length > 0 ? Math.max(...seen) : null,
+    censored,
+    above,
+    unknown,
+  };
+}
+
+/**
+ * A critical summary in words, with `fmt` for numbers: "3.2 ± 0.4" (all seen), "> 16 (3 of 3
+ * censored)" (none seen), "3.2 over 1 seen; > 16 (2 of 3 censored)" (mixed); seeds with no
+ * divergence yet are added as "; 1 not reached". "—" when nothing is known.
+ */
+export function formatCritical(s: CriticalSummary, fmt: (v: number) => string): string {
+  const parts: string[] = [];
+  const { mean, std, n } = s.seen;
+  if (mean !== null) {
+    const value = n > 1 && std !== null ? `${fmt(mean)} ± ${fmt(std)}` : fmt(mean);
+    parts.push(s.censored + s.unknown > 0 ? `${value} over ${n} seen` : value);
+  }
+  if (s.censored > 0 && s.above !== null)
+    parts.push(`> ${fmt(s.above)} (${s.censored} of ${s.seeds} censored)`);
+  if (s.unknown > 0 && parts.length > 0) parts.push(`${s.unknown} not reached`);
+  return parts.length > 0 ? parts.join('; ') : '—';
+}
+
+export interface ColumnSummary {
+  depth: number;
+  width: number;
+  /** Seeds averaged, ascending. */
+  seeds: number[];
+  lambda0: Spread;
+  loss0: Spread;
+  c_loss: CriticalSummary;
+  c_sharp: CriticalSummary;
+  c_max: CriticalSummary;
+  /** Runs behind the summary, over all seeds. */
+  runs: number;
+}
+
+/**
+ * ⟨·⟩ over seeds: per-seed critical values summarised per (depth, width), censored seeds
+ * counted. Duplicate records of one seed are the caller's to remove. Ordered by architecture
+ * (`compareArchitectures`).
+ */
+export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummary[] {
+  const groups = new Map<string, ColumnRecord[]>();
+  for (const c of columns) {
+    const k = `${c.depth}/${c.width}`;
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  const out: ColumnSummary[] = [];
+  for (const g of groups.values()) {
+    const first = g[0]!;
+    out.push({
+      depth: first.depth,
+      width: first.width,
+      seeds: g.map((c) => c.seed).sort((a, b) => a - b),
+      lambda0: spread(g.map((c) => c.lambda0)),
+      loss0: spread(g.map((c) => c.loss0)),
+      c_loss: summarizeCritical(g, 'c_loss'),
+      c_sharp: summarizeCritical(g, 'c_sharp'),
+      c_max: summarizeCritical(g, 'c_max'),
+      runs: g.reduce((a, c) => a + c.runs, 0),
+    });
+  }
+  return out.sort(compareArchitectures);
+}
+
+/** One architecture's boundary value: the mean over seeds of one critical value. */
+export interface BoundaryValue {
+  depth: number;
+  width: number;
+  c: number;
+}
+
+/**
+ * The points a boundary fit goes through: per architecture, the mean of `critical` over seeds.
+ * Architectures with a censored seed are left out (their mean over the events seen is only a
+ * lower bound), as are those with no value seen.
+ */
+export function boundaryValues(
+  summaries: readonly ColumnSummary[],
+  critical: CriticalKind,
+): BoundaryValue[] {
+  const out: BoundaryValue[] = [];
+  for (const g of summaries) {
+    const s = g[critical];
+    if (s.seen.mean === null || s.censored > 0 || !Number.isFinite(s.seen.mean)) continue;
+    out.push({ depth: g.depth, width: g.width, c: s.seen.mean });
+  }
+  return out;
+}

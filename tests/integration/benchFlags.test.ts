@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchFlags } from '../../scripts/bench/flags';
+import { SECTIONS } from '../../scripts/bench/types';
+
+describe('npm run bench flags', () => {
+  it('defaults to every section, docs/BENCH.md, neither quick nor software', () => {
+    const r = parseBenchFlags([]);
+    expect(r).toEqual({
+      ok: true,
+      options: {
+        quick: false,
+        allowSoftware: false,
+        out: 'docs/BENCH.md',
+        sections: new Set(SECTIONS),
+      },
+    });
+  });
+
+  it('reads --quick, --allow-software, --out, --only and --no-browser', () => {
+    const r = parseBenchFlags(['--quick', '--out', '/tmp/b.md', '--only', 'node, gpu,browser']);
+    expect(r.ok && r.options.quick).toBe(true);
+    expect(r.ok && r.options.out).toBe('/tmp/b.md');
+    expect(r.ok && [...r.options.sections]).toEqual(['node', 'gpu', 'browser']);
+    const nb = parseBenchFlags(['--allow-software', '--no-browser']);
+    expect(nb.ok && nb.options.allowSoftware).toBe(true);
+    expect(nb.ok && nb.options.sections.has('browser')).toBe(false);
+    expect(nb.ok && nb.options.sections.size).toBe(SECTIONS.length - 1);
+  });
+
+  it('names what is wrong: unknown flags and sections, missing values', () => {
+    expect(parseBenchFlags(['--fast'])).toEqual({ ok: false, error: 'unknown flag --fast' });
+    const bad = parseBenchFlags(['--only', 'node,gpus']);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && !bad.help && bad.error).toMatch(/unknown section gpus \(known: node, cpu,/);
+    expect(parseBenchFlags(['--out'])).toEqual({ ok: false, error: '--out needs a value' });
+    expect(parseBenchFlags(['--only', '--quick'])).toEqual({
+      ok: false,
+      error: '--only needs a value',
+    });
+  });
+
+  it('asks for the usage text with --help', () => {
+    expect(parseBenchFlags(['--quick', '--help'])).toEqual({ ok: false, help: true });
+  });
+});
