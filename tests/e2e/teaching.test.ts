@@ -160,3 +160,51 @@ describe('a lecture link', () => {
     await page.close();
   });
 });
+
+describe('fields and keys', () => {
+  it('widths "abc" disables Run and says why; fixing it enables Run again', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?backends=wasm${LINKS.uv}`);
+    await waitForBackend(page);
+    const run = page.getByRole('button', { name: 'Run', exact: true });
+    await expect.poll(() => run.isEnabled()).toBe(true);
+    const widths = page.locator('#setting-widths');
+    await widths.fill('abc');
+    await expect.poll(() => run.isDisabled()).toBe(true);
+    expect(await page.getByTestId('run-blocked').textContent()).toContain('Widths w');
+    await widths.fill('64,128');
+    await widths.press('Enter');
+    await expect.poll(() => run.isEnabled()).toBe(true);
+    expect(await page.getByTestId('run-blocked').count()).toBe(0);
+    await page.close();
+  });
+
+  it('the diagram is one Tab stop: arrows move inside it, Escape clears the selection', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?backends=wasm${LINKS.uv}`);
+    await waitForBackend(page);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitForStatus(page, ['done']);
+    expect(await cellCount(page)).toBeGreaterThan(10);
+    const stops = () => page.locator(`${CELL}[tabindex="0"]`).count();
+    expect(await stops()).toBe(1);
+    await page.locator(`${CELL}[tabindex="0"]`).focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-run-id'));
+    expect(await selectedIds(page)).toEqual([focused]);
+    expect(await stops()).toBe(1);
+    expect(await page.locator(`${CELL}[tabindex="0"]`).getAttribute('data-run-id')).toBe(focused);
+    // Tab leaves the diagram at once instead of walking through every cell.
+    await page.keyboard.press('Tab');
+    const after = await page.evaluate(() => document.activeElement?.getAttribute('data-run-id'));
+    expect(after ?? null).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-run-id'))).toBe(
+      focused,
+    );
+    await page.keyboard.press('Escape');
+    await expect.poll(() => selectedIds(page)).toEqual([]);
+    await page.close();
+  });
+});
