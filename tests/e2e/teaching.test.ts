@@ -153,6 +153,12 @@ describe('a lecture link', () => {
     for (const name of ['Run', 'Share', 'Export', 'Import', 'Quick demo', 'Settings'])
       expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     expect(await page.locator('#setting-widths').count()).toBe(0);
+    // The readout sits by the cursor, with rounded numbers.
+    await page.locator(CELL).nth(2).hover();
+    const float = page.getByTestId('hover-float');
+    await expect.poll(() => float.isVisible()).toBe(true);
+    expect(await float.textContent()).toMatch(/c = \d+(\.\d{1,2})?\b/);
+    expect(await float.textContent()).not.toMatch(/\d\.\d{4,}/);
     await screenshot(page, 'lecture-mode');
     await page.getByTestId('lecture-exit').click();
     await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).count()).toBe(1);
