@@ -10,6 +10,8 @@ import { topEigen } from '../../src/core/hessian/lanczos';
 import { createFcnEnsembleColumn } from '../../src/core/train/ensembleColumn';
 import { capabilitiesOf } from '../../src/core/tf/capabilities';
 import { WEBGPU_CASE, ensembleSetup, hvpOnBackend } from './cases';
+import { registerGradientFixes } from '../../src/core/tf/gradients';
+import { CONV_CASES, convHvpCheck } from '../../src/core/hessian/convTestCases';
 
 const backend = await initNodeBackend('webgpu');
 const c = WEBGPU_CASE.mlp();
@@ -20,6 +22,15 @@ const hvpRelError = await onGpu.relError(normalArray(createRng(3, 'direction'), 
 const eig = await topEigen(onGpu.hvp, P, { ...WEBGPU_CASE.lanczos, exactResidual: true });
 eig.vector.dispose();
 onGpu.dispose();
+
+// Conv nets: WebGPU has the Conv2DBackpropFilter kernel, so this is the kernel path of the filter
+// gradient and the WebGPU pool-gradient kernels under the new second-order registrations.
+registerGradientFixes();
+const conv: { name: string; grad: number; hvp: number }[] = [];
+for (const cc of CONV_CASES) {
+  const r = await convHvpCheck(cc);
+  conv.push({ name: cc.name, grad: r.grad, hvp: r.hvp });
+}
 
 const setup = ensembleSetup();
 const ens = await createFcnEnsembleColumn(setup.column, {
@@ -49,6 +60,7 @@ process.stdout.write(
     backend,
     adapter,
     hvpRelError,
+    conv,
     eig: { value: eig.value, iters: eig.iters, residual: eig.residual },
     runs,
     leaked,

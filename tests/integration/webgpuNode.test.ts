@@ -39,6 +39,7 @@ interface ChildResult {
   backend: string;
   adapter: { name: string; software: boolean } | null;
   hvpRelError: number;
+  conv: { name: string; grad: number; hvp: number }[];
   eig: { value: number; iters: number; residual: number };
   runs: RawRun[];
   leaked: number;
@@ -63,6 +64,12 @@ describe.skipIf(vk.env === null)('webgpu backend in Node (Dawn)', () => {
     expect(got.adapter?.name).toBeTruthy();
     expect(got.leaked).toBe(0);
     expect(got.hvpRelError).toBeLessThan(1e-5);
+    // Myrtle-5, a ResNet block with a projection and a max-pool net against float64.
+    expect(got.conv.map((r) => r.name)).toHaveLength(3);
+    for (const r of got.conv) {
+      expect(r.grad, r.name).toBeLessThan(1e-5);
+      expect(r.hvp, r.name).toBeLessThan(1e-5);
+    }
     // Released before exit (a running GPU can crash the exit): no adapter, no navigator.gpu, and
     // starting webgpu again says why it cannot.
     expect(got.afterRelease).toEqual({

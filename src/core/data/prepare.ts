@@ -1,6 +1,6 @@
 /**
  * From stored images to model inputs: the first N records, each image standardised on its own,
- * flattened, with one-hot targets.
+ * stored row by row with its image shape (FCNs flatten, conv nets do not), with one-hot targets.
  */
 import { fail, ok, type DataResult } from './result';
 import type { ImageDataset, PreparedData } from './types';
@@ -46,7 +46,7 @@ export function standardizeImage(
  * the *first* N records of the training file, in file order).
  *
  * @returns `x`: N × (H·W·C) float32, row-major, each row standardised by
- *   {@link standardizeImage}; `y`: N × numClasses one-hot (unscaled). An error names the dataset
+ *   {@link standardizeImage}; `shape`: [H, W, C]; `y`: N × numClasses one-hot (unscaled). An error names the dataset
  *   when N is not a positive integer or exceeds `ds.count`, or when `ds` is inconsistent.
  */
 export function prepareData(ds: ImageDataset, trainSize: number): DataResult<PreparedData> {
@@ -76,5 +76,6 @@ export function prepareData(ds: ImageDataset, trainSize: number): DataResult<Pre
     );
     y[i * numClasses + label] = 1;
   }
-  return ok({ name: ds.name, x, y, count: trainSize, dim, numClasses });
+  const shape: [number, number, number] = [ds.height, ds.width, ds.channels];
+  return ok({ name: ds.name, x, y, count: trainSize, dim, shape, numClasses });
 }

@@ -12,11 +12,14 @@ export interface ImageDataset {
   numClasses: number;
 }
 
-/** Model-ready data: standardised, flattened inputs and one-hot targets. */
+/** Model-ready data: standardised inputs and one-hot targets. */
 export interface PreparedData {
   name: string;
-  /** N × dim, row-major. */
+  /** N × dim, row-major; each row is one image in H×W×C order (`shape`), which FCNs read as a
+   * flat vector and conv nets as an image. */
   x: Float32Array;
+  /** The image shape [H, W, C] of each row (H·W·C = dim). */
+  shape: [number, number, number];
   /** N × numClasses, one-hot (unscaled). */
   y: Float32Array;
   count: number;

@@ -1,5 +1,5 @@
 /**
- * An ensemble of E FCNs of one architecture evaluated as one batched model (DESIGN.md,
+ * An ensemble of E FCNs of one architecture evaluated as one batched model (docs/ARCHITECTURE.md,
  * "Performance design"): every parameter tensor of `model.ts` gets a leading member axis,
  * W_l: [E, fanIn_l, fanOut_l], b_l: [E, fanOut_l], and all members see the same input x.
  *

@@ -20,20 +20,33 @@
  *
  * uv model (docs/PROTOCOL.md §4): f(x) = (1/√w) (vᵀu) x, u, v ∈ Rʷ, u_i, v_i ~ N(0, 1). Parameters
  * [u, v], each of shape [w]; x is [batch, 1]; depth, activation, param, readout and bias are ignored.
+ *
+ * Myrtle CNNs (`myrtle.ts`) and ResNets without normalisation (`resnet.ts`) read `input` [H, W, C]
+ * and, for ResNets, `stem`; activation, param and bias do not apply to them (`kinds.ts`).
+ *
+ * Each kind is one module registered in `registry.ts`; the functions here look the kind up.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, normalArray } from '../random/prng';
 import type { Activation, Parameterisation, Readout } from '../settings/schema';
+import { fcnLayerScales } from './fcn';
+import type { ModelKind, ResNetStem } from './kinds';
+import { modelDefinition } from './registry';
+
+export { activationGain } from './fcn';
 
 /** Architecture of one model. */
 export interface ModelSpec {
-  kind: 'fcn' | 'uv';
-  /** Number of Dense layers (≥ 1) of an FCN; ignored by the uv model. */
+  kind: ModelKind;
+  /** Number of Dense layers (≥ 1) of an FCN; 5/7/10 for Myrtle, 18/34 for ResNet; ignored by uv. */
   depth: number;
-  /** Hidden width of an FCN; w of the uv model. */
+  /** Hidden width of an FCN; channels of a Myrtle CNN or of a ResNet's first stage; w of uv. */
   width: number;
-  /** Input features (flattened pixels); 1 for the uv model. */
+  /** Input features (pixels × channels); 1 for the uv model. */
   inputDim: number;
+  /** The image shape [H, W, C] (H·W·C = inputDim); required by the conv nets. */
+  input?: [number, number, number];
+  /** ResNet stem; 'imagenet' when omitted. */
+  stem?: ResNetStem;
   /** Output units k; 1 for the uv model. */
   numClasses: number;
   activation: Activation;
@@ -42,59 +55,23 @@ export interface ModelSpec {
   bias: boolean;
 }
 
-/** σ² of a hidden layer with this activation (He gain for relu). */
-export function activationGain(activation: Activation): number {
-  return activation === 'relu' ? 2 : 1;
-}
-
 function checkSpec(spec: ModelSpec): void {
-  const posInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
-  if (!posInt(spec.width)) throw new Error(`model width must be a positive integer: ${spec.width}`);
-  if (spec.kind === 'fcn') {
-    if (!posInt(spec.depth) || !posInt(spec.inputDim) || !posInt(spec.numClasses)) {
-      throw new Error('FCN depth, inputDim and numClasses must be positive integers');
-    }
+  if (!Number.isInteger(spec.width) || spec.width < 1) {
+    throw new Error(`model width must be a positive integer: ${spec.width}`);
   }
 }
 
-/** [fanIn, fanOut] of each Dense layer of an FCN. */
-function layerDims(spec: ModelSpec): [number, number][] {
-  const dims: [number, number][] = [];
-  let fanIn = spec.inputDim;
-  for (let l = 0; l < spec.depth; l++) {
-    const fanOut = l === spec.depth - 1 ? spec.numClasses : spec.width;
-    dims.push([fanIn, fanOut]);
-    fanIn = fanOut;
-  }
-  return dims;
-}
-
-/** Per layer: init std of the kernel entries and the multiplier applied to h·W (module comment). */
+/** Per layer of an FCN: init std of the kernel entries and the multiplier applied to h·W
+ * (module comment); [] for the other kinds. */
 export function layerScales(spec: ModelSpec): { initStd: number; multiplier: number }[] {
   checkSpec(spec);
-  if (spec.kind !== 'fcn') return [];
-  const dims = layerDims(spec);
-  return dims.map(([fanIn], l) => {
-    const isReadout = l === dims.length - 1;
-    const gain = isReadout ? 1 : activationGain(spec.activation);
-    const std = Math.sqrt(gain / fanIn);
-    if (spec.param === 'ntk') return { initStd: 1, multiplier: std };
-    if (spec.param === 'mup' && isReadout)
-      return { initStd: std, multiplier: 1 / Math.sqrt(fanIn) };
-    return { initStd: std, multiplier: 1 };
-  });
+  return spec.kind === 'fcn' ? fcnLayerScales(spec) : [];
 }
 
 /** Shapes of the parameter list, in order (module comment). */
 export function paramShapes(spec: ModelSpec): number[][] {
   checkSpec(spec);
-  if (spec.kind === 'uv') return [[spec.width], [spec.width]];
-  const shapes: number[][] = [];
-  for (const [fanIn, fanOut] of layerDims(spec)) {
-    shapes.push([fanIn, fanOut]);
-    if (spec.bias) shapes.push([fanOut]);
-  }
-  return shapes;
+  return modelDefinition(spec.kind).paramShapes(spec);
 }
 
 /** Total number of parameters P. */
@@ -110,21 +87,7 @@ export function paramCount(spec: ModelSpec): number {
  */
 export function initParams(spec: ModelSpec, seed: number): Float32Array[] {
   checkSpec(spec);
-  const rng = createRng(seed, 'init');
-  if (spec.kind === 'uv') {
-    return [normalArray(rng, spec.width, 1), normalArray(rng, spec.width, 1)];
-  }
-  const out: Float32Array[] = [];
-  const dims = layerDims(spec);
-  const scales = layerScales(spec);
-  dims.forEach(([fanIn, fanOut], l) => {
-    const isReadout = l === dims.length - 1;
-    const n = fanIn * fanOut;
-    const std = scales[l]?.initStd ?? 1;
-    out.push(isReadout && spec.readout === 'zero' ? new Float32Array(n) : normalArray(rng, n, std));
-    if (spec.bias) out.push(new Float32Array(fanOut));
-  });
-  return out;
+  return modelDefinition(spec.kind).initParams(spec, seed);
 }
 
 /** Upload host parameters as tensors of the right shapes (the caller disposes them). */
@@ -134,43 +97,16 @@ export function paramsToTensors(spec: ModelSpec, params: readonly Float32Array[]
   return shapes.map((shape, i) => tf.tensor(params[i] as Float32Array, shape, 'float32'));
 }
 
-function activate(activation: Activation, z: tf.Tensor2D): tf.Tensor2D {
-  if (activation === 'relu') return tf.relu(z);
-  if (activation === 'tanh') return tf.tanh(z);
-  return z;
-}
-
-function param(params: readonly tf.Tensor[], i: number): tf.Tensor {
-  const p = params[i];
-  if (p === undefined) throw new Error(`missing parameter ${i}`);
-  return p;
-}
-
 /**
- * Network output f(x; θ), shape [batch, numClasses], for x of shape [batch, inputDim] (uv:
- * [batch, 1] → [batch, 1]). A pure function of the parameter tensors (twice differentiable with
- * the gradient fixes registered). Call inside `tf.tidy` or dispose the result.
+ * Network output f(x; θ), shape [batch, numClasses], for x of shape [batch, inputDim] (conv
+ * nets also take [batch, H, W, C]; uv: [batch, 1] → [batch, 1]). A pure function of the parameter
+ * tensors (twice differentiable with the gradient fixes registered). Call inside `tf.tidy` or
+ * dispose the result.
  */
 export function forward(
   spec: ModelSpec,
   params: readonly tf.Tensor[],
-  x: tf.Tensor2D,
+  x: tf.Tensor2D | tf.Tensor4D,
 ): tf.Tensor2D {
-  if (spec.kind === 'uv') {
-    const u = param(params, 0);
-    const v = param(params, 1);
-    return tf.mul(x, tf.div(tf.sum(tf.mul(u, v)), Math.sqrt(spec.width)));
-  }
-  const scales = layerScales(spec);
-  let h = x;
-  let i = 0;
-  for (let l = 0; l < spec.depth; l++) {
-    const w = param(params, i++) as tf.Tensor2D;
-    let z = tf.matMul<tf.Tensor2D>(h, w);
-    const m = scales[l]?.multiplier ?? 1;
-    if (m !== 1) z = tf.mul<tf.Tensor2D>(z, m);
-    if (spec.bias) z = tf.add<tf.Tensor2D>(z, param(params, i++));
-    h = l === spec.depth - 1 ? z : activate(spec.activation, z);
-  }
-  return h;
+  return modelDefinition(spec.kind).forward(spec, params, x);
 }

@@ -116,7 +116,7 @@ export function fitPowerLaw(points: readonly FitPoint[]): PowerLawFit | null {
 }
 
 /**
- * Least-squares fit of y ≈ a + b·x (SCIENCE §2 "Boundary fits": c against 1/w at fixed d, or
+ * Least-squares fit of y ≈ a + b·x (docs/PROTOCOL.md §3, boundary fits: c against 1/w at fixed d, or
  * against d/w; the intercept a is the x → 0 limit, expected 2 for c_loss).
  *
  * Points with a non-finite x or y are ignored. Returns null when fewer than two points remain or

@@ -1,5 +1,5 @@
 /**
- * Seed means of a column's critical values (SCIENCE §2 "Seeds" and "Censored values"): the one
+ * Seed means of a column's critical values (docs/PROTOCOL.md §3, seeds and censored values): the one
  * place where per-seed c_loss, c_sharp and c_max become a value per architecture, for the app's
  * table and diagram, the exports and the validation report alike.
  */

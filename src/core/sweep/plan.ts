@@ -9,7 +9,7 @@
 import type { Settings } from '../settings/schema';
 import { expandCGrid } from '../settings/codec';
 import { lossRose, sharpnessRose } from '../phase/regime';
-import { UV_DEPTH } from '../train/uvColumn';
+import { modelInfo } from '../models/kinds';
 import type { ColumnKey, RunRecord } from './records';
 
 export type PlannedRun = Pick<RunRecord, 'c' | 'diverged' | 'lossRatioMax' | 'sharpRatioMax'>;
@@ -125,12 +125,13 @@ export function plannerFor(s: Settings): ColumnPlanner {
 
 /**
  * The columns a sweep of these settings computes, in the order they run: for each depth (as
- * listed), each width, each seed. The uv model is one architecture per width, reported as depth
- * UV_DEPTH whatever `depths` says. The CLI, the worker and the app's progress all plan with this.
+ * listed), each width, each seed. A model with a fixed depth (the uv model) is one architecture per width,
+ * reported at that depth whatever `depths` says. The CLI, the worker and the app's progress all plan with this.
  */
 export function planColumns(s: Settings): ColumnKey[] {
   const out: ColumnKey[] = [];
-  const depths = s.model === 'uv' ? [UV_DEPTH] : s.depths;
+  const fixed = modelInfo(s.model).fixedDepth;
+  const depths = fixed !== undefined ? [fixed] : s.depths;
   for (const depth of depths)
     for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
   return out;

@@ -11,6 +11,7 @@ import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/colum
 import { createUvColumn } from '../train/uvColumn';
 import { planColumns, plannerFor } from './plan';
 import type { BackendCapabilities } from '../tf/capabilities';
+import { modelInfo } from '../models/kinds';
 
 export interface StepUpdate {
   depth: number;
@@ -127,13 +128,13 @@ export async function runSweep(
 
     await hooks.waitWhilePaused?.();
     if (cancelled()) return { runs: computed, cancelled: true };
-    // Batched ensembles (grid search, FCN only): up to `ensemble` c values per runMany call.
+    // Batched ensembles (grid search, models with a batched forward): up to `ensemble` c values
+    // per runMany call.
+    const info = modelInfo(settings.model);
     const ensembleSize =
-      settings.model === 'fcn' && settings.search === 'grid' && settings.ensemble > 1
-        ? settings.ensemble
-        : 1;
+      info.batched && settings.search === 'grid' && settings.ensemble > 1 ? settings.ensemble : 1;
     let runner: ColumnRunner;
-    if (settings.model === 'uv') {
+    if (info.ownColumn) {
       runner = createUvColumn({
         width: key.width,
         seed: key.seed,
@@ -141,7 +142,7 @@ export async function runSweep(
         divergenceLoss: settings.divergenceLoss,
       });
     } else {
-      if (!data) throw new Error('runSweep: an FCN sweep needs data');
+      if (!data) throw new Error(`runSweep: a ${info.label} sweep needs data`);
       let factory = fcnFactory;
       if (factory === undefined && ensembleSize > 1) {
         const capabilities = hooks.capabilities;

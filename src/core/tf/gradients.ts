@@ -18,12 +18,24 @@
  * recompute the activation inside the gradient (one extra elementwise kernel per backward op,
  * negligible next to the matMuls), which makes the gradient itself differentiable to any order.
  *
+ * Convolutions and pooling (`convGradients.ts`): tfjs registers no gradient for the kernels of
+ * their backward passes (Conv2DBackpropFilter, AvgPoolGrad, MaxPoolGrad), and the stock Conv2D and
+ * Conv2DBackpropInput gradients need a filter kernel that wasm lacks.
+ *
  * Gradients must be registered before the fixes: tfjs-core alone registers none. In bundled code
  * (Vite worker, vitest) import `./registerStockGradients`; in Node `initNodeBackend` does it
  * (see `src/node/backend.ts` for why a static import cannot serve both).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+
+import {
+  avgPoolGradGrad,
+  conv2dBackpropFilterGrad,
+  conv2dBackpropInputGrad,
+  conv2dGrad,
+  maxPoolGradGrad,
+} from './convGradients';
 
 type NamedGradientMap = ReturnType<GradConfig['gradFunc']>;
 
@@ -38,7 +50,12 @@ export type FixedKernel =
   | 'Less'
   | 'LessEqual'
   | 'Equal'
-  | 'NotEqual';
+  | 'NotEqual'
+  | 'Conv2D'
+  | 'Conv2DBackpropInput'
+  | 'Conv2DBackpropFilter'
+  | 'AvgPoolGrad'
+  | 'MaxPoolGrad';
 
 /** All kernels of {@link FixedKernel}, in registration order. */
 export const FIXED_KERNELS: readonly FixedKernel[] = [
@@ -52,6 +69,11 @@ export const FIXED_KERNELS: readonly FixedKernel[] = [
   'LessEqual',
   'Equal',
   'NotEqual',
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'AvgPoolGrad',
+  'MaxPoolGrad',
 ];
 
 /** Every registered gradient receives one dy for our single-output kernels. */
@@ -199,6 +221,11 @@ const FIXES: ReadonlyMap<FixedKernel, GradConfig> = new Map<FixedKernel, GradCon
   ['LessEqual', comparisonGrad(tf.LessEqual)],
   ['Equal', comparisonGrad(tf.Equal)],
   ['NotEqual', comparisonGrad(tf.NotEqual)],
+  ['Conv2D', conv2dGrad],
+  ['Conv2DBackpropInput', conv2dBackpropInputGrad],
+  ['Conv2DBackpropFilter', conv2dBackpropFilterGrad],
+  ['AvgPoolGrad', avgPoolGradGrad],
+  ['MaxPoolGrad', maxPoolGradGrad],
 ]);
 
 /** The configs found in the registry when we replaced them (undefined: there was none). */

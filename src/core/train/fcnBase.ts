@@ -1,7 +1,9 @@
 /**
- * What every FCN column runner shares (single runs in `fcnColumn.ts`, batched ensembles in
- * `ensembleColumn.ts`): the device-resident data, the batches, θ_0, L_0 and λ_0 on the fixed
- * measurement set (the first M training examples), computed once per column (docs/PROTOCOL.md §2).
+ * What every tensor column runner shares (single runs in `fcnColumn.ts`, batched ensembles in
+ * `ensembleColumn.ts`), for any registered model (FCN, Myrtle, ResNet): the device-resident data,
+ * the batches, θ_0, L_0 and λ_0 on the fixed measurement set (the first M training examples),
+ * computed once per column (docs/PROTOCOL.md §2). Inputs stay [N, H·W·C] on the device; conv nets
+ * reshape them to images in their forward pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Settings } from '../settings/schema';
@@ -12,6 +14,7 @@ import { loss as lossFn } from '../models/loss';
 import { makeFlatHvp } from '../hessian/hvp';
 import { topEigen, type TopEigenResult } from '../hessian/lanczos';
 import { registerGradientFixes } from '../tf/gradients';
+import type { ModelKind, ResNetStem } from '../models/kinds';
 
 export interface FcnColumnOptions {
   settings: Settings;
@@ -19,8 +22,31 @@ export interface FcnColumnOptions {
   depth: number;
   width: number;
   seed: number;
+  /** The architecture, when not `settings.model` (and the ResNet stem, default 'imagenet'). */
+  model?: { kind: ModelKind; stem?: ResNetStem };
 }
 
+/**
+ * The model spec of a column: kind from `model` (else `settings.model`), the image shape from the
+ * data, and the model settings (those that do not apply to the kind are ignored by it).
+ */
+export function columnSpec(
+  s: Settings,
+  data: PreparedData,
+  depth: number,
+  width: number,
+  model?: { kind: ModelKind; stem?: ResNetStem },
+): ModelSpec {
+  const kind = model?.kind ?? s.model;
+  return {
+    ...fcnSpec(s, data, depth, width),
+    kind,
+    input: data.shape,
+    ...(model?.stem !== undefined ? { stem: model.stem } : {}),
+  };
+}
+
+/** The FCN spec of a column (FCN-only callers: benches, FCN tests). */
 export function fcnSpec(s: Settings, data: PreparedData, depth: number, width: number): ModelSpec {
   return {
     kind: 'fcn',
@@ -96,7 +122,7 @@ export interface FcnColumnBase extends FcnColumnData {
 export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   registerGradientFixes();
   const s = o.settings;
-  const spec = fcnSpec(s, o.data, o.depth, o.width);
+  const spec = columnSpec(s, o.data, o.depth, o.width, o.model);
   const shapes = paramShapes(spec);
   const dim = shapes.reduce((a, sh) => a + sh.reduce((x, y) => x * y, 1), 0);
   const k = o.data.numClasses;

@@ -1,6 +1,10 @@
 /**
- * Analytic floating-point operation counts of the FCN work (for `npm run bench`): forward pass,
+ * Analytic floating-point operation counts of a model's work (for `npm run bench`): forward pass,
  * SGD step, exact Hessian-vector product and a whole run. One multiply-add counts as 2 FLOPs.
+ * Each model gives S and S' below through its registry entry (`models/registry.ts`,
+ * `productFlops`); the formulas are written for Dense layers and hold for convolutions term by
+ * term (a conv's forward, filter gradient and input gradient are products of the same size, as
+ * h·W, hᵀdz and dz·Wᵀ are; pools, ReLUs and sums are not counted).
  *
  * Only the matrix products are counted. For a Dense layer l with fan-in a_l and fan-out b_l on a
  * batch of n examples, the product h_{l−1}·W_l costs F_l = 2·n·a_l·b_l; everything else
@@ -22,6 +26,7 @@
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
  */
 import { paramShapes, type ModelSpec } from '../models/model';
+import { modelDefinition } from '../models/registry';
 
 /** [fanIn, fanOut] of each weight matrix of an FCN, in order (biases are not products). */
 export function matmulDims(spec: ModelSpec): [number, number][] {
@@ -43,9 +48,7 @@ export function matmulFlops(m: number, k: number, n: number): number {
 
 /** S and S' of the module comment for a batch of `n` examples. */
 function layerSums(spec: ModelSpec, n: number): { all: number; notFirst: number } {
-  const f = matmulDims(spec).map(([a, b]) => matmulFlops(n, a, b));
-  const all = f.reduce((x, y) => x + y, 0);
-  return { all, notFirst: all - (f[0] ?? 0) };
+  return modelDefinition(spec.kind).productFlops(spec, n);
 }
 
 /** Forward pass f(x; θ) on `n` examples: S. */

@@ -1,0 +1,163 @@
+/**
+ * Myrtle and ResNet columns end to end through runSweep on wasm (the CLI's backend): run and
+ * column records, and the zero-readout fact (docs/PROTOCOL.md §5: with f = 0 at init, L_0 = 0.05 and
+ * c_loss = 2 within a grid step). The architecture is chosen through the column factory until the
+ * settings' model list names the conv nets. On synthetic images always; on CIFAR-10 when
+ * PHASE_DATA_DIR names a folder holding cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../../src/node/backend';
+import { parseCifar10 } from '../../src/core/data/cifar10';
+import { prepareData } from '../../src/core/data/prepare';
+import { syntheticDataset } from '../../src/core/data/synthetic';
+import type { PreparedData } from '../../src/core/data/types';
+import { cloneDefaults } from '../../src/core/settings/codec';
+import type { Settings } from '../../src/core/settings/schema';
+import { runSweep } from '../../src/core/sweep/runSweep';
+import type { ColumnRecord, RunRecord } from '../../src/core/sweep/records';
+import { createFcnColumn } from '../../src/core/train/fcnColumn';
+import type { ModelKind, ResNetStem } from '../../src/core/models/kinds';
+
+beforeAll(async () => {
+  expect(await initNodeBackend('wasm')).toBe('wasm');
+});
+
+async function sweep(s: Settings, data: PreparedData, kind: ModelKind, stem?: ResNetStem) {
+  const runs: RunRecord[] = [];
+  const columns: ColumnRecord[] = [];
+  const before = tf.memory().numTensors;
+  await runSweep(
+    s,
+    data,
+    [],
+    { now: () => 0, onRun: (r) => runs.push(r), onColumn: (c) => columns.push(c) },
+    (o) => createFcnColumn({ ...o, model: stem === undefined ? { kind } : { kind, stem } }),
+  );
+  expect(tf.memory().numTensors).toBe(before);
+  return { runs, columns };
+}
+
+const STEP = 0.1;
+
+/** One column of records at (depth, width), seed 0, with the zero readout's L_0 = 0.05. */
+function expectRecords(columns: ColumnRecord[], runs: RunRecord[], depth: number, width: number) {
+  expect(columns).toHaveLength(1);
+  const col = columns[0]!;
+  expect(col).toMatchObject({ type: 'column', depth, width, seed: 0 });
+  expect(runs.length).toBe(col.runs);
+  expect(runs.every((r) => r.type === 'run' && r.depth === depth && r.width === width)).toBe(true);
+  expect(Math.abs(col.loss0 - 0.05)).toBeLessThan(1e-6);
+  expect(col.lambda0).toBeGreaterThan(0);
+}
+
+/** Zero readout on a grid around c = 2: L_0 = 0.05 and c_loss within one step of 2. */
+function expectZeroReadoutFact(
+  columns: ColumnRecord[],
+  runs: RunRecord[],
+  depth: number,
+  width: number,
+) {
+  expectRecords(columns, runs, depth, width);
+  const col = columns[0]!;
+  expect(col.c_loss).not.toBeNull();
+  expect(Math.abs(Math.log2(col.c_loss!) - 1), `c_loss = ${col.c_loss}`).toBeLessThanOrEqual(
+    STEP + 1e-9,
+  );
+}
+
+function zeroReadout(over: Partial<Settings>): Settings {
+  return {
+    ...cloneDefaults(),
+    readout: 'zero',
+    sharpEpsilon: 0.05,
+    seeds: [0],
+    cGrid: { kind: 'log2', start: 0.7, stop: 1.4, step: STEP },
+    ...over,
+  };
+}
+
+describe('conv nets through runSweep on synthetic 8×8 images', () => {
+  let data: PreparedData;
+  beforeAll(() => {
+    const p = prepareData(syntheticDataset({ count: 256, seed: 4 }), 256);
+    if (!p.ok) throw new Error(p.error);
+    data = p.value;
+    expect(data.shape).toEqual([8, 8, 1]);
+  });
+
+  it('Myrtle-5, w = 8: records, L_0 = 0.05, c_loss = 2', async () => {
+    const s = zeroReadout({
+      depths: [5],
+      widths: [8],
+      trainSize: 256,
+      batch: 64,
+      measureSize: 128,
+    });
+    const { runs, columns } = await sweep(s, data, 'myrtle');
+    expectZeroReadoutFact(columns, runs, 5, 8);
+  }, 600_000);
+
+  // The CIFAR stem keeps the 8×8 maps (the ImageNet stem would leave 2×2 after it). At this
+  // size (d/w = 18/8) the loss first rises above c = 2: c_loss = 2^1.3 was measured (2^1.2 with
+  // the ImageNet stem at w = 4), so only "no loss catapult below c = 2" is asserted here; the
+  // c_loss → 2 limit needs larger widths than a CPU test affords.
+  it('ResNet-18 (CIFAR stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
+    const s = zeroReadout({
+      depths: [18],
+      widths: [8],
+      trainSize: 256,
+      batch: 64,
+      measureSize: 128,
+      cGrid: { kind: 'log2', start: 0.8, stop: 1.4, step: STEP },
+    });
+    const { runs, columns } = await sweep(s, data, 'resnet', 'cifar');
+    expectRecords(columns, runs, 18, 8);
+    const col = columns[0]!;
+    expect(col.c_loss).not.toBeNull();
+    expect(Math.log2(col.c_loss!)).toBeGreaterThanOrEqual(1 - STEP - 1e-9);
+  }, 900_000);
+});
+
+function cifarDir(): string | null {
+  const root = process.env['PHASE_DATA_DIR'];
+  if (root === undefined || root === '') return null;
+  for (const dir of [
+    root,
+    path.join(root, 'cifar-10-batches-bin'),
+    path.join(root, 'cifar10', 'cifar-10-batches-bin'),
+  ]) {
+    if (existsSync(path.join(dir, 'data_batch_1.bin'))) return dir;
+  }
+  return null;
+}
+const CIFAR = cifarDir();
+
+describe.skipIf(CIFAR === null)('conv nets through runSweep on CIFAR-10 (PHASE_DATA_DIR)', () => {
+  let cifar: PreparedData;
+  beforeAll(() => {
+    const bytes = new Uint8Array(readFileSync(path.join(CIFAR!, 'data_batch_1.bin')));
+    const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
+    if (!ds.ok) throw new Error(ds.error);
+    const p = prepareData(ds.value, 256);
+    if (!p.ok) throw new Error(p.error);
+    cifar = p.value;
+    expect(cifar.shape).toEqual([32, 32, 3]);
+  });
+
+  it('Myrtle-5, w = 8 (c_loss = 2) and ResNet-18, w = 4 (L_0 = 0.05, no rise below 2)', async () => {
+    const base = {
+      trainSize: 256,
+      batch: 64,
+      measureSize: 64,
+      cGrid: { kind: 'log2', start: 0.8, stop: 1.2, step: STEP },
+    } as const;
+    const m = await sweep(zeroReadout({ ...base, depths: [5], widths: [8] }), cifar, 'myrtle');
+    expectZeroReadoutFact(m.columns, m.runs, 5, 8);
+    const r = await sweep(zeroReadout({ ...base, depths: [18], widths: [4] }), cifar, 'resnet');
+    expectRecords(r.columns, r.runs, 18, 4);
+    expect(Math.log2(r.columns[0]!.c_loss ?? Infinity)).toBeGreaterThanOrEqual(1 - STEP - 1e-9);
+  }, 600_000);
+});
