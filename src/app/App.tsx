@@ -3,6 +3,7 @@ import { BackendBadge } from './components/BackendBadge';
 import { ColumnTable } from './components/ColumnTable';
 import { DiagramPanel } from './components/DiagramPanel';
 import { ExportMenu } from './components/ExportMenu';
+import { HowToRead } from './components/HowToRead';
 import { ImportBanner } from './components/ImportBanner';
 import { ImportButton } from './components/ImportButton';
 import { PresetBar } from './components/PresetBar';
@@ -32,6 +33,8 @@ export function App() {
   const computed = useApp((s) => s.computedRuns);
   const restored = useApp((s) => s.restoredRuns);
   const backend = useApp((s) => s.backend?.name ?? '');
+  const lecture = useApp((s) => s.lecture);
+  const setLecture = useApp((s) => s.setLecture);
   const wide = useMedia(WIDE);
   const [controlsOpen, setControlsOpen] = useState(wide);
   useEffect(() => setControlsOpen(wide), [wide]);
@@ -43,6 +46,7 @@ export function App() {
       data-computed-runs={computed}
       data-restored-runs={restored}
       data-backend={backend}
+      data-lecture={lecture ? 'true' : undefined}
     >
       <header className="app-header">
         <div className="brand">
@@ -52,25 +56,46 @@ export function App() {
             2023)
           </p>
         </div>
-        <BackendBadge />
-        <div className="header-actions">
-          <ShareButton />
-          <ExportMenu />
-          <ImportButton />
-        </div>
-        <PresetBar />
+        {lecture ? (
+          // The one way back: lecture links hide every other control (the diagram keeps its
+          // keyboard and pointer selection).
+          <button
+            type="button"
+            className="secondary lecture-exit"
+            onClick={() => setLecture(false)}
+            data-testid="lecture-exit"
+          >
+            Exit lecture mode
+          </button>
+        ) : (
+          <>
+            <BackendBadge />
+            <div className="header-actions">
+              <ShareButton />
+              <ExportMenu />
+              <ImportButton />
+            </div>
+            <PresetBar />
+          </>
+        )}
       </header>
       <UrlNotice />
       <ImportBanner />
-      <div className="app-body">
-        <aside className="app-controls" aria-label="Settings">
-          <details open={controlsOpen} onToggle={(e) => setControlsOpen(e.currentTarget.open)}>
-            <summary>Settings</summary>
-            <SettingsPanel />
-          </details>
-        </aside>
+      {lecture ? null : <HowToRead />}
+      <div
+        className="app-body"
+        data-controls={lecture ? 'hidden' : controlsOpen ? 'open' : 'closed'}
+      >
+        {lecture ? null : (
+          <aside className="app-controls" aria-label="Settings">
+            <details open={controlsOpen} onToggle={(e) => setControlsOpen(e.currentTarget.open)}>
+              <summary>Settings</summary>
+              <SettingsPanel />
+            </details>
+          </aside>
+        )}
         <main className="app-main" id="main">
-          <SweepBar />
+          {lecture ? null : <SweepBar />}
           <div className="panels">
             <DiagramPanel />
             <TrajectoryPanel />

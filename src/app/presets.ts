@@ -50,8 +50,13 @@ export const PRESETS: readonly Preset[] = [
     id: 'zero-readout',
     label: 'Zero output at init',
     description:
-      'Readout initialised to zero (f = 0 at init): L_0 = 0.05 and c_loss = 2 at every depth and width, so the sharpness-reduction phase disappears. ε = 0.05 as in the paper.',
-    settings: preset({ readout: 'zero', sharpEpsilon: 0.05 }),
+      'Readout initialised to zero (f = 0 at init): L₀ = 0.05 exactly in every column, and c_loss comes down to 2 as the network widens (on built-in MNIST at d = 2: 2.46 at w = 64, 2.14 = one grid step above 2 at w = 256), so the sharpness-reduction window above 2 (up to c = 32 at w = 16 with the normal init, in the quick demo) shrinks to two grid steps at w = 64 and none at w = 256. c = 2^x in steps of 0.1; ε = 0.05 as in the paper.',
+    settings: preset({
+      readout: 'zero',
+      sharpEpsilon: 0.05,
+      widths: [64, 256],
+      cGrid: { kind: 'log2', start: 0.5, stop: 3, step: 0.1 },
+    }),
   },
   {
     id: 'cross-entropy',
@@ -64,7 +69,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'uv',
     label: 'uv model',
     description:
-      'The two-layer linear toy model on one example: exact and instant. The loss falls for c < 2, catapults for 2 < c < 4 and diverges beyond 4.',
+      'The two-layer linear toy model on one example: exact and instant. For w ≥ 256 the loss falls for c < 2, catapults for 2 < c < 4 and diverges beyond 4 (each to one grid step); the narrowest column, w = 64, first shows a thin sharpness-reduction band above 2.',
     settings: preset({
       dataset: 'uv',
       model: 'uv',

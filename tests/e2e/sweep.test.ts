@@ -58,6 +58,8 @@ describe('the default page', () => {
 
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // The precomputed quick demo of a first visit gives way to the live sweep.
+    await page.waitForFunction(() => !document.querySelector('[data-source="precomputed"]'));
     await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 6, CELL, {
       timeout: 180_000,
     });

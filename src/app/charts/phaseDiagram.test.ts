@@ -62,7 +62,9 @@ describe('renderPhaseDiagram: cells', () => {
     expect(el.getAttribute('data-width')).toBe('256');
     expect(el.getAttribute('data-seed')).toBe('0');
     expect(el.getAttribute('data-run-id')).toBe(runId(run));
-    expect(el.getAttribute('tabindex')).toBe('0');
+    // One Tab stop for the diagram (the first cell while none has had focus).
+    expect(cells().filter((c) => c.getAttribute('tabindex') === '0')).toEqual([cells()[0]]);
+    expect(el.getAttribute('tabindex')).toBe('-1');
     expect(el.getAttribute('role')).toBe('button');
     expect(el.getAttribute('aria-pressed')).toBe('false');
     // λ₀ = 10·√256 = 160, η = 3/160 = 0.01875 (printed 0.0187: binary rounding); loss peak 1 + 3/2 = 2.5; λ_T/λ₀ = 1 − 0.3 = 0.7.
@@ -432,6 +434,10 @@ describe('renderPhaseDiagram: interaction', () => {
     const el = cellAt(4, 256, 1);
     expect(Number(ring.getAttribute('x'))).toBeCloseTo(Number(el.getAttribute('x')) - 3, 9);
     expect(el.classList.contains('focused')).toBe(true);
+    // The one Tab stop moved with the focus, and a redraw keeps it there.
+    expect(cells().filter((c) => c.getAttribute('tabindex') === '0')).toEqual([el]);
+    renderPhaseDiagram(svg, GRID, opts({ onFocusChange, onHover }));
+    expect(cells().filter((c) => c.getAttribute('tabindex') === '0')).toEqual([el]);
   });
 
   it('moves right to the nearest c when the neighbouring column has other c values', () => {

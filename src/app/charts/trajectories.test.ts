@@ -207,3 +207,15 @@ describe('renderTrajectories', () => {
     expect(svg.getAttribute('aria-label')).toContain('no run selected');
   });
 });
+
+describe('the step axis', () => {
+  it('labels whole steps only, each once, even when there is nothing to draw', () => {
+    renderTrajectories(svg, { series: [] }, opts());
+    const labels = [...svg.querySelectorAll('g.x-axis .tick text')]
+      .map((t) => t.textContent)
+      .filter((t) => t !== '');
+    expect(labels.length).toBeGreaterThan(0);
+    expect(new Set(labels).size).toBe(labels.length);
+    for (const l of labels) expect(Number.isInteger(Number(l))).toBe(true);
+  });
+});

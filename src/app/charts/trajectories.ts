@@ -328,7 +328,10 @@ function drawPanel(
   const label = (v: NumberValue) => (crowd && crowd(v) === '' ? '' : formatSig(Number(v), 3));
   yAxis.call(axisLeft(y).ticks(count).tickFormat(label));
   const xAxis = layer(g, 'x-axis').attr('transform', `translate(0,${panelHeight})`);
-  const xa = axisBottom(x).ticks(Math.max(2, Math.floor(plotWidth / 60)), 'd');
+  // Steps are whole numbers: a short axis (1 step) would otherwise repeat "0 0 0 1 1 1".
+  const xa = axisBottom(x)
+    .tickValues(x.ticks(Math.max(2, Math.floor(plotWidth / 60))).filter(Number.isInteger))
+    .tickFormat((v) => String(v));
   if (!ctx.isBottom) xa.tickFormat(() => '');
   xAxis.call(xa);
   layer(xAxis, 'axis-title', 'text')

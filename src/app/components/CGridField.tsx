@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useReportFieldError } from '../hooks/useReportFieldError';
 import { expandCGrid, formatCGrid, parseField } from '../../core/settings/codec';
 import type { CGrid, RowOf, Settings, SettingKey } from '../../core/settings/schema';
 import { HelpToggle } from './HelpToggle';
@@ -40,6 +41,7 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
   const [step, setStep] = useState(value.kind === 'log2' ? num(value.step) : '0.25');
   const [list, setList] = useState(value.kind === 'list' ? formatCGrid(value) : '1,2,4');
   const [error, setError] = useState<string | null>(null);
+  useReportFieldError('cGrid', error);
   const formatted = formatCGrid(value);
 
   useEffect(() => {

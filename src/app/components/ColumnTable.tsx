@@ -142,6 +142,10 @@ export function ColumnTable() {
           ) : null}
         </table>
       </div>
+      <p className="hint" data-testid="column-table-note">
+        “—”: not reached on this grid yet (for c_max: no run of the column has diverged yet). “&gt;
+        c”: the event never came before the first divergence at c = c_max.
+      </p>
     </section>
   );
 }

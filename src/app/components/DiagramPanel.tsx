@@ -77,6 +77,8 @@ export function DiagramPanel() {
   const focusedId = useApp((s) => s.focusedId);
   const hovered = useApp((s) => s.hovered);
   const [seedMode, setSeedMode] = useState<SeedMode>('mean');
+  const [anchor, setAnchor] = useState<{ x: number; y: number; boxWidth: number } | null>(null);
+  const lecture = useApp((s) => s.lecture);
   const boxRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const { width } = useElementSize(boxRef);
@@ -117,7 +119,17 @@ export function DiagramPanel() {
         focusedId,
         seedMode: seeds > 1 ? seedMode : 'all',
         onSelect: (id, mode) => store.getState().select(id, mode),
-        onHover: (run) => store.getState().setHovered(run),
+        onHover: (run, el) => {
+          store.getState().setHovered(run);
+          // Where the readout goes in lecture mode: beside the cell, inside the chart box.
+          const box = boxRef.current?.getBoundingClientRect();
+          const at = el?.getBoundingClientRect();
+          setAnchor(
+            run && box && at
+              ? { x: at.right - box.left + 8, y: at.top - box.top, boxWidth: box.width }
+              : null,
+          );
+        },
         onFocusChange: (id) => store.setState({ focusedId: id }),
       },
     );
@@ -153,7 +165,17 @@ export function DiagramPanel() {
           ) : null}
         </div>
       </div>
-      <div className="chart-box diagram-box" ref={boxRef}>
+      <div
+        className="chart-box diagram-box"
+        ref={boxRef}
+        onKeyDown={(e) => {
+          // Escape clears the selection (the focused cell keeps focus, for the arrow keys).
+          if (e.key === 'Escape' && store.getState().selected.size > 0) {
+            e.preventDefault();
+            store.getState().clearSelection();
+          }
+        }}
+      >
         <svg
           id={DIAGRAM_SVG_ID}
           ref={svgRef}
@@ -161,6 +183,29 @@ export function DiagramPanel() {
           height={height}
           data-testid="phase-diagram"
         />
+        {lecture && hovered && anchor ? (
+          // Lecture mode: the numbers next to the cursor, rounded, large enough for a projector.
+          <div
+            className="hover-float"
+            data-testid="hover-float"
+            style={
+              anchor.x + 260 > anchor.boxWidth
+                ? { right: anchor.boxWidth - anchor.x + 24, top: anchor.y }
+                : { left: anchor.x, top: anchor.y }
+            }
+          >
+            <strong>{REGIME_NAMES[hovered.regime]}</strong>
+            <span>
+              d = {hovered.depth}, w = {hovered.width}, c = {fmt(hovered.c, 3)}
+            </span>
+            <span>
+              max L/L₀ {fmt(hovered.lossRatioMax, 3)}
+              {hovered.diverged
+                ? `, diverged at step ${hovered.divergedAt ?? '?'}`
+                : `, λ_T/λ₀ ${fmt(hovered.sharpRatioFinal, 2)}`}
+            </span>
+          </div>
+        ) : null}
       </div>
       <div className="hover-card" aria-live="off">
         {shown ? (
@@ -168,7 +213,7 @@ export function DiagramPanel() {
         ) : (
           <p className="hint">
             Hover or focus a cell for its numbers. Click to select, shift-click for a range,
-            Ctrl-click to add; arrow keys move between cells.
+            Ctrl-click to add; arrow keys move between cells, Escape clears the selection.
           </p>
         )}
       </div>

@@ -30,7 +30,13 @@ export function ImportButton() {
     if (result.settings) st.replaceSettings(result.settings);
     st.setError(null);
     st.setImported(
-      { name: file.name, rejected: summary, gaps: importGaps(result) },
+      {
+        name: file.name,
+        rejected: summary,
+        gaps: importGaps(result),
+        source: 'file',
+        hasSettings: result.settings !== null,
+      },
       result.runs,
       result.columns,
     );

@@ -9,14 +9,19 @@ import { openFilePicker } from './DatasetPanel';
 export function PresetBar() {
   const { store } = useServices();
   const current = useApp((s) => encodeSettings(s.settings));
-  const locked = useApp((s) => s.imported !== null || sweepInProgress(s.status));
+  const locked = useApp(
+    (s) =>
+      (s.imported !== null && (s.imported.source ?? 'file') === 'file') ||
+      sweepInProgress(s.status),
+  );
 
   const apply = (p: Preset): void => {
     const st = store.getState();
     st.replaceSettings(p.settings);
     st.setError(null);
-    if (p.view?.rawSharpness !== undefined) st.setRawSharpness(p.view.rawSharpness);
-    if (p.view?.logY !== undefined) st.setLogY(p.view.logY);
+    // A preset is a figure: its own view, or the plain one (not the last preset's raw λ).
+    st.setRawSharpness(p.view?.rawSharpness ?? false);
+    st.setLogY(p.view?.logY ?? false);
     // Still inside the click, so the browser lets us open the file picker.
     if (p.needsFile && !st.datasets[p.needsFile]) openFilePicker();
   };

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { formatField, parseField } from '../../core/settings/codec';
 import type { Row, Settings, SettingKey } from '../../core/settings/schema';
+import { useReportFieldError } from '../hooks/useReportFieldError';
 import { CGridField } from './CGridField';
 import { HelpToggle } from './HelpToggle';
 
@@ -29,6 +30,7 @@ export function SettingField({ row, value, disabled, onCommit }: SettingFieldPro
   const formatted = formatField(row, value);
   const [text, setText] = useState(formatted);
   const [error, setError] = useState<string | null>(null);
+  useReportFieldError(row.key, error);
 
   // A preset or a new link replaces the value: show it.
   useEffect(() => {

@@ -63,6 +63,8 @@ describe('SettingsPanel', () => {
     );
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(appStore.getState().settings.widths).toEqual(before);
+    // The store knows, so Run waits until the field is fixed.
+    expect(appStore.getState().fieldErrors['widths']).toBe('Widths w: 0 is outside [1, 8192]');
 
     // A batch larger than the training set is refused too, naming both.
     const batch = el.querySelector<HTMLInputElement>('#setting-batch')!;
@@ -84,6 +86,8 @@ describe('SettingsPanel', () => {
     );
     expect(appStore.getState().settings.batch).toBe(DEFAULTS.batch);
     await act(async () => root.unmount());
+    // Fields that go away take their errors with them.
+    expect(appStore.getState().fieldErrors).toEqual({});
   });
 
   async function mount() {

@@ -22,8 +22,13 @@ const FORM_GROUPS = GROUPS.filter((g) => g.placement !== 'diagram');
 export function SettingsPanel() {
   const { store } = useServices();
   const settings = useApp((s) => s.settings);
-  const locked = useApp((s) => s.imported !== null || sweepInProgress(s.status));
-  const imported = useApp((s) => s.imported !== null);
+  // Results shown from a link or shipped with the app give way to a settings change.
+  const locked = useApp(
+    (s) =>
+      (s.imported !== null && (s.imported.source ?? 'file') === 'file') ||
+      sweepInProgress(s.status),
+  );
+  const imported = useApp((s) => s.imported !== null && (s.imported.source ?? 'file') === 'file');
 
   // An edit that breaks a rule across settings is refused with the rule's words (the same the
   // link notice and the CLI use), so the store, and so Run, only ever see settings that keep them.

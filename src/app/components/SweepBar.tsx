@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 import { sweepInProgress } from '../store/sweepSlice';
+import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
 
 const STATUS_TEXT = {
@@ -17,7 +18,13 @@ const STATUS_TEXT = {
 
 /** Run / Pause / Stop with progress: cells done of total, cells per minute and the time left. */
 export function SweepBar() {
-  const { controller, clearResults } = useServices();
+  const { controller, clearResults, reloadResults, runStore, store } = useServices();
+  /** What Clear results removed, until the next sweep or settings change (for Undo). */
+  const [cleared, setCleared] = useState<{
+    key: string;
+    runs: RunRecord[];
+    columns: ColumnRecord[];
+  } | null>(null);
   const status = useApp((s) => s.status);
   const settings = useApp((s) => s.settings);
   const runs = useApp((s) => s.runs);
@@ -29,6 +36,12 @@ export function SweepBar() {
   const error = useApp((s) => s.error);
   const imported = useApp((s) => s.imported);
   const importedRuns = Object.keys(runs).length;
+  // Results from a link or shipped with the app give way to Run; an imported file does not.
+  const shownOnly = imported !== null && (imported.source ?? 'file') !== 'file';
+  const run = (): void => {
+    if (!shownOnly) controller.start();
+    else void reloadResults().then(() => controller.start());
+  };
   const workerState = useApp((s) => s.workerState);
   const persistence = useApp((s) => s.persistence);
   const restored = useApp((s) => s.restoredRuns);
@@ -38,6 +51,34 @@ export function SweepBar() {
     return cells.length > 0 ? Math.max(...cells.map((c) => c.step)) : null;
   });
   const [now, setNow] = useState(() => performance.now());
+  const resultsKey = useApp((s) => s.resultsKey);
+  const fieldErrors = useApp((s) => s.fieldErrors);
+  const badFields = Object.values(fieldErrors);
+  // Undo is offered for the results it removed only: gone once they are replaced.
+  useEffect(() => {
+    if (cleared && (resultsKey !== cleared.key || status !== 'idle')) setCleared(null);
+  }, [cleared, resultsKey, status]);
+
+  const clear = async (): Promise<void> => {
+    const st = store.getState();
+    const key = st.resultsKey;
+    const snapshot = { runs: Object.values(st.runs), columns: Object.values(st.columns) };
+    await clearResults();
+    if (key !== null) setCleared({ key, ...snapshot });
+  };
+  const undoClear = async (): Promise<void> => {
+    if (!cleared) return;
+    const rs = await runStore;
+    try {
+      for (const r of cleared.runs) await rs.putRun(cleared.key, r);
+      for (const c of cleared.columns) await rs.putColumn(cleared.key, c);
+    } catch {
+      store.getState().setPersistence('failed');
+    }
+    if (store.getState().resultsKey === cleared.key)
+      store.getState().setResults(cleared.key, cleared.runs, cleared.columns);
+    setCleared(null);
+  };
 
   // Tick once a second while active, for the rate and ETA.
   useEffect(() => {
@@ -60,8 +101,14 @@ export function SweepBar() {
         <button
           type="button"
           className="primary"
-          disabled={active || imported !== null || workerState !== 'ready'}
-          onClick={() => controller.start()}
+          disabled={
+            active ||
+            (imported !== null && !shownOnly) ||
+            workerState !== 'ready' ||
+            badFields.length > 0
+          }
+          aria-describedby={badFields.length > 0 ? 'run-blocked' : undefined}
+          onClick={run}
           title={
             complete
               ? 'Every cell is computed; Run checks again and finishes at once.'
@@ -94,7 +141,7 @@ export function SweepBar() {
           type="button"
           className="secondary"
           disabled={active || imported !== null || done === 0}
-          onClick={() => void clearResults()}
+          onClick={() => void clear()}
           title="Forget the stored cells of these settings so that Run computes them again"
         >
           Clear results
@@ -131,7 +178,13 @@ export function SweepBar() {
           {perMinute !== null ? (
             <span>{perMinute >= 10 ? perMinute.toFixed(0) : perMinute.toFixed(1)} cells/min</span>
           ) : null}
-          {active && etaMs !== null && remaining ? (
+          {cleared ? (
+            <button type="button" className="link-button" onClick={() => void undoClear()}>
+              Undo clear ({cleared.runs.length} cells)
+            </button>
+          ) : null}
+          {/* Paused: no time passes for the sweep, so no countdown either. */}
+          {active && status !== 'paused' && etaMs !== null && remaining ? (
             <span>about {formatDuration(etaMs)} left</span>
           ) : null}
           {restored > 0 && !imported ? (
@@ -139,6 +192,12 @@ export function SweepBar() {
           ) : null}
         </p>
         {message ? <p className="sweep-message">{message}</p> : null}
+        {badFields.length > 0 && !active ? (
+          <p className="sweep-message warn" id="run-blocked" data-testid="run-blocked">
+            Run waits for {badFields.length === 1 ? 'a field' : `${badFields.length} fields`} in
+            red: {badFields[0]}
+          </p>
+        ) : null}
         {persistence === 'unavailable' || persistence === 'failed' ? (
           <p className="sweep-message warn" role="status" data-testid="persistence-warning">
             Storage is unavailable here: finished cells will not survive a reload.

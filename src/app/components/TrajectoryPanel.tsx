@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { compareRuns } from '../../core/sweep/order';
 import { columnId, type RunRecord } from '../../core/sweep/records';
+import { REGIME_COLORS, REGIME_NAMES } from '../charts/palette';
 import { renderTrajectories, type TrajectorySeries } from '../charts/trajectories';
+import { typicalRuns } from '../charts/typicalRuns';
 import { useElementSize } from '../hooks/useElementSize';
 import { useServices } from '../services';
 import type { LiveRun } from '../store/types';
@@ -79,13 +81,29 @@ export function TrajectoryPanel() {
     const chosen = [...selected]
       .map((id) => runs[id])
       .filter((r): r is RunRecord => r !== undefined);
-    let source: 'selection' | 'latest' | 'none' = chosen.length > 0 ? 'selection' : 'none';
+    let source: 'selection' | 'latest' | 'typical' | 'none' =
+      chosen.length > 0 ? 'selection' : 'none';
     const liveSeries = Object.values(live).map((l) =>
       seriesOfLive(l, columnStarts[columnId(l)]?.lambda0, manySeeds),
     );
-    if (chosen.length === 0 && liveSeries.length === 0 && lastRunId && runs[lastRunId]) {
-      chosen.push(runs[lastRunId]);
-      source = 'latest';
+    if (chosen.length === 0 && liveSeries.length === 0) {
+      // Nothing picked and nothing running: one typical run per phase, in the regime colours
+      // (not the last run, which after a sweep is usually a diverged one).
+      const typical = typicalRuns(Object.values(runs));
+      if (typical.length > 0)
+        return {
+          series: typical.map((r) => ({
+            ...seriesOfRun(r, manySeeds),
+            label: `${REGIME_NAMES[r.regime]}: ${label(r, manySeeds)}`,
+            color: REGIME_COLORS[r.regime],
+          })),
+          hidden: 0,
+          source: 'typical' as const,
+        };
+      if (lastRunId && runs[lastRunId]) {
+        chosen.push(runs[lastRunId]);
+        source = 'latest';
+      }
     }
     chosen.sort(compareRuns);
     const all = [...chosen.map((r) => seriesOfRun(r, manySeeds)), ...liveSeries];
@@ -147,11 +165,13 @@ export function TrajectoryPanel() {
         ) : null}
       </div>
       <p className="hint" data-testid="trajectory-caption">
-        {source === 'latest'
-          ? 'Showing the latest run. '
-          : source === 'selection'
-            ? `${selected.size} selected${hidden > 0 ? ` (${hidden} not drawn)` : ''}. `
-            : ''}
+        {source === 'typical'
+          ? 'Nothing selected: one typical run per phase, in its regime colour. '
+          : source === 'latest'
+            ? 'Showing the latest run. '
+            : source === 'selection'
+              ? `${selected.size} selected${hidden > 0 ? ` (${hidden} not drawn)` : ''}. `
+              : ''}
         {series.some((x) => x.live) ? 'Dashed: still running.' : ''}
       </p>
     </section>

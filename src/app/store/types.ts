@@ -34,7 +34,14 @@ export interface ImportedView {
   /** Rejected-lines summary, if any. */
   rejected: string | null;
   /** The columns the imported sweep still lacks (a merge of unfinished shards), if any. */
-  gaps: string | null;
+  gaps?: string | null;
+  /**
+   * Where the results came from: a file (the default), a shared link or the precomputed file
+   * shipped with the app. Results from a link or shipped ones give way to Run and to presets.
+   */
+  source?: 'file' | 'link' | 'precomputed';
+  /** False for a file without settings (the CLI's JSON Lines): the settings shown are not its. */
+  hasSettings?: boolean;
 }
 
 export interface SweepSlice {
@@ -90,6 +97,10 @@ export interface UiSlice {
   workerState: 'booting' | 'ready' | 'failed';
   logY: boolean;
   rawSharpness: boolean;
+  /** Lecture mode (`lecture=1` in the link): no controls, larger type, the diagram first. */
+  lecture: boolean;
+  /** Fields whose text does not parse (shown in red): Run waits until they are fixed. */
+  fieldErrors: Readonly<Record<string, string>>;
   datasets: Partial<Record<FileDataset, DatasetInfo>>;
   datasetLoading: FileDataset | null;
   datasetError: string | null;
@@ -101,6 +112,8 @@ export interface UiSlice {
   setBackend(info: BackendInfo | null, state: UiSlice['workerState']): void;
   setLogY(v: boolean): void;
   setRawSharpness(v: boolean): void;
+  setLecture(v: boolean): void;
+  setFieldError(key: string, message: string | null): void;
   setDataset(name: FileDataset, info: DatasetInfo): void;
   setDatasetLoading(name: FileDataset | null, error: string | null): void;
   setPersistence(p: UiSlice['persistence']): void;

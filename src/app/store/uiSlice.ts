@@ -6,6 +6,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   workerState: 'booting',
   logY: false,
   rawSharpness: false,
+  lecture: false,
+  fieldErrors: {},
   datasets: {},
   datasetLoading: null,
   datasetError: null,
@@ -14,6 +16,15 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setBackend: (backend, workerState) => set({ backend, workerState }),
   setLogY: (logY) => set({ logY }),
   setRawSharpness: (rawSharpness) => set({ rawSharpness }),
+  setLecture: (lecture) => set({ lecture }),
+  setFieldError: (key, message) =>
+    set((st) => {
+      if ((st.fieldErrors[key] ?? null) === message) return {};
+      const next = { ...st.fieldErrors };
+      if (message === null) delete next[key];
+      else next[key] = message;
+      return { fieldErrors: next };
+    }),
   setDataset: (name, info) =>
     set((st) => ({
       datasets: { ...st.datasets, [name]: info },

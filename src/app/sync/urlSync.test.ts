@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../store/store';
-import { startUrlSync } from './urlSync';
+import { runId } from '../../core/sweep/records';
+import { fakeSweep, log2Grid } from '../charts/fixtures';
+import { encodeResults } from './resultsPayload';
+import { hashFor, startUrlSync } from './urlSync';
 
 describe('URL sync', () => {
   it('reads the link, writes changes with replaceState, and follows hashchange', () => {
@@ -31,5 +34,67 @@ describe('URL sync', () => {
     expect(window.location.hash).not.toContain('oops');
     expect(window.history.length).toBe(pushes + 1); // only the user's own hash change added an entry
     stop2();
+  });
+});
+
+describe('the view and the results in the link', () => {
+  const sweep = fakeSweep([2], [16, 64], [0], log2Grid(0.5, 3, 0.5));
+
+  it('opens a link with results, selection and log y as a fresh browser would', () => {
+    const maker = createAppStore();
+    maker.getState().setResults('k', sweep.runs, sweep.columns);
+    const chosen = sweep.runs.slice(1, 3).map(runId);
+    maker.getState().setSelection(chosen);
+    maker.getState().setLogY(true);
+    const enc = encodeResults(sweep.runs, sweep.columns);
+    if (!enc.ok) throw new Error('too large');
+    const link = hashFor(maker.getState(), { results: enc.text });
+    expect(link).toContain('ly=1');
+    expect(link).toContain(`sel=${chosen.join(',')}`);
+
+    window.history.replaceState(null, '', `/${link}`);
+    const store = createAppStore();
+    const stop = startUrlSync(store);
+    const st = store.getState();
+    expect(st.urlIssues).toEqual([]);
+    expect(st.imported?.source).toBe('link');
+    expect(Object.keys(st.runs).sort()).toEqual(sweep.runs.map(runId).sort());
+    expect([...st.selected]).toEqual(chosen);
+    expect(st.logY).toBe(true);
+    expect(st.rawSharpness).toBe(false);
+    // The results stay in the address bar while they are on screen.
+    expect(window.location.hash).toContain(`res=${enc.text}`);
+    stop();
+  });
+
+  it('applies a selection once stored results arrive, and keeps it in the hash meanwhile', () => {
+    const id = runId(sweep.runs[0]!);
+    window.history.replaceState(null, '', `/#v=1&raw=1&sel=${id},d2-w99-s0-c1.00000000000`);
+    const store = createAppStore();
+    const stop = startUrlSync(store);
+    expect(store.getState().rawSharpness).toBe(true);
+    expect(window.location.hash).toContain(`sel=${id}`);
+    store.getState().setResults('k', sweep.runs, sweep.columns);
+    expect([...store.getState().selected]).toEqual([id]);
+    store.getState().clearSelection();
+    expect(window.location.hash).not.toContain('sel=');
+    stop();
+  });
+
+  it('names bad view fields and refuses bad results, keeping the settings', () => {
+    window.history.replaceState(null, '', '/#v=1&w=32&ly=yes&sel=<script>&res=AAAA');
+    const store = createAppStore();
+    const stop = startUrlSync(store);
+    const st = store.getState();
+    expect(st.settings.widths).toEqual([32]);
+    expect(st.imported).toBeNull();
+    const messages = st.urlIssues.map((i) => i.message).join(' | ');
+    expect(messages).toMatch(/"ly" must be 0 or 1/);
+    expect(messages).toMatch(/selection: 1 cell name not understood/);
+    expect(messages).toMatch(/shared results not shown/);
+    // None of the view keys reaches the settings decoder as an unknown field.
+    expect(messages).not.toMatch(/unknown link field/);
+    expect(window.location.hash).not.toContain('res=');
+    stop();
   });
 });

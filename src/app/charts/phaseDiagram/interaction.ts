@@ -152,6 +152,9 @@ export function installListeners(svg: SVGSVGElement, state: DiagramState) {
     const hit = cellOf(state, e.target);
     if (!hit) return;
     if (state.focusedId !== hit.geom.id) {
+      // The Tab stop moves with the focus (roving tabindex).
+      for (const el of state.elById.values())
+        el.setAttribute('tabindex', el === hit.el ? '0' : '-1');
       state.focusedId = hit.geom.id;
       drawFocusRing(plotLayer(svg, 'focus'), state);
       state.options.onFocusChange?.(hit.geom.id);

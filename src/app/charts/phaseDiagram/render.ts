@@ -109,15 +109,17 @@ export function renderPhaseDiagram(
 
   // Cells.
   const selected = options.selected;
+  // One Tab stop for the whole diagram (roving tabindex): the focused cell, or the first one;
+  // the arrow keys move between cells inside it.
+  const tabId =
+    state.focusedId !== null && layout.cells.some((c) => c.id === state.focusedId)
+      ? state.focusedId
+      : (layout.cells[0]?.id ?? null);
   const cellSel = gCells
     .selectAll<SVGRectElement, CellGeom>('rect.cell')
     .data(layout.cells, (d) => d.id)
     .join((enter) => {
-      const r = enter
-        .append('rect')
-        .attr('class', 'cell')
-        .attr('tabindex', '0')
-        .attr('role', 'button');
+      const r = enter.append('rect').attr('class', 'cell').attr('role', 'button');
       r.append('title');
       return r;
     })
@@ -132,6 +134,7 @@ export function renderPhaseDiagram(
     .attr('data-width', (d) => String(d.run.width))
     .attr('data-seed', (d) => String(d.run.seed))
     .attr('data-run-id', (d) => d.id)
+    .attr('tabindex', (d) => (d.id === tabId ? '0' : '-1'))
     .attr('aria-pressed', (d) => String(selected.has(d.id)))
     .attr('aria-label', (d) => cachedWords(d.run).label)
     .classed('selected', (d) => selected.has(d.id))

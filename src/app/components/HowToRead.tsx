@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import { REGIMES } from '../../core/sweep/records';
+import { REGIME_COLORS, REGIME_DESCRIPTIONS, REGIME_LABELS } from '../charts/palette';
+import { useApp } from '../store/store';
+
+const DISMISSED_KEY = 'phase-explorer:how-to-read-dismissed';
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * "How to read this": what a cell, c, the colours and the markers mean. Open on a first visit;
+ * once dismissed it stays closed (remembered in this browser) and the button opens it again.
+ */
+export function HowToRead() {
+  const steps = useApp((s) => s.settings.steps);
+  const [open, setOpen] = useState(() => storage()?.getItem(DISMISSED_KEY) !== '1');
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setOpen((o) => !o);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const close = (): void => {
+    setOpen(false);
+    try {
+      storage()?.setItem(DISMISSED_KEY, '1');
+    } catch {
+      // Not remembered: it opens again on the next visit.
+    }
+  };
+
+  if (!open)
+    return (
+      <button
+        type="button"
+        className="secondary how-to-read-open"
+        onClick={() => setOpen(true)}
+        aria-keyshortcuts="?"
+      >
+        How to read this
+      </button>
+    );
+  return (
+    <section className="how-to-read" aria-labelledby="how-to-read-title" data-testid="how-to-read">
+      <div className="how-to-read-head">
+        <h2 id="how-to-read-title">How to read this</h2>
+        <button type="button" className="secondary" onClick={close}>
+          Got it
+        </button>
+      </div>
+      <ul>
+        <li>
+          <strong>A cell is one training run</strong>: a network of depth d and width w trained for{' '}
+          {steps} steps of SGD at learning rate <strong>η = c/λ₀</strong>, where λ₀ is the sharpness
+          at initialisation.
+        </li>
+        <li>
+          <strong>Sharpness λ</strong> is the largest eigenvalue of the loss&apos;s Hessian: how
+          curved the loss is along its steepest direction. Plain gradient descent on a quadratic is
+          stable only while λ &lt; 2/η, i.e. c &lt; 2.
+        </li>
+        <li>
+          <strong>Across</strong>: the architecture (d/w by default; wider networks on the left).{' '}
+          <strong>Up</strong>: c on a log scale, from gentle to violent learning rates.
+        </li>
+        <li>
+          <strong>Markers</strong> per column: c_loss (▲, the smallest c whose loss rises above L₀),
+          c_sharp (◆, the smallest c whose sharpness rises above λ₀) and c_max (■, the largest c
+          that still trains). &quot;—&quot; in the table means the event never happened on the grid
+          (before divergence).
+        </li>
+      </ul>
+      <ul className="how-to-read-regimes">
+        {REGIMES.map((r) => (
+          <li key={r} title={REGIME_DESCRIPTIONS[r]}>
+            <span className="swatch" style={{ background: REGIME_COLORS[r] }} aria-hidden="true" />
+            {REGIME_LABELS[r]}
+          </li>
+        ))}
+      </ul>
+      <p className="hint">
+        Click a cell to see its loss and sharpness curves. Press ? to open or close this.
+      </p>
+    </section>
+  );
+}
