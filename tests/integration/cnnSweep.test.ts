@@ -1,9 +1,11 @@
 /**
  * Myrtle and ResNet columns end to end through runSweep on wasm (the CLI's backend): run and
  * column records, and the zero-readout fact (docs/PROTOCOL.md §5: with f = 0 at init, L_0 = 0.05 and
- * c_loss = 2 within a grid step). The architecture is chosen through the column factory until the
- * settings' model list names the conv nets. On synthetic images always; on CIFAR-10 when
- * PHASE_DATA_DIR names a folder holding cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
+ * c_loss = 2 within a grid step). The architecture is the `model` setting (and `stem`), as a link
+ * or the CLI gives it. Sizes are the smallest that keep each assertion able to fail: 8×8 images,
+ * N = 128, M = 32 and five c values around 2 (one below the grid's first step, so a c_loss below 2
+ * is caught). On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
+ * cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,28 +16,26 @@ import { parseCifar10 } from '../../src/core/data/cifar10';
 import { prepareData } from '../../src/core/data/prepare';
 import { syntheticDataset } from '../../src/core/data/synthetic';
 import type { PreparedData } from '../../src/core/data/types';
+import { conflicts } from '../../src/core/settings/checks';
 import { cloneDefaults } from '../../src/core/settings/codec';
 import type { Settings } from '../../src/core/settings/schema';
 import { runSweep } from '../../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../../src/core/sweep/records';
-import { createFcnColumn } from '../../src/core/train/fcnColumn';
-import type { ModelKind, ResNetStem } from '../../src/core/models/kinds';
 
 beforeAll(async () => {
   expect(await initNodeBackend('wasm')).toBe('wasm');
 });
 
-async function sweep(s: Settings, data: PreparedData, kind: ModelKind, stem?: ResNetStem) {
+async function sweep(s: Settings, data: PreparedData) {
   const runs: RunRecord[] = [];
   const columns: ColumnRecord[] = [];
   const before = tf.memory().numTensors;
-  await runSweep(
-    s,
-    data,
-    [],
-    { now: () => 0, onRun: (r) => runs.push(r), onColumn: (c) => columns.push(c) },
-    (o) => createFcnColumn({ ...o, model: stem === undefined ? { kind } : { kind, stem } }),
-  );
+  expect(conflicts(s)).toEqual([]);
+  await runSweep(s, data, [], {
+    now: () => 0,
+    onRun: (r) => runs.push(r),
+    onColumn: (c) => columns.push(c),
+  });
   expect(tf.memory().numTensors).toBe(before);
   return { runs, columns };
 }
@@ -74,7 +74,10 @@ function zeroReadout(over: Partial<Settings>): Settings {
     readout: 'zero',
     sharpEpsilon: 0.05,
     seeds: [0],
-    cGrid: { kind: 'log2', start: 0.7, stop: 1.4, step: STEP },
+    cGrid: { kind: 'log2', start: 0.8, stop: 1.2, step: STEP },
+    trainSize: 128,
+    batch: 32,
+    measureSize: 32,
     ...over,
   };
 }
@@ -82,21 +85,15 @@ function zeroReadout(over: Partial<Settings>): Settings {
 describe('conv nets through runSweep on synthetic 8×8 images', () => {
   let data: PreparedData;
   beforeAll(() => {
-    const p = prepareData(syntheticDataset({ count: 256, seed: 4 }), 256);
+    const p = prepareData(syntheticDataset({ count: 128, seed: 4 }), 128);
     if (!p.ok) throw new Error(p.error);
     data = p.value;
     expect(data.shape).toEqual([8, 8, 1]);
   });
 
   it('Myrtle-5, w = 8: records, L_0 = 0.05, c_loss = 2', async () => {
-    const s = zeroReadout({
-      depths: [5],
-      widths: [8],
-      trainSize: 256,
-      batch: 64,
-      measureSize: 128,
-    });
-    const { runs, columns } = await sweep(s, data, 'myrtle');
+    const s = zeroReadout({ model: 'myrtle', depths: [5], widths: [8] });
+    const { runs, columns } = await sweep(s, data);
     expectZeroReadoutFact(columns, runs, 5, 8);
   }, 600_000);
 
@@ -105,15 +102,8 @@ describe('conv nets through runSweep on synthetic 8×8 images', () => {
   // the ImageNet stem at w = 4), so only "no loss catapult below c = 2" is asserted here; the
   // c_loss → 2 limit needs larger widths than a CPU test affords.
   it('ResNet-18 (CIFAR stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
-    const s = zeroReadout({
-      depths: [18],
-      widths: [8],
-      trainSize: 256,
-      batch: 64,
-      measureSize: 128,
-      cGrid: { kind: 'log2', start: 0.8, stop: 1.4, step: STEP },
-    });
-    const { runs, columns } = await sweep(s, data, 'resnet', 'cifar');
+    const s = zeroReadout({ model: 'resnet', stem: 'cifar', depths: [18], widths: [8] });
+    const { runs, columns } = await sweep(s, data);
     expectRecords(columns, runs, 18, 8);
     const col = columns[0]!;
     expect(col.c_loss).not.toBeNull();
@@ -141,22 +131,16 @@ describe.skipIf(CIFAR === null)('conv nets through runSweep on CIFAR-10 (PHASE_D
     const bytes = new Uint8Array(readFileSync(path.join(CIFAR!, 'data_batch_1.bin')));
     const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
     if (!ds.ok) throw new Error(ds.error);
-    const p = prepareData(ds.value, 256);
+    const p = prepareData(ds.value, 128);
     if (!p.ok) throw new Error(p.error);
     cifar = p.value;
     expect(cifar.shape).toEqual([32, 32, 3]);
   });
 
   it('Myrtle-5, w = 8 (c_loss = 2) and ResNet-18, w = 4 (L_0 = 0.05, no rise below 2)', async () => {
-    const base = {
-      trainSize: 256,
-      batch: 64,
-      measureSize: 64,
-      cGrid: { kind: 'log2', start: 0.8, stop: 1.2, step: STEP },
-    } as const;
-    const m = await sweep(zeroReadout({ ...base, depths: [5], widths: [8] }), cifar, 'myrtle');
+    const m = await sweep(zeroReadout({ model: 'myrtle', depths: [5], widths: [8] }), cifar);
     expectZeroReadoutFact(m.columns, m.runs, 5, 8);
-    const r = await sweep(zeroReadout({ ...base, depths: [18], widths: [4] }), cifar, 'resnet');
+    const r = await sweep(zeroReadout({ model: 'resnet', depths: [18], widths: [4] }), cifar);
     expectRecords(r.columns, r.runs, 18, 4);
     expect(Math.log2(r.columns[0]!.c_loss ?? Infinity)).toBeGreaterThanOrEqual(1 - STEP - 1e-9);
   }, 600_000);
