@@ -6,8 +6,10 @@
  *                       [--measure-size 512]
  *                       [--train-size 10000] [--quick] [--out docs/VALIDATION.md] [--help]
  *                       [--data-dir DIR]   (default: $PHASE_DATA_DIR/cifar10)
+ *   npm run validate -- --cnn [--widths 4,8,16] [--seeds 0,1,2] [--measure-size 32]
+ *                       [--train-size 256]     (Myrtle-5 section only: `cnnValidation`)
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,8 @@ import { cloneDefaults } from '../src/core/settings/codec';
 import { flagHelp, parseArgv, settingFlag, switchFlag, textFlag } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
+import { prepareData } from '../src/core/data/prepare';
+import { syntheticDataset } from '../src/core/data/synthetic';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
 import {
   formatCritical,
@@ -64,6 +68,10 @@ const FLAGS = {
     'DIR',
     'Folder with the CIFAR-10 batches (default: $PHASE_DATA_DIR/cifar10).',
     'a folder',
+  ),
+  cnn: switchFlag(
+    'cnn',
+    'Only the Myrtle CNN section: c_loss against d/w for Myrtle-5 on synthetic 8×8 images (widths default 4,8,16; seeds 0,1,2; N = 256, M = 32), replacing that section of --out.',
   ),
   help: switchFlag('help', 'Show this help.'),
 };
@@ -307,7 +315,77 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
+/** The heading of the CNN section, which `--cnn` replaces (to the next `## ` heading) or appends. */
+const CNN_HEADING = '## Myrtle CNN: c_loss against d/w';
+
+/**
+ * The CNN part (`--cnn`): Myrtle-5 (SP, random readout, MSE) at several widths and seeds on
+ * synthetic 8×8 images, so it runs on a CPU in minutes; c_loss, c_sharp and c_max per width as
+ * mean ± spread over seeds, and the time it took. Writes its section into `outFile`.
+ */
+async function cnnValidation(): Promise<void> {
+  const cnnWidths = given.widths ?? [4, 8, 16];
+  const cnnSeeds = given.seeds ?? [0, 1, 2];
+  const n = given.trainSize ?? 256;
+  const m = given.measureSize ?? 32;
+  const backend = await initNodeBackend('wasm');
+  const capabilities = capabilitiesOf(backend);
+  const prepared = prepareData(syntheticDataset({ count: n, seed: 0 }), n);
+  if (!prepared.ok) throw new Error(prepared.error);
+  const s: Settings = {
+    ...cloneDefaults(),
+    dataset: 'synthetic',
+    model: 'myrtle',
+    depths: [5],
+    widths: cnnWidths,
+    seeds: cnnSeeds,
+    trainSize: n,
+    batch: Math.min(32, n),
+    measureSize: m,
+    steps: 10,
+    cGrid: { kind: 'log2', start: 0, stop: 4, step: 0.5 },
+  };
+  const bad = conflicts(s);
+  if (bad.length > 0) throw new Error(bad.map((c) => conflictWords(c, nameByFlag)).join('; '));
+  const t0 = performance.now();
+  const { runs, columns } = await sweep(s, prepared.value, capabilities);
+  const seconds = (performance.now() - t0) / 1000;
+  const lines = [
+    CNN_HEADING,
+    '',
+    `Myrtle-5 (SP, random readout, MSE, no biases) on synthetic 8×8×1 images (Gaussian clusters, 10 classes), N = ${n}, B = ${s.batch}, M = ${m}, T = 10, c = 2^x for x = 0, 0.5, …, 4 (each column stops at its first divergence), seeds ${cnnSeeds.join(', ')}; wasm, ${os.cpus().length} CPU cores shared with other work. ${runs.length} runs in ${(seconds / 60).toFixed(1)} min.`,
+    '',
+    '| w | d/w | λ₀ | c_loss | c_sharp | c_max |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const w of cnnWidths) {
+    const cols = columns.filter((c) => c.width === w);
+    lines.push(
+      `| ${w} | ${fmt(5 / w, 3)} | ${fmtSpread(spread(cols.map((c) => c.lambda0)))} | ${fmtCritical(cols, 'c_loss')} | ${fmtCritical(cols, 'c_sharp')} | ${fmtCritical(cols, 'c_max')} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Reproduce: \`npm run validate -- --cnn --widths ${cnnWidths.join(',')} --seeds ${cnnSeeds.join(',')} --train-size ${n} --measure-size ${m}\`.`,
+    '',
+  );
+  const section = lines.join('\n');
+  const old = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+  const at = old.indexOf(CNN_HEADING);
+  let text: string;
+  if (at < 0) text = `${old.trimEnd()}\n\n${section}`;
+  else {
+    const next = old.indexOf('\n## ', at + CNN_HEADING.length);
+    text = old.slice(0, at) + section + (next < 0 ? '' : old.slice(next + 1));
+  }
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${text.trimEnd()}\n`);
+  process.stderr.write(
+    `validate --cnn: wrote the Myrtle section of ${path.relative(repoRoot, outFile)} (${runs.length} runs in ${(seconds / 60).toFixed(1)} min)\n`,
+  );
+}
+
+(given.cnn ? cnnValidation() : main()).catch((e: unknown) => {
   process.stderr.write(`validate: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exitCode = 1;
 });
