@@ -3,8 +3,10 @@
  * column records, and the zero-readout fact (docs/PROTOCOL.md §5: with f = 0 at init, L_0 = 0.05 and
  * c_loss = 2 within a grid step). The architecture is the `model` setting (and `stem`), as a link
  * or the CLI gives it. Sizes are the smallest that keep each assertion able to fail: 8×8 images,
- * N = 128, M = 32 and five c values around 2 (one below the grid's first step, so a c_loss below 2
- * is caught). On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
+ * few c values around 2 (one below the grid's first step, so a c_loss below 2 is caught), and for
+ * Myrtle an M and B large enough that the batch's top curvature direction is the measurement
+ * set's (at N = 128, B = M = 32 the measured c_loss was 2^1.2: the fact is about λ on the set SGD
+ * sees). On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
  * cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,17 +94,32 @@ describe('conv nets through runSweep on synthetic 8×8 images', () => {
   });
 
   it('Myrtle-5, w = 8: records, L_0 = 0.05, c_loss = 2', async () => {
-    const s = zeroReadout({ model: 'myrtle', depths: [5], widths: [8] });
+    const s = zeroReadout({
+      model: 'myrtle',
+      depths: [5],
+      widths: [8],
+      trainSize: 128,
+      batch: 64,
+      measureSize: 128,
+    });
     const { runs, columns } = await sweep(s, data);
     expectZeroReadoutFact(columns, runs, 5, 8);
   }, 600_000);
 
-  // The CIFAR stem keeps the 8×8 maps (the ImageNet stem would leave 2×2 after it). At this
-  // size (d/w = 18/8) the loss first rises above c = 2: c_loss = 2^1.3 was measured (2^1.2 with
-  // the ImageNet stem at w = 4), so only "no loss catapult below c = 2" is asserted here; the
-  // c_loss → 2 limit needs larger widths than a CPU test affords.
-  it('ResNet-18 (CIFAR stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
-    const s = zeroReadout({ model: 'resnet', stem: 'cifar', depths: [18], widths: [8] });
+  // The zero-readout fact is a limit (c_loss → 2 as the network nears its linearisation); a
+  // ResNet-18 at w = 8 is far from it: c_loss = 2^1.3 was measured with the CIFAR stem (2^1.2
+  // with the ImageNet stem at w = 4). What the linearised dynamics give (every mode contracts
+  // while ηλ < 2), and what was measured at these sizes, is that the loss does not rise below
+  // c = 2: that is asserted, with one c above 2 where it does rise (c_loss is not null).
+  // The ImageNet stem (the paper's) shrinks 8×8 images to 2×2 at once, which keeps this cheap.
+  it('ResNet-18 (ImageNet stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
+    const s = zeroReadout({
+      model: 'resnet',
+      stem: 'imagenet',
+      depths: [18],
+      widths: [8],
+      cGrid: { kind: 'list', values: [2 ** 0.8, 2 ** (1 - STEP), 2 ** 1.5] },
+    });
     const { runs, columns } = await sweep(s, data);
     expectRecords(columns, runs, 18, 8);
     const col = columns[0]!;
@@ -138,7 +155,11 @@ describe.skipIf(CIFAR === null)('conv nets through runSweep on CIFAR-10 (PHASE_D
   });
 
   it('Myrtle-5, w = 8 (c_loss = 2) and ResNet-18, w = 4 (L_0 = 0.05, no rise below 2)', async () => {
-    const m = await sweep(zeroReadout({ model: 'myrtle', depths: [5], widths: [8] }), cifar);
+    const sizes = { trainSize: 128, batch: 64, measureSize: 128 };
+    const m = await sweep(
+      zeroReadout({ ...sizes, model: 'myrtle', depths: [5], widths: [8] }),
+      cifar,
+    );
     expectZeroReadoutFact(m.columns, m.runs, 5, 8);
     const r = await sweep(zeroReadout({ model: 'resnet', depths: [18], widths: [4] }), cifar);
     expectRecords(r.columns, r.runs, 18, 4);
