@@ -373,7 +373,7 @@ async function cnnValidation(): Promise<void> {
   const old = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
   const at = old.indexOf(CNN_HEADING);
   let text: string;
-  if (at < 0) text = `${old.trimEnd()}\n\n${section}`;
+  if (at < 0) text = old.trim() === '' ? section : `${old.trimEnd()}\n\n${section}`;
   else {
     const next = old.indexOf('\n## ', at + CNN_HEADING.length);
     text = old.slice(0, at) + section + (next < 0 ? '' : old.slice(next + 1));
