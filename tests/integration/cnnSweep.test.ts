@@ -3,10 +3,9 @@
  * column records, and the zero-readout fact (docs/PROTOCOL.md §5: with f = 0 at init, L_0 = 0.05 and
  * c_loss = 2 within a grid step). The architecture is the `model` setting (and `stem`), as a link
  * or the CLI gives it. Sizes are the smallest that keep each assertion able to fail: 8×8 images,
- * few c values around 2 (one below the grid's first step, so a c_loss below 2 is caught), and for
- * Myrtle an M and B large enough that the batch's top curvature direction is the measurement
- * set's (at N = 128, B = M = 32 the measured c_loss was 2^1.2: the fact is about λ on the set SGD
- * sees). On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
+ * few c values around 2 (one below the grid's first step, so a c_loss below 2 is caught), and
+ * N = 256, B = 64, M = 128: smaller sets (N = 128, with B = M = 32 or B = 64, M = 128) moved the
+ * measured Myrtle c_loss to 2^1.2, outside the fact's grid step. On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
  * cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -87,7 +86,7 @@ function zeroReadout(over: Partial<Settings>): Settings {
 describe('conv nets through runSweep on synthetic 8×8 images', () => {
   let data: PreparedData;
   beforeAll(() => {
-    const p = prepareData(syntheticDataset({ count: 128, seed: 4 }), 128);
+    const p = prepareData(syntheticDataset({ count: 256, seed: 4 }), 256);
     if (!p.ok) throw new Error(p.error);
     data = p.value;
     expect(data.shape).toEqual([8, 8, 1]);
@@ -98,7 +97,7 @@ describe('conv nets through runSweep on synthetic 8×8 images', () => {
       model: 'myrtle',
       depths: [5],
       widths: [8],
-      trainSize: 128,
+      trainSize: 256,
       batch: 64,
       measureSize: 128,
     });
@@ -107,17 +106,20 @@ describe('conv nets through runSweep on synthetic 8×8 images', () => {
   }, 600_000);
 
   // The zero-readout fact is a limit (c_loss → 2 as the network nears its linearisation); a
-  // ResNet-18 at w = 8 is far from it: c_loss = 2^1.3 was measured with the CIFAR stem (2^1.2
-  // with the ImageNet stem at w = 4). What the linearised dynamics give (every mode contracts
-  // while ηλ < 2), and what was measured at these sizes, is that the loss does not rise below
-  // c = 2: that is asserted, with one c above 2 where it does rise (c_loss is not null).
-  // The ImageNet stem (the paper's) shrinks 8×8 images to 2×2 at once, which keeps this cheap.
-  it('ResNet-18 (ImageNet stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
+  // ResNet-18 at w = 8 is far from it: c_loss = 2^1.3 was measured with the CIFAR stem on these
+  // images (c values 2^0.8 … 2^1.4), and with the ImageNet stem at w = 8 the loss already rose at
+  // 2^0.8. What holds for the CIFAR stem at this size is that the loss does not rise below
+  // c = 2: that is asserted at 2^0.8 and 2^0.9, with one c above 2 where it rises (c_loss is not
+  // null). The CIFAR stem keeps the 8×8 maps.
+  it('ResNet-18 (CIFAR stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
     const s = zeroReadout({
       model: 'resnet',
-      stem: 'imagenet',
+      stem: 'cifar',
       depths: [18],
       widths: [8],
+      trainSize: 256,
+      batch: 64,
+      measureSize: 128,
       cGrid: { kind: 'list', values: [2 ** 0.8, 2 ** (1 - STEP), 2 ** 1.5] },
     });
     const { runs, columns } = await sweep(s, data);
@@ -148,14 +150,14 @@ describe.skipIf(CIFAR === null)('conv nets through runSweep on CIFAR-10 (PHASE_D
     const bytes = new Uint8Array(readFileSync(path.join(CIFAR!, 'data_batch_1.bin')));
     const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
     if (!ds.ok) throw new Error(ds.error);
-    const p = prepareData(ds.value, 128);
+    const p = prepareData(ds.value, 256);
     if (!p.ok) throw new Error(p.error);
     cifar = p.value;
     expect(cifar.shape).toEqual([32, 32, 3]);
   });
 
   it('Myrtle-5, w = 8 (c_loss = 2) and ResNet-18, w = 4 (L_0 = 0.05, no rise below 2)', async () => {
-    const sizes = { trainSize: 128, batch: 64, measureSize: 128 };
+    const sizes = { trainSize: 256, batch: 64, measureSize: 128 };
     const m = await sweep(
       zeroReadout({ ...sizes, model: 'myrtle', depths: [5], widths: [8] }),
       cifar,
