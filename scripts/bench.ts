@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     demo: null,
     paper: null,
     ensemble: null,
+    conv: null,
     browser: null,
   };
 

@@ -64,6 +64,15 @@ export function markdown(r: Report): string {
       L.push(
         `- ensemble of ${e.members} (wasm, w = ${e.width}): ${secs(e.ensembleSeconds)} vs ${secs(e.singlesSeconds)} one by one (×${fmt(e.speedup, 2)}; ${fmt(e.ensembleOverOneRun, 1)}× one run)`,
       );
+  if (typeof r.conv === 'object' && r.conv !== null) {
+    const { rate, rows } = r.conv;
+    for (const row of rows) {
+      const k = row.kernels;
+      L.push(
+        `- ${row.model}-${k.depth} w = ${k.width} (${row.backend}, B = ${k.batch}, M = ${k.measure}): SGD step ${fmt(k.msPerStep, 1)} ms, HVP ${fmt(k.msPerHvp, 1)} ms (${fmt(k.hvpGflops, 2)} GFLOP/s, ${fmt((row.efficiency.hvp ?? NaN) * 100, 0)}% of a plain conv2d's ${fmt(rate.gflops, 2)} GFLOP/s)`,
+      );
+    }
+  }
   L.push('');
 
   L.push('## Plain matMul (the practical limit)', '');

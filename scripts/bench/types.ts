@@ -1,5 +1,5 @@
 /** The shapes `npm run bench` fills in: its flags, its figures and the report they make up. */
-import type { Settings } from '../../src/core/settings/schema';
+import type { ModelName, Settings } from '../../src/core/settings/schema';
 import type { PreparedData } from '../../src/core/data/types';
 import type {
   CellFigures,
@@ -11,7 +11,8 @@ import type {
 } from '../../src/bench/measure';
 import type { BrowserBenchResult } from '../../src/bench/protocol';
 
-export type Section = 'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'gpu' | 'browser';
+export type Section =
+  'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'conv' | 'gpu' | 'browser';
 
 /** Every section, in the order they run. */
 export const SECTIONS: readonly Section[] = [
@@ -21,6 +22,7 @@ export const SECTIONS: readonly Section[] = [
   'demo',
   'paper',
   'ensemble',
+  'conv',
   'gpu',
   'browser',
 ];
@@ -110,6 +112,25 @@ export interface MatmulEntry {
   adapter?: string | null;
 }
 
+/** One timed conv net configuration (section `conv`) and its rates against the plain conv2d. */
+export interface ConvRow {
+  type: 'conv';
+  backend: string;
+  model: ModelName;
+  kernels: KernelFigures;
+  /** Achieved / plain-conv2d rate, for the step and the HVP. */
+  efficiency: { step: number | null; hvp: number | null };
+}
+
+/** A plain 3×3 'same' conv2d's rate: batch `n`, `hw`×`hw` maps, `channels` in and out. */
+export interface ConvRateFigures {
+  n: number;
+  hw: number;
+  channels: number;
+  msMedian: number;
+  gflops: number;
+}
+
 /** Everything one bench run measured. A string in place of a section's figures says why it was
  * skipped; null: not selected. */
 export interface Report {
@@ -123,6 +144,7 @@ export interface Report {
   demo: (SweepFigures & { settings: Settings }) | string | null;
   paper: PaperFigures | string | null;
   ensemble: EnsembleFigures[] | string | null;
+  conv: { rate: ConvRateFigures; rows: ConvRow[] } | string | null;
   browser: { result: BrowserBenchResult; version: string } | string | null;
 }
 

@@ -47,6 +47,56 @@ export const PRESETS: readonly Preset[] = [
     needsFile: 'cifar10',
   },
   {
+    id: 'cnn-small',
+    label: 'Small CNN (Myrtle-5, MNIST)',
+    description:
+      'Myrtle-5 CNN on built-in MNIST at widths 4, 8 and 16 channels (d/w from 5/16 to 5/4), N = 256, B = 16, M = 16, c = 2^x in steps of 0.5 up to 8 (21 runs). Measured with the CLI on wasm: 12.9 minutes on a 2-core machine under heavy load (load average about 19); less on an idle machine, which was not timed. At these sizes the loss did not rise up to c = 8 for seed 0 (c_loss lies beyond the grid): the diagram shows the stable and sharpness-reduction regimes.',
+    settings: preset({
+      model: 'myrtle',
+      depths: [5],
+      widths: [4, 8, 16],
+      trainSize: 256,
+      batch: 16,
+      measureSize: 16,
+      cGrid: { kind: 'log2', start: 0, stop: 3, step: 0.5 },
+    }),
+  },
+  {
+    id: 'paper-myrtle',
+    label: 'Paper: Myrtle CNNs on CIFAR-10 (GPU)',
+    description:
+      'Myrtle-5, 7 and 10 at widths 16–128 channels, B = 512, N = 8192, M = 1024 (the paper: 4096), c = 2^x in steps of 0.1. For a GPU (WebGPU): about 38 PFLOP by the model registry’s count (6 warm Lanczos iterations a step, columns stopping 60% up the grid), so roughly 2 hours at a sustained 5 TFLOP/s, which is not measured here; out of reach on a CPU (wasm runs conv nets at about 1–10 GFLOP/s: months). Needs the CIFAR-10 file.',
+    settings: preset({
+      dataset: 'cifar10',
+      model: 'myrtle',
+      depths: [5, 7, 10],
+      widths: [16, 32, 64, 128],
+      cGrid: { kind: 'log2', start: 0, stop: 4.5, step: 0.1 },
+      batch: 512,
+      trainSize: 8192,
+      measureSize: 1024,
+    }),
+    needsFile: 'cifar10',
+  },
+  {
+    id: 'paper-resnet',
+    label: 'Paper: ResNet-18/34 on CIFAR-10 (GPU)',
+    description:
+      'ResNet-18 and 34 without normalisation, ImageNet stem, at widths 8–64 channels in the first stage, B = 512, N = 8192, M = 1024 (the paper: 4096), c = 2^x in steps of 0.1. For a GPU (WebGPU): about 4.7 PFLOP by the model registry’s count, roughly 15 minutes at a sustained 5 TFLOP/s (not measured here; longer in practice, as the small widths do not fill a GPU); days on a CPU. Needs the CIFAR-10 file.',
+    settings: preset({
+      dataset: 'cifar10',
+      model: 'resnet',
+      stem: 'imagenet',
+      depths: [18, 34],
+      widths: [8, 16, 32, 64],
+      cGrid: { kind: 'log2', start: 0, stop: 4.5, step: 0.1 },
+      batch: 512,
+      trainSize: 8192,
+      measureSize: 1024,
+    }),
+    needsFile: 'cifar10',
+  },
+  {
     id: 'zero-readout',
     label: 'Zero output at init',
     description:

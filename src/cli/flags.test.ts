@@ -118,6 +118,10 @@ describe('CLI flags', () => {
       argv: ['--dataset', 'uv', '--model', 'fcn'],
       settings: { dataset: 'uv', model: 'fcn' },
     },
+    'depths-fit-model': {
+      argv: ['--model', 'resnet', '--depths', '18,20'],
+      settings: { model: 'resnet', depths: [18, 20] },
+    },
     'batch-within-train-size': {
       argv: ['--train-size', '300', '--batch=512'],
       settings: { trainSize: 300, batch: 512 },
@@ -142,6 +146,18 @@ describe('CLI flags', () => {
     // B does not apply to the uv model; it is held within N should it ever matter.
     expect(o.settings.batch).toBe(o.settings.trainSize);
     expect(ok(['--dataset', 'mnist']).settings.model).toBe('fcn');
+  });
+
+  it('gives a lone --model myrtle or resnet its first depth, and refuses a depth it lacks', () => {
+    expect(ok(['--model', 'myrtle']).settings.depths).toEqual([5]);
+    expect(ok(['--model', 'resnet', '--stem', 'cifar']).settings).toMatchObject({
+      depths: [18],
+      stem: 'cifar',
+    });
+    expect(err(['--model', 'myrtle', '--depths', '4'])).toBe(
+      '--depths 4 does not fit --model myrtle: Myrtle CNN depth must be one of 5, 7, 10, got 4',
+    );
+    expect(err(['--stem', 'tiny'])).toMatch(/--stem: "tiny" is not one of imagenet, cifar/);
   });
 
   it('documents every run setting in --help', () => {

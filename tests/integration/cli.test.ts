@@ -76,6 +76,32 @@ describe('sweep CLI', () => {
     expect(r.err).toMatch(/ETA/);
   });
 
+  it.each([
+    ['myrtle', '5', '8'],
+    ['resnet', '18', '4'],
+  ])(
+    '--model %s --depths %s --widths %s on CIFAR-10 writes run and column records',
+    async (model, depth, width) => {
+      const r = await runCli([
+        ...['--model', model, '--depths', depth, '--widths', width],
+        ...['--dataset', 'cifar10', '--data-dir', path.join(repoRoot, 'tests/fixtures/cifar10')],
+        ...['--train-size', '16', '--batch', '8', '--measure-size', '8'],
+        ...['--c', '1,2', '--steps', '2', '--lanczos-max-iters', '5', '--out', '-', '--quiet'],
+      ]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const runs = r.records.filter((x) => x.type === 'run');
+      const cols = r.records.filter((x) => x.type === 'column');
+      expect(runs.map((x) => x.c)).toEqual([1, 2]);
+      expect(cols).toHaveLength(1);
+      for (const x of [...runs, ...cols])
+        expect(x).toMatchObject({ depth: Number(depth), width: Number(width), seed: 0 });
+      expect(cols[0]!['lambda0']).toBeGreaterThan(0);
+      for (const x of runs) expect((x['loss'] as number[]).length).toBe(3);
+    },
+    600_000,
+  );
+
   it('writes byte-identical JSON Lines for the same settings', async () => {
     const argv = [
       '--dataset',

@@ -1,6 +1,7 @@
 /** The bench's sections by name (run in the order of `SECTIONS`). */
 import type { Section, SectionRunner } from '../types';
 import { browserSection } from './browser';
+import { convSection } from './conv';
 import { demoSection } from './demo';
 import { ensembleSection } from './ensemble';
 import { gpuSection } from './gpu';
@@ -15,6 +16,7 @@ export const SECTION_RUNNERS: Record<Section, SectionRunner> = {
   demo: demoSection,
   paper: paperSection,
   ensemble: ensembleSection,
+  conv: convSection,
   gpu: gpuSection,
   browser: browserSection,
 };

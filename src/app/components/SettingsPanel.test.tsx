@@ -12,7 +12,7 @@ import { SettingsPanel } from './SettingsPanel';
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 describe('SettingsPanel', () => {
-  it('has a labelled control with help for every schema row (the axis lives on the diagram)', async () => {
+  it('has a labelled control with help for every schema row of the model (the axis lives on the diagram)', async () => {
     const el = document.createElement('div');
     document.body.appendChild(el);
     const services = { store: appStore } as unknown as Services;
@@ -26,6 +26,11 @@ describe('SettingsPanel', () => {
     });
     for (const row of SCHEMA) {
       if (row.key === 'axis' || row.key === 'cGrid') continue;
+      // Rows of other models (the ResNet stem) are hidden; the ResNet test below shows them.
+      if (!rowApplies(row, appStore.getState().settings.model)) {
+        expect(el.querySelector(`#setting-${row.key}`), row.key).toBeNull();
+        continue;
+      }
       const input = el.querySelector(`#setting-${row.key}`);
       expect(input, row.key).not.toBeNull();
       const label = el.querySelector(`label[for="setting-${row.key}"]`);
@@ -163,6 +168,29 @@ describe('SettingsPanel', () => {
       expect(shown, row.key).toBe(rowApplies(row, 'uv'));
     }
     expect(el.querySelector('#setting-depths')).toBeNull();
+    await act(async () => root.unmount());
+    appStore.getState().replaceSettings(cloneDefaults());
+  });
+
+  it('the architecture selector shows the ResNet rows and gives the model its depths', async () => {
+    appStore.getState().replaceSettings(cloneDefaults());
+    const { el, root } = await mount();
+    const model = el.querySelector<HTMLSelectElement>('#setting-model')!;
+    expect([...model.options].map((o) => o.value)).toEqual(
+      expect.arrayContaining(['fcn', 'myrtle', 'resnet', 'uv']),
+    );
+    await act(async () => {
+      model.value = 'resnet';
+      model.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(appStore.getState().settings).toMatchObject({ model: 'resnet', depths: [18] });
+    for (const row of SCHEMA) {
+      if (row.group === 'diagram' || row.kind === 'cGrid') continue;
+      const shown = el.querySelector(`#setting-${row.key}`) !== null;
+      expect(shown, row.key).toBe(rowApplies(row, 'resnet'));
+    }
+    expect(el.querySelector('#setting-stem')).not.toBeNull();
+    expect(el.querySelector('#setting-activation')).toBeNull();
     await act(async () => root.unmount());
     appStore.getState().replaceSettings(cloneDefaults());
   });

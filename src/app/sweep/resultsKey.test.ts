@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../../core/settings/codec';
-import { resultsKey } from './resultsKey';
+import { resultsKey, runSettingsText } from './resultsKey';
 
 describe('results key', () => {
   const base = cloneDefaults();
@@ -11,5 +11,13 @@ describe('results key', () => {
   it('ignores display-only and execution-only settings', () => {
     expect(resultsKey({ ...base, axis: '1/w' }, 'builtin')).toBe(resultsKey(base, 'builtin'));
     expect(resultsKey({ ...base, ensemble: 8 }, 'builtin')).toBe(resultsKey(base, 'builtin'));
+  });
+  it('leaves out a row added later while it holds its default, so older results keep their key', () => {
+    expect(runSettingsText(base, 'builtin')).not.toContain('stem=');
+    const resnet = { ...base, model: 'resnet' as const, depths: [18] };
+    expect(runSettingsText({ ...resnet, stem: 'cifar' }, 'builtin')).toContain('stem=cifar');
+    expect(resultsKey({ ...resnet, stem: 'cifar' }, 'builtin')).not.toBe(
+      resultsKey(resnet, 'builtin'),
+    );
   });
 });

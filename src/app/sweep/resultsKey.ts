@@ -5,7 +5,7 @@
  * `${key}/${runId}`, so changing a display-only setting (the diagram axis) keeps the results.
  */
 import { formatField } from '../../core/settings/codec';
-import { SCHEMA, type Settings } from '../../core/settings/schema';
+import { DEFAULTS, SCHEMA, type Settings } from '../../core/settings/schema';
 import type { MnistSource } from '../../worker/protocol';
 
 /** The canonical text of the run-affecting settings, e.g. `ds=mnist&m=fcn&...`. */
@@ -13,7 +13,9 @@ export function runSettingsText(settings: Settings, mnistSource: MnistSource): s
   const parts: string[] = [];
   for (const row of SCHEMA) {
     if (!row.affectsRuns || row.executionOnly) continue;
-    parts.push(`${row.url}=${formatField(row, settings[row.key])}`);
+    const text = formatField(row, settings[row.key]);
+    if (row.keyOmitsDefault && text === formatField(row, DEFAULTS[row.key])) continue;
+    parts.push(`${row.url}=${text}`);
   }
   if (settings.dataset === 'mnist') parts.push(`src=${mnistSource}`);
   return parts.join('&');

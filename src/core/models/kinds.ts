@@ -3,13 +3,13 @@
  * model settings apply to it, which depths it has, and how the sweep runs it. Pure data, so the
  * app's controls and the CLI can ask it without loading tfjs.
  */
-import type { Settings } from '../settings/schema';
+import type { ModelName, Settings, StemName } from '../settings/schema';
 
-/** Every model the project builds. */
-export type ModelKind = 'fcn' | 'uv' | 'myrtle' | 'resnet';
+/** Every model the project builds: the options of the `model` setting. */
+export type ModelKind = ModelName;
 
 /** ResNet stems: the ImageNet one (7×7/2 conv, 3×3/2 max pool) or the common CIFAR one (3×3/1). */
-export type ResNetStem = 'imagenet' | 'cifar';
+export type ResNetStem = StemName;
 
 /** The settings whose meaning depends on the model; each kind lists those that apply to it. */
 export type ModelSetting = Extract<

@@ -19,6 +19,7 @@ import { decodeSettings } from './url';
 /** For each rule: a link that breaks it, and an edit from the defaults that breaks it. */
 const BREAKING: Record<CheckId, { hash: string; edit: [SettingKey, Settings[SettingKey]] }> = {
   'uv-is-its-own-dataset': { hash: 'm=fcn&ds=uv', edit: ['model', 'uv'] },
+  'depths-fit-model': { hash: 'm=myrtle&d=3,5', edit: ['model', 'resnet'] },
   'batch-within-train-size': { hash: 'bs=512&n=100', edit: ['batch', 2049] },
   'measure-within-train-size': { hash: 'mm=256&n=100&bs=64', edit: ['measureSize', 2049] },
 };
@@ -33,6 +34,31 @@ function raw(hash: string): Settings {
   }
   return s as Settings;
 }
+
+describe('depths that fit the model', () => {
+  it('follow a new model without a word, keeping the depths it has', () => {
+    const edit = editSetting({ ...cloneDefaults(), depths: [2, 7] }, 'model', 'myrtle');
+    expect(edit.refused).toBeNull();
+    expect(edit.settings.depths).toEqual([7]);
+    expect(editSetting(cloneDefaults(), 'model', 'resnet').settings.depths).toEqual([18]);
+    // A link naming only the model opens with the model's depths, without a notice.
+    const link = decodeSettings('m=resnet');
+    expect(link.settings.depths).toEqual([18]);
+    expect(link.issues).toEqual([]);
+  });
+
+  it('refuse a depth the model does not have, naming the depths it has', () => {
+    const myrtle = editSetting(cloneDefaults(), 'model', 'myrtle').settings;
+    const edit = editSetting(myrtle, 'depths', [5, 6]);
+    expect(edit.refused?.check.id).toBe('depths-fit-model');
+    expect(conflictWords(edit.refused!, nameByLabel)).toBe(
+      'depths d = 5,6 does not fit model = myrtle: Myrtle CNN depth must be one of 5, 7, 10, got 6',
+    );
+    expect(editSetting(myrtle, 'depths', [5, 10]).refused).toBeNull();
+    // Any depth ≥ 1 fits an FCN, so going back keeps the depths.
+    expect(editSetting({ ...myrtle, depths: [10] }, 'model', 'fcn').settings.depths).toEqual([10]);
+  });
+});
 
 describe('settings checks', () => {
   it('have distinct ids and read only settings of the table', () => {

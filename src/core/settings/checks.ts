@@ -11,6 +11,7 @@
  * label (`batch B = 4096`), so the sentence is the same everywhere and each reader finds the
  * setting where they set it.
  */
+import { depthIssue, modelInfo } from '../models/kinds';
 import { formatField } from './codec';
 import {
   DEFAULTS,
@@ -40,7 +41,10 @@ export const nameByLabel: NameSetting = (key, value) => {
 };
 
 export type CheckId =
-  'uv-is-its-own-dataset' | 'batch-within-train-size' | 'measure-within-train-size';
+  | 'uv-is-its-own-dataset'
+  | 'depths-fit-model'
+  | 'batch-within-train-size'
+  | 'measure-within-train-size';
 
 export interface SettingsCheck {
   readonly id: CheckId;
@@ -55,6 +59,12 @@ export interface SettingsCheck {
    * `refuse`: any combination that breaks the rule is a conflict.
    */
   readonly mode: 'follow' | 'refuse';
+  /**
+   * For a `follow` check where only one side follows: the key that leads. The other keys follow
+   * it without a word when it alone is set (a new model brings depths it has), but an edit of a
+   * follower alone that breaks the rule is a conflict (a depth the model does not have).
+   */
+  readonly leads?: SettingKey;
   /** True when `s` keeps the rule. */
   holds(s: Settings): boolean;
   /** What is wrong with `s`, naming settings with `name`. */
@@ -80,6 +90,23 @@ export const CHECKS: readonly SettingsCheck[] = [
       if (kept === 'model') return { ...s, dataset: s.model === 'uv' ? 'uv' : DEFAULTS.dataset };
       // Neither or both set: the uv side wins, as the link or flag that names uv means that model.
       return { ...s, model: 'uv', dataset: 'uv' };
+    },
+  },
+  {
+    id: 'depths-fit-model',
+    keys: ['model', 'depths'],
+    mode: 'follow',
+    leads: 'model',
+    holds: (s) => s.depths.every((d) => depthIssue(s.model, d) === null),
+    words: (s, name) => {
+      const bad = s.depths.find((d) => depthIssue(s.model, d) !== null) ?? 0;
+      return `${name('depths', s.depths)} does not fit ${name('model', s.model)}: ${depthIssue(s.model, bad) ?? ''}`;
+    },
+    // Keep the depths the model has; none left: its first depth (Myrtle-5, ResNet-18).
+    fix: (s) => {
+      const kept = s.depths.filter((d) => depthIssue(s.model, d) === null);
+      const first = modelInfo(s.model).depths?.[0] ?? DEFAULTS.depths[0] ?? 1;
+      return { ...s, depths: kept.length > 0 ? kept : [first] };
     },
   },
   {
@@ -149,9 +176,11 @@ export function runChecks(
     const givenKeys = check.keys.filter((k) => given.has(k));
     const kept = givenKeys.length === 1 ? givenKeys[0]! : null;
     const after = check.fix(s, kept);
+    const followerAlone =
+      check.leads !== undefined && givenKeys.length > 0 && !givenKeys.includes(check.leads);
     const heard =
       checkApplies(check, s.model) &&
-      (check.mode === 'refuse' || givenKeys.length === check.keys.length);
+      (check.mode === 'refuse' || givenKeys.length === check.keys.length || followerAlone);
     if (heard) {
       const changed = check.keys.filter(
         (k) => formatField(rowFor(k), s[k]) !== formatField(rowFor(k), after[k]),

@@ -1,8 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults, formatField, parseField } from './codec';
 import { DEFAULTS, GROUPS, MODEL_NAMES, SCHEMA, rowApplies, rowFor } from './schema';
+import { MODEL_KINDS, modelInfo, type ModelSetting } from '../models/kinds';
 
 describe('settings table', () => {
+  it('lists, for each model setting, the models whose registry entry says it applies', () => {
+    expect([...MODEL_NAMES].sort()).toEqual([...MODEL_KINDS].sort());
+    const modelSettings: ModelSetting[] = [
+      'activation',
+      'param',
+      'readout',
+      'bias',
+      'centered',
+      'loss',
+      'ensemble',
+    ];
+    for (const key of modelSettings)
+      for (const m of MODEL_NAMES)
+        expect(rowApplies(rowFor(key), m), `${key} on ${m}`).toBe(
+          modelInfo(m).settings.includes(key),
+        );
+    // Depths matter to every model whose depth is not fixed; the stem only to ResNets.
+    for (const m of MODEL_NAMES) {
+      expect(rowApplies(rowFor('depths'), m), m).toBe(modelInfo(m).fixedDepth === undefined);
+      expect(rowApplies(rowFor('stem'), m), m).toBe(m === 'resnet');
+    }
+  });
+
   it('names each setting, URL key and flag once', () => {
     for (const field of ['key', 'url', 'flag'] as const) {
       const names = SCHEMA.map((r) => r[field]);

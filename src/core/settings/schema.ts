@@ -17,7 +17,7 @@ export type CGrid =
  * Model names, the options of the `model` row. A row's `models` (the models it applies to) names
  * them, so a model added here is checked against every row that lists models.
  */
-export const MODEL_NAMES = ['fcn', 'uv'] as const;
+export const MODEL_NAMES = ['fcn', 'uv', 'myrtle', 'resnet'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** The groups of the settings form, in order; a row names its group. */
@@ -63,6 +63,11 @@ interface RowBase<K extends string, V> {
    * size): stored results stay valid when they change.
    */
   readonly executionOnly?: boolean;
+  /**
+   * True for rows added after results were first stored: the results key leaves the row out while
+   * it holds its default, so results stored before the row existed keep their key.
+   */
+  readonly keyOmitsDefault?: boolean;
 }
 
 export interface EnumRow<K extends string = string, V extends string = string> extends RowBase<
@@ -137,9 +142,14 @@ const ROWS = [
     flag: 'model',
     kind: 'enum',
     options: MODEL_NAMES,
-    optionLabels: { fcn: 'Fully connected network', uv: 'uv model' },
+    optionLabels: {
+      fcn: 'Fully connected network',
+      uv: 'uv model',
+      myrtle: 'Myrtle CNN',
+      resnet: 'ResNet (no normalisation)',
+    },
     label: 'Model',
-    help: 'FCN: d Dense layers (d−1 hidden of width w, then a readout of 10). uv: f = vᵀu·x/√w, exact and instant.',
+    help: 'FCN: d Dense layers (d−1 hidden of width w, then a readout of 10). Myrtle CNN: d = 5, 7 or 10, w channels, average pools. ResNet-18/34 without normalisation, w channels in the first stage. uv: f = vᵀu·x/√w, exact and instant.',
     affectsRuns: true,
   },
   {
@@ -172,7 +182,7 @@ const ROWS = [
   {
     key: 'readout',
     group: 'model',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 'normal',
     url: 'ro',
     flag: 'readout',
@@ -198,7 +208,7 @@ const ROWS = [
   {
     key: 'centered',
     group: 'model',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: false,
     url: 'ctr',
     flag: 'centered',
@@ -210,7 +220,7 @@ const ROWS = [
   {
     key: 'depths',
     group: 'sweep',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: [2],
     url: 'd',
     flag: 'depths',
@@ -266,7 +276,7 @@ const ROWS = [
   {
     key: 'batch',
     group: 'training',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 128,
     url: 'bs',
     flag: 'batch',
@@ -280,7 +290,7 @@ const ROWS = [
   {
     key: 'trainSize',
     group: 'training',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 2048,
     url: 'n',
     flag: 'train-size',
@@ -294,7 +304,7 @@ const ROWS = [
   {
     key: 'measureSize',
     group: 'training',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 128,
     url: 'mm',
     flag: 'measure-size',
@@ -322,7 +332,7 @@ const ROWS = [
   {
     key: 'dataSeed',
     group: 'training',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 0,
     url: 'dseed',
     flag: 'data-seed',
@@ -336,7 +346,7 @@ const ROWS = [
   {
     key: 'loss',
     group: 'training',
-    models: ['fcn'],
+    models: ['fcn', 'myrtle', 'resnet'],
     default: 'mse',
     url: 'l',
     flag: 'loss',
@@ -402,6 +412,7 @@ const ROWS = [
   {
     key: 'ensemble',
     group: 'advanced',
+    models: ['fcn'],
     default: 1,
     url: 'ens',
     flag: 'ensemble',
@@ -475,6 +486,24 @@ const ROWS = [
     help: 'Horizontal axis of the phase diagram.',
     affectsRuns: false,
   },
+  {
+    key: 'stem',
+    group: 'model',
+    models: ['resnet'],
+    default: 'imagenet',
+    url: 'stem',
+    flag: 'stem',
+    kind: 'enum',
+    options: ['imagenet', 'cifar'],
+    optionLabels: {
+      imagenet: 'ImageNet (7×7/2 conv, 3×3/2 max pool)',
+      cifar: 'CIFAR (3×3/1 conv, no pool)',
+    },
+    label: 'ResNet stem',
+    help: 'The first layer of a ResNet: the ImageNet stem of the paper (7×7 conv with stride 2, then a 3×3 max pool with stride 2) or the common CIFAR stem (one 3×3 conv, stride 1, no pool).',
+    affectsRuns: true,
+    keyOmitsDefault: true,
+  },
 ] as const satisfies readonly RowSpec[];
 
 type TableRow = (typeof ROWS)[number];
@@ -503,6 +532,7 @@ export type Readout = Settings['readout'];
 export type LossName = Settings['loss'];
 export type SearchMode = Settings['search'];
 export type DiagramAxis = Settings['axis'];
+export type StemName = Settings['stem'];
 
 /** A row with its key and value type fixed (distributes over the table's rows). */
 type TypedRow<R> = R extends { kind: 'enum'; key: infer K extends string }

@@ -25,7 +25,7 @@ export interface FcnColumnOptions {
   seed: number;
   /** The extra measurements of each run (default: what the settings ask for, {@link measuresOf}). */
   measures?: MeasureOptions;
-  /** The architecture, when not `settings.model` (and the ResNet stem, default 'imagenet'). */
+  /** The architecture, when not `settings.model` (and the ResNet stem, when not `settings.stem`). */
   model?: { kind: ModelKind; stem?: ResNetStem };
 }
 
@@ -41,11 +41,13 @@ export function columnSpec(
   model?: { kind: ModelKind; stem?: ResNetStem },
 ): ModelSpec {
   const kind = model?.kind ?? s.model;
+  // The stem setting applies to ResNets only; other kinds carry none.
+  const stem = model?.stem ?? (kind === 'resnet' ? s.stem : undefined);
   return {
     ...fcnSpec(s, data, depth, width),
     kind,
     input: data.shape,
-    ...(model?.stem !== undefined ? { stem: model.stem } : {}),
+    ...(stem !== undefined ? { stem } : {}),
   };
 }
 
