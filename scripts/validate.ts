@@ -35,10 +35,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initNodeBackend } from '../src/node/backend';
-import { parseCifar10 } from '../src/core/data/cifar10';
-import { prepareData } from '../src/core/data/prepare';
+import { loadSweepData } from '../src/node/loadData';
 import type { PreparedData } from '../src/core/data/types';
 import { cloneDefaults } from '../src/core/settings/codec';
+import { flagHelp, parseArgv, switchFlag, textFlag, type FlagSpec } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
@@ -47,27 +47,125 @@ import { renderReport, type SectionId, type ValidationLine } from './validateRep
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+/** Non-negative integers separated by commas (`4:64` is also read as 4,64 for --collapse). */
+function intsFlag(flag: string, arg: string, help: string): FlagSpec<number[]> {
+  return {
+    flag,
+    arg,
+    help,
+    parse: (text) => {
+      const out = text
+        .replace(':', ',')
+        .split(',')
+        .map((t) => Number(t.trim()));
+      return out.length > 0 && out.every((v) => Number.isInteger(v) && v >= 0)
+        ? { ok: true, value: out }
+        : { ok: false, error: `expected non-negative integers separated by commas, got "${text}"` };
+    },
+  };
 }
-function ints(name: string, text: string): number[] {
-  const out = text.split(',').map((t) => Number(t.trim()));
-  if (out.some((v) => !Number.isInteger(v) || v < 0))
-    throw new Error(`--${name}: expected non-negative integers separated by commas, got "${text}"`);
-  return out;
-}
-function num(name: string, fallback: number): number {
-  const text = arg(name);
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < 0)
-    throw new Error(`--${name}: expected a number ≥ 0, got "${text}"`);
-  return v;
+/** A number ≥ 0. */
+function numFlag(flag: string, arg: string, help: string): FlagSpec<number> {
+  return {
+    flag,
+    arg,
+    help,
+    parse: (text) => {
+      const v = Number(text);
+      return text.trim() !== '' && Number.isFinite(v) && v >= 0
+        ? { ok: true, value: v }
+        : { ok: false, error: `expected a number ≥ 0, got "${text}"` };
+    },
+  };
 }
 
-const quick = process.argv.includes('--quick');
-const outFile = path.resolve(repoRoot, arg('out') ?? 'docs/VALIDATION.md');
+/** The flags, through the project's one flag parser (src/cli/argv.ts). */
+const FLAGS = {
+  widths: intsFlag('widths', 'W,…', 'Widths at d = 8 (default 32,64,128,256; 16 with --quick).'),
+  seeds: intsFlag('seeds', 'S,…', 'Init seeds I (default 0,1,2,3,4; 0,1 with --quick).'),
+  dataSeeds: intsFlag('data-seeds', 'J,…', 'SGD-order seeds J of the main section (default 0).'),
+  orderWidth: numFlag('order-width', 'W', 'Width of the extra SGD-order seeds (default 64).'),
+  orderSeeds: intsFlag(
+    'order-seeds',
+    'J,…',
+    'Extra SGD-order seeds at --order-width (default 1,2).',
+  ),
+  wide: textFlag(
+    'wide',
+    'W,…|none',
+    'The widest widths, run last (default 512).',
+    'widths or none',
+  ),
+  wideSeeds: intsFlag('wide-seeds', 'S,…', 'Seeds of the widest widths (default 0).'),
+  xentWidth: numFlag('xent-width', 'W', 'Width of the cross-entropy column (default 64).'),
+  collapse: intsFlag(
+    'collapse',
+    'D:W',
+    'The d/w collapse check: another depth and width (default 4:64).',
+  ),
+  zero: switchFlag('zero', 'Also run the zero-readout section.'),
+  skip: textFlag(
+    'skip',
+    'SECTION,…',
+    'Sections to leave out: uv, collapse, xent, order, main, wide.',
+    'section names',
+  ),
+  lateWidths: intsFlag(
+    'late-widths',
+    'W,…',
+    'Main-section widths to run after collapse, cross-entropy and order seeds.',
+  ),
+  resume: textFlag(
+    'resume',
+    'FILE.jsonl',
+    'Records of an earlier (stopped) run: their runs are not recomputed.',
+    'a file name',
+  ),
+  probe: numFlag('probe', 'W', 'Time one run (c = 8) at this width, whose columns cost too much.'),
+  saturationK: numFlag('saturation-k', 'K', 'K of the saturation step τ = K/c (default 100).'),
+  measureSize: numFlag('measure-size', 'M', 'Measurement set M (default 256; 128 with --quick).'),
+  trainSize: numFlag('train-size', 'N', 'Training examples N (default 10000; 2048 with --quick).'),
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'The folder holding cifar10/cifar-10-batches-bin (default $PHASE_DATA_DIR).',
+    'a folder',
+  ),
+  records: textFlag(
+    'records',
+    'FILE.jsonl',
+    'Where every record goes (default tmp/validate-<time>.jsonl).',
+    'a file name',
+  ),
+  render: textFlag(
+    'render',
+    'FILE.jsonl,…',
+    'Only rebuild the report from records files.',
+    'file names',
+  ),
+  quick: switchFlag('quick', 'Fewer widths and seeds, smaller N and M: minutes instead of hours.'),
+  out: textFlag(
+    'out',
+    'FILE',
+    'Where the report goes (default docs/VALIDATION.md).',
+    'a file name',
+  ),
+  help: switchFlag('help', 'Show this help.'),
+};
+
+const flags = parseArgv(process.argv.slice(2), FLAGS);
+if (!flags.ok) {
+  process.stderr.write(`validate: ${flags.error}\n`);
+  process.exit(2);
+}
+const given = flags.values;
+if (given.help) {
+  process.stderr.write(`Usage: npm run validate -- [flags]\n\n${flagHelp(FLAGS).join('\n')}\n`);
+  process.exit(0);
+}
+
+const quick = given.quick ?? false;
+const outFile = path.resolve(repoRoot, given.out ?? 'docs/VALIDATION.md');
 
 async function renderOnly(files: string): Promise<void> {
   const names = files.split(',');
@@ -140,40 +238,40 @@ function writeReport(lines: readonly ValidationLine[], recordsName: string): voi
 }
 
 async function main(): Promise<void> {
-  const render = arg('render');
+  const render = given.render;
   if (render !== undefined) return renderOnly(render);
 
-  const widths = ints('widths', arg('widths') ?? (quick ? '16' : '32,64,128,256'));
-  const seeds = ints('seeds', arg('seeds') ?? (quick ? '0,1' : '0,1,2,3,4'));
-  const dataSeeds = ints('data-seeds', arg('data-seeds') ?? '0');
-  const orderWidth = num('order-width', quick ? 16 : 64);
-  const orderSeeds = ints('order-seeds', arg('order-seeds') ?? (quick ? '1' : '1,2'));
-  const wide = arg('wide') === 'none' ? [] : ints('wide', arg('wide') ?? (quick ? '32' : '512'));
-  const wideSeeds = ints('wide-seeds', arg('wide-seeds') ?? '0');
-  const xentWidth = num('xent-width', quick ? 16 : 64);
-  const [collapseDepth, collapseWidth] = ints(
-    'collapse',
-    (arg('collapse') ?? (quick ? '4:8' : '4:64')).replace(':', ','),
-  );
-  const zero = process.argv.includes('--zero');
+  const widths = given.widths ?? (quick ? [16] : [32, 64, 128, 256]);
+  const seeds = given.seeds ?? (quick ? [0, 1] : [0, 1, 2, 3, 4]);
+  const dataSeeds = given.dataSeeds ?? [0];
+  const orderWidth = given.orderWidth ?? (quick ? 16 : 64);
+  const orderSeeds = given.orderSeeds ?? (quick ? [1] : [1, 2]);
+  const wideText = given.wide ?? (quick ? '32' : '512');
+  const wideParsed = wideText === 'none' ? null : FLAGS.widths.parse(wideText);
+  if (wideParsed !== null && !wideParsed.ok) throw new Error(`--wide: ${wideParsed.error}`);
+  const wide = wideParsed === null ? [] : wideParsed.value;
+  const wideSeeds = given.wideSeeds ?? [0];
+  const xentWidth = given.xentWidth ?? (quick ? 16 : 64);
+  const [collapseDepth, collapseWidth] = given.collapse ?? (quick ? [4, 8] : [4, 64]);
+  const zero = given.zero ?? false;
   /** Sections to leave out, e.g. to split the work over two processes. */
-  const skip = new Set((arg('skip') ?? '').split(',').filter((x) => x !== ''));
+  const skip = new Set((given.skip ?? '').split(',').filter((x) => x !== ''));
   /** Widths of the main section to run after collapse, cross-entropy and order seeds. */
-  const lateWidths = arg('late-widths') ? ints('late-widths', arg('late-widths')!) : [];
+  const lateWidths = given.lateWidths ?? [];
   /** Records of an earlier (stopped) run of the same settings: their runs are not recomputed. */
-  const resume = arg('resume');
+  const resume = given.resume;
   /** A width to time one run of (c = 8) when whole columns there cost too much. */
-  const probe = arg('probe') === undefined ? null : num('probe', 0);
-  const saturationK = num('saturation-k', 100);
-  const measureSize = num('measure-size', quick ? 128 : 256);
-  const trainSize = num('train-size', quick ? 2048 : 10000);
+  const probe = given.probe ?? null;
+  const saturationK = given.saturationK ?? 100;
+  const measureSize = given.measureSize ?? (quick ? 128 : 256);
+  const trainSize = given.trainSize ?? (quick ? 2048 : 10000);
   const dataDir = path.resolve(
-    arg('data-dir') ?? process.env.PHASE_DATA_DIR ?? path.resolve(repoRoot, '../shared/datasets'),
+    given.dataDir ?? process.env['PHASE_DATA_DIR'] ?? path.resolve(repoRoot, 'datasets'),
     'cifar10/cifar-10-batches-bin',
   );
   const recordsFile = path.resolve(
     repoRoot,
-    arg('records') ?? path.join('tmp', `validate-${Date.now()}.jsonl`),
+    given.records ?? path.join('tmp', `validate-${Date.now()}.jsonl`),
   );
 
   if (!existsSync(path.join(dataDir, 'data_batch_1.bin'))) {
@@ -195,13 +293,6 @@ async function main(): Promise<void> {
 
   const t0 = performance.now();
   const backend = await initNodeBackend('wasm');
-  const bytes = new Uint8Array(readFileSync(path.join(dataDir, 'data_batch_1.bin')));
-  const ds = parseCifar10([{ name: 'data_batch_1.bin', bytes }]);
-  if (!ds.ok) throw new Error(ds.error);
-  const prepared = prepareData(ds.value, trainSize);
-  if (!prepared.ok) throw new Error(prepared.error);
-  const cifar = prepared.value;
-
   const base: Settings = {
     ...cloneDefaults(),
     dataset: 'cifar10',
@@ -216,6 +307,12 @@ async function main(): Promise<void> {
     bisectResolution: 0.1,
     cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
   };
+  // The first N images of the training batches in batch order (the project's one dataset
+  // resolver: the same data the CLI reads with these settings).
+  const prepared = loadSweepData(base, { dataDir, repoRoot });
+  if (!prepared.ok) throw new Error(prepared.error);
+  if (prepared.value === null) throw new Error('validate: no data for cifar10');
+  const cifar = prepared.value;
   const measures = { barrier: true, saturationK };
   emit({
     type: 'header',
