@@ -62,7 +62,11 @@ export type FcnColumnFactory = (o: {
   seed: number;
 }) => Promise<ColumnRunner>;
 
-function ratios(values: readonly (number | null)[], ref: number): Float64Array {
+/**
+ * A partial trajectory divided by its reference (L_t/L_0 or λ_t/λ_0), for step progress; a value
+ * not yet measured, or not finite, is NaN.
+ */
+export function stepRatios(values: readonly (number | null)[], ref: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -190,8 +194,8 @@ export async function runSweep(
                 ...key,
                 c: todo[e]!,
                 step: p.step,
-                lossRatio: ratios(p.loss, many.loss0),
-                sharpRatio: ratios(p.sharpness, many.lambda0),
+                lossRatio: stepRatios(p.loss, many.loss0),
+                sharpRatio: stepRatios(p.sharpness, many.lambda0),
               }),
             cancelled,
           );
@@ -244,8 +248,8 @@ export async function runSweep(
                 ...key,
                 c: cNow,
                 step: p.step,
-                lossRatio: ratios(p.loss, runner.loss0),
-                sharpRatio: ratios(p.sharpness, runner.lambda0),
+                lossRatio: stepRatios(p.loss, runner.loss0),
+                sharpRatio: stepRatios(p.sharpness, runner.lambda0),
               }),
             cancelled,
           );

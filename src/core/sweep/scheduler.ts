@@ -26,7 +26,7 @@ import type { ColumnRunner, RawRun, RunProgress } from '../train/column';
 import { uvColumnFor } from '../train/uvColumn';
 import { modelInfo } from '../models/kinds';
 import { planColumns, plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
-import { columnRecord, type FcnColumnFactory, type SweepHooks } from './runSweep';
+import { columnRecord, stepRatios, type FcnColumnFactory, type SweepHooks } from './runSweep';
 
 /** One run to compute: a column and a c. */
 export interface SweepTask {
@@ -385,8 +385,8 @@ export async function runScheduledSweep(
           ...col.key,
           c,
           step: p.step,
-          lossRatio: ratios(p.loss, loss0),
-          sharpRatio: ratios(p.sharpness, lambda0),
+          lossRatio: stepRatios(p.loss, loss0),
+          sharpRatio: stepRatios(p.sharpness, lambda0),
         });
       };
       const isCancelled = (): boolean =>
@@ -469,15 +469,6 @@ export async function runScheduledSweep(
     }
     void pump();
   });
-}
-
-function ratios(values: readonly (number | null)[], ref: number): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v / ref;
-  }
-  return out;
 }
 
 /**
