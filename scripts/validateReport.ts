@@ -2,6 +2,15 @@
  * The report of `npm run validate` (docs/VALIDATION.md), rendered from the records file alone, so
  * that a partial run still reports what finished and a finished one can be re-rendered.
  */
+import { fitLinear, inverseWidthPoints } from '../src/core/phase/fit';
+import {
+  COLUMN_CRITICALS,
+  seedValue,
+  spread,
+  summarizeCritical,
+  type ColumnCritical,
+  type Spread,
+} from '../src/core/phase/summary';
 import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
 import { hasBarrier } from '../src/core/train/barrier';
 
@@ -79,70 +88,39 @@ const PAPER_SHARP_DROP: Record<number, number> = { 256: 0.75, 512: 0.75, 1024: 0
 const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 
-interface Stats {
-  mean: number | null;
-  std: number | null;
-  n: number;
-}
-function stats(values: readonly (number | null | undefined)[]): Stats {
-  const xs = values.filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
-  if (xs.length === 0) return { mean: null, std: null, n: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std =
-    xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, std, n: xs.length };
-}
-const fmtStats = (s: Stats, digits = 2): string =>
+/** The mean ± sd of a core `spread` (docs/PROTOCOL.md §3: sample sd over the finite values). */
+const fmtStats = (s: Spread, digits = 2): string =>
   s.mean === null ? '—' : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)}`;
 
-type Critical = 'c_loss' | 'c_sharp' | 'c_barrier' | 'c_max';
+type Critical = ColumnCritical;
+
+/** One seed's critical value, by core's rules (`seedValue`: seen, censored above c_max, unknown). */
+const valueOf = (c: ColumnRecord, k: Critical): number | null => {
+  const v = seedValue(c, k);
+  return v.kind === 'seen' ? v.c : null;
+};
 
 /**
- * A critical value of one column as an event: seen (a value), censored (the event never happened
- * before the column's first divergence, so the value is above c_max), or unknown (c_max itself
- * was not reached within the c range). c_barrier's demo fallback (= c_max, no barrier seen) is
- * censored too.
+ * A seed's value for ranking against the demo: censored values (and a c_max beyond the c range)
+ * lie above every value seen; unknown c_loss, c_sharp or c_barrier are left out (null).
  */
-function eventOf(c: ColumnRecord, k: Critical): { value: number | null; censored: boolean } {
-  if (k === 'c_max') return { value: c.c_max, censored: c.c_max === null };
-  if (k === 'c_barrier') {
-    if (c.barrierFallback === true) return { value: null, censored: true };
-    const v = c.c_barrier ?? null;
-    return { value: v, censored: v === null && c.c_max !== null };
-  }
-  const v = c[k];
-  return { value: v, censored: v === null && c.c_max !== null };
-}
+const rankValue = (c: ColumnRecord, k: Critical): number | null => {
+  const v = seedValue(c, k);
+  if (v.kind === 'seen') return v.c;
+  return v.kind === 'censored' || k === 'c_max' ? Infinity : null;
+};
 
-/** "mean ± sd (n/N)" over the seeds that showed the event, and how many were censored. */
+/**
+ * "mean ± sd (n/N)" over the seeds that showed the event, and how many were censored (core's
+ * `summarizeCritical`). c_max itself has no bound inside a column: a seed where nothing diverged
+ * (core's `unknown`) is reported as above the c range.
+ */
 function fmtCensored(cols: readonly ColumnRecord[], k: Critical): string {
-  const evs = cols.map((c) => eventOf(c, k));
-  const seen = stats(evs.map((e) => e.value));
-  const cens = evs.filter((e) => e.censored).length;
-  // c_max itself is censored when nothing diverged within the c range.
+  const s = summarizeCritical(cols, k);
+  const cens = k === 'c_max' ? s.unknown : s.censored;
   const bound = k === 'c_max' ? '> c range' : '> c_max';
-  if (seen.n === 0) return cens > 0 ? `all ${cens} ${bound}` : '—';
-  return `${fmtStats(seen)} (${seen.n}/${cols.length}${cens > 0 ? `, ${cens} ${bound}` : ''})`;
-}
-
-/** Least squares y ≈ a + b·x with R². */
-function linearFit(xs: readonly number[], ys: readonly number[]) {
-  const n = xs.length;
-  if (n < 2) return null;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i]! - mx) ** 2;
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    syy += (ys[i]! - my) ** 2;
-  }
-  if (sxx === 0) return null;
-  const b = sxy / sxx;
-  const a = my - b * mx;
-  return { a, b, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy), n };
+  if (s.seen.n === 0) return cens > 0 ? `all ${cens} ${bound}` : '—';
+  return `${fmtStats(s.seen)} (${s.seen.n}/${cols.length}${cens > 0 ? `, ${cens} ${bound}` : ''})`;
 }
 
 /** Spearman's rank correlation (ties get mean ranks). */
@@ -161,9 +139,10 @@ function spearman(xs: readonly number[], ys: readonly number[]): number | null {
   };
   const rx = rank(xs);
   const ry = rank(ys);
-  const fit = linearFit(rx, ry);
-  if (!fit) return null;
-  return Math.sign(fit.b) * Math.sqrt(fit.r2);
+  // Pearson's r of the ranks: the sign of the least-squares slope times √R².
+  const fit = fitLinear(rx.map((x, i) => ({ x, y: ry[i]! })));
+  if (!fit || fit.r2 === null) return null;
+  return Math.sign(fit.b) * Math.sqrt(Math.max(0, fit.r2));
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(a, b);
@@ -244,7 +223,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
         )
         .reduce((a, r) => a + r.record.seconds, 0) / 60;
     p(
-      `| ${w} | ${fmt(8 / w, 4)} | ${g.length} | ${fmtStats(stats(g.map((c) => c.loss0)), 3)} | ${fmtStats(stats(g.map((c) => c.lambda0)), 1)} | ${demo?.lambda0 ?? '—'} | ${fmtCensored(g, 'c_loss')} | ${demo?.cLoss ?? '—'} | ${fmtCensored(g, 'c_sharp')} | ${demo?.cSharp ?? '—'} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} | ${demo?.cMax ?? '—'} | ${nRuns} | ${minutes.toFixed(1)} |`,
+      `| ${w} | ${fmt(8 / w, 4)} | ${g.length} | ${fmtStats(spread(g.map((c) => c.loss0)), 3)} | ${fmtStats(spread(g.map((c) => c.lambda0)), 1)} | ${demo?.lambda0 ?? '—'} | ${fmtCensored(g, 'c_loss')} | ${demo?.cLoss ?? '—'} | ${fmtCensored(g, 'c_sharp')} | ${demo?.cSharp ?? '—'} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} | ${demo?.cMax ?? '—'} | ${nRuns} | ${minutes.toFixed(1)} |`,
     );
   }
   p('');
@@ -252,20 +231,20 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
   // ---- fits in 1/w
   p('### Boundary fits at d = 8: c ≈ a + b/w over the seed means (a is the d/w → 0 limit)', '');
   p('| boundary | a (intercept) | b | R² | widths |', '|---|---|---|---|---|');
-  for (const k of ['c_loss', 'c_sharp', 'c_barrier', 'c_max'] as const) {
-    const xs: number[] = [];
-    const ys: number[] = [];
+  for (const k of COLUMN_CRITICALS) {
+    const means: { depth: number; width: number; c: number }[] = [];
     for (const w of widthsSeen) {
-      const m = stats(
-        d8.filter((c) => c.record.width === w).map((c) => eventOf(c.record, k).value),
-      ).mean;
-      if (m === null) continue;
-      xs.push(1 / w);
-      ys.push(m);
+      const m = summarizeCritical(
+        d8.filter((c) => c.record.width === w).map((c) => c.record),
+        k,
+      ).seen.mean;
+      if (m !== null) means.push({ depth: 8, width: w, c: m });
     }
-    const f = linearFit(xs, ys);
+    const f = fitLinear(inverseWidthPoints(means, 8));
+    // Two points fit a line exactly: core gives no R² for them.
+    const r2 = f === null ? '—' : f.r2 === null ? `— (${f.n} points)` : fmt(f.r2, 3);
     p(
-      `| ${k} | ${fmt(f?.a)} | ${fmt(f?.b, 1)} | ${fmt(f?.r2, 3)} | ${xs.map((x) => Math.round(1 / x)).join(', ')} |`,
+      `| ${k} | ${fmt(f?.a)} | ${fmt(f?.b, 1)} | ${r2} | ${means.map((m) => m.width).join(', ')} |`,
     );
   }
   p(
@@ -295,13 +274,13 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
         near(r.record.c, c),
     )?.record;
   const showEvent = (c: ColumnRecord, k: Critical) => {
-    const e = eventOf(c, k);
-    if (e.value !== null) return fmt(e.value);
-    if (k === 'c_barrier' && c.barrierFallback === true) return `${fmt(c.c_max)}*`;
-    return e.censored ? '> c_max' : '—';
+    const v = seedValue(c, k);
+    if (v.kind === 'seen') return fmt(v.c);
+    if (v.kind === 'censored') return k === 'c_barrier' ? `${fmt(v.above)}*` : '> c_max';
+    return k === 'c_max' ? '> c range' : '—';
   };
   const orderHolds = (c: ColumnRecord) => {
-    const v = (k: Critical) => eventOf(c, k).value ?? Infinity;
+    const v = (k: Critical) => valueOf(c, k) ?? Infinity;
     const seq = [v('c_loss'), v('c_sharp'), v('c_barrier')];
     const cmax = c.c_max ?? Infinity;
     return (
@@ -336,14 +315,14 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
   for (const w of widthsSeen) {
     const g = allCols.filter((c) => c.record.width === w);
     const l0 = g.map((c) => c.record.loss0);
-    const cl = g.map((c) => eventOf(c.record, 'c_loss').value ?? 1e9);
+    const cl = g.map((c) => valueOf(c.record, 'c_loss') ?? 1e9);
     const drops = g.map((c) => {
       const s = runAt(8, w, c.record.seed, c.dataSeed, 1)?.sharpness[1];
       return s === null || s === undefined ? NaN : s / c.record.lambda0;
     });
     const okDrop = drops.map((d, i) => [l0[i]!, d] as const).filter(([, d]) => Number.isFinite(d));
     const pairs = g
-      .map((c) => [c.record.loss0, eventOf(c.record, 'c_loss').value] as const)
+      .map((c) => [c.record.loss0, valueOf(c.record, 'c_loss')] as const)
       .sort((a, b) => a[0] - b[0])
       .map(([l, v]) => `${fmt(l, 2)}→${v === null ? '>c_max' : fmt(v, 1)}`)
       .join(', ');
@@ -368,8 +347,8 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     const g = allCols.filter((c) => c.record.width === w);
     const at8 = g.map((c) => runAt(8, w, c.record.seed, c.dataSeed, 8)).filter((r) => r);
     const at1 = g.map((c) => runAt(8, w, c.record.seed, c.dataSeed, 1)).filter((r) => r);
-    const height = stats(at8.map((r) => (r!.diverged ? null : r!.lossRatioMax)));
-    const drop = stats(at1.map((r) => r!.sharpRatioFinal));
+    const height = spread(at8.map((r) => (r!.diverged ? null : r!.lossRatioMax)));
+    const drop = spread(at1.map((r) => r!.sharpRatioFinal));
     const monotone = at1.every((r) =>
       r!.loss.every((l, i) => i === 0 || (l !== null && l <= (r!.loss[i - 1] ?? Infinity))),
     );
@@ -407,7 +386,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     const cells = [...byC.values()]
       .sort((a, b) => a.c - b.c)
       .map((e) => {
-        const s = stats(e.ratios);
+        const s = spread(e.ratios);
         const div = e.ratios.filter((x) => x === null).length;
         return `${fmt(e.c)} (${e.step}): ${fmtStats(s)} (${s.n}${div > 0 ? `, ${div} diverged by τ` : ''})`;
       });
@@ -436,7 +415,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
       continue;
     }
     p(
-      `| ${d} | ${w} | ${g.length} | ${fmtStats(stats(g.map((c) => c.loss0)), 3)} | ${fmtStats(stats(g.map((c) => c.lambda0)), 1)} | ${fmtCensored(g, 'c_loss')} | ${fmtCensored(g, 'c_sharp')} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} |`,
+      `| ${d} | ${w} | ${g.length} | ${fmtStats(spread(g.map((c) => c.loss0)), 3)} | ${fmtStats(spread(g.map((c) => c.lambda0)), 1)} | ${fmtCensored(g, 'c_loss')} | ${fmtCensored(g, 'c_sharp')} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} |`,
     );
   }
   p('');
@@ -464,9 +443,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
       const is = [...new Set(orderCols.map((c) => c.record.seed))];
       const sds = is
         .map((i) =>
-          stats(
-            orderCols.filter((c) => c.record.seed === i).map((c) => eventOf(c.record, k).value),
-          ),
+          spread(orderCols.filter((c) => c.record.seed === i).map((c) => valueOf(c.record, k))),
         )
         .filter((s) => s.n > 1)
         .map((s) => s.std!);
@@ -475,7 +452,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     const withinJ = (k: Critical) => {
       const sds = js
         .map((j) =>
-          stats(orderCols.filter((c) => c.dataSeed === j).map((c) => eventOf(c.record, k).value)),
+          spread(orderCols.filter((c) => c.dataSeed === j).map((c) => valueOf(c.record, k))),
         )
         .filter((s) => s.n > 1)
         .map((s) => s.std!);
@@ -508,7 +485,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     ] as const)
       if (g.length > 0)
         p(
-          `| ${name} | ${g.length} | ${fmtStats(stats(g.map((c) => c.loss0)), 3)} | ${fmtStats(stats(g.map((c) => c.lambda0)), 2)} | ${fmtCensored(g, 'c_loss')} | ${fmtCensored(g, 'c_sharp')} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} |`,
+          `| ${name} | ${g.length} | ${fmtStats(spread(g.map((c) => c.loss0)), 3)} | ${fmtStats(spread(g.map((c) => c.lambda0)), 2)} | ${fmtCensored(g, 'c_loss')} | ${fmtCensored(g, 'c_sharp')} | ${fmtCensored(g, 'c_barrier')} | ${fmtCensored(g, 'c_max')} |`,
         );
     p(
       '',
@@ -535,13 +512,9 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
         ['c_sharp', demo.cSharp],
         ['c_max', demo.cMax],
       ] as const) {
-        const vals = g.map((c) =>
-          k === 'λ₀'
-            ? c.lambda0
-            : (eventOf(c, k).value ?? (eventOf(c, k).censored ? Infinity : null)),
-        );
+        const vals = g.map((c) => (k === 'λ₀' ? c.lambda0 : rankValue(c, k)));
         const known = vals.filter((x): x is number => x !== null);
-        const s = stats(known);
+        const s = spread(known);
         const below = known.filter((x) => x < v).length;
         p(
           `| ${w} | ${k} | ${v} | ${below}/${known.length} | ${s.std ? fmt((v - s.mean!) / s.std) : '—'} |`,
@@ -617,7 +590,7 @@ export function renderReport(lines: readonly ValidationLine[], opts: ReportOptio
     const withB = trainable.filter((r) => hasBarrier(r.record.barrier!));
     p('## Loss barriers along θ_0 → θ_T', '');
     p(
-      `${withB.length} of ${trainable.length} trainable CIFAR-10 runs cross a barrier. Where they do, the maximum sits at τ = ${fmtStats(stats(withB.map((r) => r.record.barrier!.tauAtMax)))} (mean ± sd), ${fmtStats(stats(withB.map((r) => r.record.barrier!.height / r.record.loss0)))} × L₀ above L₀; by c (d = 8, MSE), the fraction of runs with a barrier:`,
+      `${withB.length} of ${trainable.length} trainable CIFAR-10 runs cross a barrier. Where they do, the maximum sits at τ = ${fmtStats(spread(withB.map((r) => r.record.barrier!.tauAtMax)))} (mean ± sd), ${fmtStats(spread(withB.map((r) => r.record.barrier!.height / r.record.loss0)))} × L₀ above L₀; by c (d = 8, MSE), the fraction of runs with a barrier:`,
       '',
     );
     const bins = [1, 2, 4, 8, 16, 64];

@@ -85,6 +85,48 @@ describe('censored critical values', () => {
   });
 });
 
+describe('c_barrier over seeds', () => {
+  const barrier = (
+    seed: number,
+    c_barrier: number | null | undefined,
+    barrierFallback: boolean,
+    c_max: number | null = 12,
+  ): ColumnRecord => {
+    const c = col(seed, 3, c_max);
+    if (c_barrier !== undefined) c.c_barrier = c_barrier;
+    c.barrierFallback = barrierFallback;
+    return c;
+  };
+
+  it('reads the c_max fallback as censored above c_max, not as a value', () => {
+    expect(seedValue(barrier(0, 6, false), 'c_barrier')).toEqual({ kind: 'seen', c: 6 });
+    expect(seedValue(barrier(0, 12, true), 'c_barrier')).toEqual({ kind: 'censored', above: 12 });
+    // Not measured (the setting off, or a record from before it existed): nothing known.
+    expect(seedValue(barrier(0, null, false), 'c_barrier')).toEqual({ kind: 'unknown' });
+    expect(seedValue(barrier(0, undefined, false), 'c_barrier')).toEqual({ kind: 'unknown' });
+    expect(seedValue(col(0, 3), 'c_barrier')).toEqual({ kind: 'unknown' });
+    // A fallback without a c_max carries no bound.
+    expect(seedValue(barrier(0, null, true, null), 'c_barrier')).toEqual({ kind: 'unknown' });
+  });
+
+  it('summarises seen values and fallbacks as the other critical values', () => {
+    const s = summarizeCritical(
+      [
+        barrier(0, 4, false),
+        barrier(1, 6, false),
+        barrier(2, 16, true, 16),
+        barrier(3, 9, true, 9),
+      ],
+      'c_barrier',
+    );
+    expect(s.seeds).toBe(4);
+    expect(s.seen).toEqual({ mean: 5, std: Math.SQRT2, n: 2 });
+    expect(s.censored).toBe(2);
+    expect(s.above).toBe(9);
+    expect(formatCritical(s, fmt)).toBe('5 ± 1.41 over 2 seen; > 9 (2 of 4 censored)');
+  });
+});
+
 describe('summarizeColumns', () => {
   it('groups columns by architecture, in depth-then-width order', () => {
     const groups = summarizeColumns([col(0, 3, 12, null, 128), col(0, 3), col(1, 5), col(2, null)]);

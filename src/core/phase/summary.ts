@@ -27,11 +27,33 @@ export type CriticalKind = 'c_loss' | 'c_sharp' | 'c_max';
 export const CRITICAL_KINDS: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_max'];
 
 /**
+ * Every critical value a column record can carry: the diagram's three boundaries and c_barrier
+ * (absent in records from before it was measured). Kept apart from `CriticalKind`, which names
+ * the boundaries drawn and fitted, so that a table or report can summarise c_barrier with the
+ * same censoring rules without every boundary consumer having to handle it.
+ */
+export type ColumnCritical = CriticalKind | 'c_barrier';
+/** In the demo's order, c_loss ≤ c_sharp ≤ c_barrier ≤ c_max. */
+export const COLUMN_CRITICALS: readonly ColumnCritical[] = [
+  'c_loss',
+  'c_sharp',
+  'c_barrier',
+  'c_max',
+];
+
+/** What `seedValue` reads of a column: the critical values, c_barrier and its fallback flag optional. */
+export type CriticalFields = Pick<ColumnRecord, CriticalKind> &
+  Partial<Pick<ColumnRecord, 'c_barrier' | 'barrierFallback'>>;
+
+/**
  * One seed's critical value, read from its column:
  * - `seen`: the event happened, at `c`;
  * - `censored`: c_loss or c_sharp never happened before the column's first divergence, so the
  *   value lies above `above` = c_max (it is not missing: leaving it out biases a mean low);
  * - `unknown`: nothing diverged yet (c_max is null), so neither a value nor a bound is known.
+ *
+ * c_barrier follows the demo's rule: when no trainable c crossed a barrier the record holds
+ * c_barrier = c_max with `barrierFallback`, which is a bound (censored above c_max), not a value.
  */
 export type SeedValue =
   { kind: 'seen'; c: number } | { kind: 'censored'; above: number } | { kind: 'unknown' };
@@ -40,11 +62,23 @@ export type SeedValue =
  * What one seed's column says about `critical` (docs/PROTOCOL.md §3, Censored values): `seen`
  * when the value is finite; `censored` above c_max when c_loss or c_sharp is null but the column
  * diverged; `unknown` otherwise (including a null c_max).
+ *
+ * For c_barrier: `censored` above c_max when it is the demo's fallback (`barrierFallback`, no
+ * trainable c crossed a barrier); `seen` when finite otherwise; `unknown` when absent or null
+ * (not measured: an older record or the `barrier` setting off, or nothing diverged yet).
  */
-export function seedValue(
-  column: Pick<ColumnRecord, CriticalKind>,
-  critical: CriticalKind,
-): SeedValue {
+export function seedValue(column: CriticalFields, critical: ColumnCritical): SeedValue {
+  if (critical === 'c_barrier') {
+    const cMax = column.c_max;
+    if (column.barrierFallback === true)
+      return cMax !== null && Number.isFinite(cMax)
+        ? { kind: 'censored', above: cMax }
+        : { kind: 'unknown' };
+    const b = column.c_barrier;
+    return b !== undefined && b !== null && Number.isFinite(b)
+      ? { kind: 'seen', c: b }
+      : { kind: 'unknown' };
+  }
   const v = column[critical];
   if (v !== null && Number.isFinite(v)) return { kind: 'seen', c: v };
   if (critical !== 'c_max' && column.c_max !== null && Number.isFinite(column.c_max))
@@ -74,8 +108,8 @@ export interface CriticalSummary {
 
 /** ⟨critical⟩ over the given columns (the seeds of one architecture). */
 export function summarizeCritical(
-  columns: readonly Pick<ColumnRecord, CriticalKind>[],
-  critical: CriticalKind,
+  columns: readonly CriticalFields[],
+  critical: ColumnCritical,
 ): CriticalSummary {
   const seen: number[] = [];
   let censored = 0;
