@@ -6,7 +6,9 @@ import { ExportMenu } from './components/ExportMenu';
 import { HowToRead } from './components/HowToRead';
 import { ImportBanner } from './components/ImportBanner';
 import { ImportButton } from './components/ImportButton';
+import { InterpolationPanel } from './components/InterpolationPanel';
 import { PresetBar } from './components/PresetBar';
+import { SaturationPanel } from './components/SaturationPanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { ShareButton } from './components/ShareButton';
 import { SweepBar } from './components/SweepBar';
@@ -99,6 +101,10 @@ export function App() {
           <div className="panels">
             <DiagramPanel />
             <TrajectoryPanel />
+          </div>
+          <div className="panels panels-measures">
+            <InterpolationPanel />
+            <SaturationPanel />
           </div>
           <ColumnTable />
         </main>

@@ -24,10 +24,10 @@ afterEach(() => svg.remove());
 const TAUS = Array.from({ length: 101 }, (_, i) => i / 100);
 
 /** A run whose line from θ₀ to θ_T is L₀·(1 + bump·sin(πτ) − drop·τ): a barrier when bump is large. */
-function runWithCurve(c: number, bump: number, drop = 0.6, extra: Partial<RunRecord> = {}) {
-  const r = fakeRun({ depth: 8, width: 64, c, ...extra });
+function runWithCurve(c: number, bump: number, drop = 0.6) {
+  const r = fakeRun({ depth: 8, width: 64, c });
   const losses = TAUS.map((t) => r.loss0 * (1 + bump * Math.sin(Math.PI * t) - drop * t));
-  return { ...r, barrier: barrierFromLosses(losses, r.loss0), ...extra };
+  return { ...r, barrier: barrierFromLosses(losses, r.loss0) };
 }
 
 const opts = { width: 640, height: 360 };

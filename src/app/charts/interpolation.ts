@@ -13,7 +13,7 @@ import { compareRuns } from '../../core/sweep/order';
 import { columnId, type ColumnRecord, type Regime, type RunRecord } from '../../core/sweep/records';
 import { REGIME_COLORS, REGIME_NAMES } from './palette';
 import { typicalRuns } from './typicalRuns';
-import { formatSig, layer, prepareRoot, textWidth } from './svgUtil';
+import { FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
 
 export interface InterpolationCurve {
   id: string;
@@ -37,6 +37,8 @@ export interface InterpolationData {
 export interface InterpolationOptions {
   width: number;
   height: number;
+  /** Type size relative to the charts' 11 px (lecture mode: larger); default 1. */
+  fontScale?: number | undefined;
 }
 
 /** Dash patterns for the 2nd, 3rd, … curve of one regime (the first is solid). */
@@ -210,18 +212,22 @@ export function renderInterpolation(
   const width = Math.max(200, options.width);
   const height = Math.max(180, options.height);
   const root = prepareRoot(svg, 'pe-interpolation', width, height, CSS);
+  const k = Math.max(0.5, options.fontScale ?? 1);
+  const fs = FONT_SIZE * k;
+  const small = 10 * k;
+  root.attr('font-size', fs);
   const curves = geometry(data.curves);
   root.attr('role', 'img').attr('aria-label', ariaLabel(curves));
 
   // Legend on top, flowing into rows; past three rows the rest collapse into "+N more".
-  const rowH = 16;
+  const rowH = 16 * k;
   const avail = width - 24;
   const items: (CurveGeom & { x: number; y: number })[] = [];
   let lx = 0;
   let row = 0;
   let hidden = 0;
   for (const c of curves) {
-    const w = 30 + textWidth(c.label) + 14;
+    const w = 30 + textWidth(c.label, fs) + 14;
     if (lx > 0 && lx + w > avail) {
       row += 1;
       lx = 0;
@@ -234,7 +240,12 @@ export function renderInterpolation(
     lx += w;
   }
   const legendRows = curves.length ? Math.min(3, row + 1) + (hidden ? 1 : 0) : 0;
-  const margin = { top: legendRows * rowH + 30, right: 18, bottom: 40, left: 56 };
+  const margin = {
+    top: legendRows * rowH + 30 * k,
+    right: 18,
+    bottom: 40 * k,
+    left: 56 * k,
+  };
   const plotW = Math.max(60, width - margin.left - margin.right);
   const plotH = Math.max(60, height - margin.top - margin.bottom);
 
@@ -254,14 +265,14 @@ export function renderInterpolation(
   li.select('line')
     .attr('x1', 0)
     .attr('x2', 24)
-    .attr('y1', 8)
-    .attr('y2', 8)
+    .attr('y1', 8 * k)
+    .attr('y2', 8 * k)
     .attr('stroke', (d) => d.color)
     .attr('stroke-width', 2)
     .attr('stroke-dasharray', (d) => d.dash);
   li.select('text')
     .attr('x', 30)
-    .attr('y', 12)
+    .attr('y', 12 * k)
     .attr('fill', '#111')
     .text((d) => d.label);
   li.select('title').text(
@@ -273,7 +284,7 @@ export function renderInterpolation(
     .data(hidden ? [hidden] : [])
     .join('text')
     .attr('class', 'legend-more')
-    .attr('y', (legendRows - 1) * rowH + 12)
+    .attr('y', (legendRows - 1) * rowH + 12 * k)
     .attr('fill', '#444')
     .text((d) => `+${d} more`);
 
@@ -283,7 +294,13 @@ export function renderInterpolation(
     .attr('y', -8)
     .attr('font-weight', 600)
     .attr('fill', '#111')
-    .text('Loss along θ(τ) = (1−τ)θ₀ + τθ_T, L(θ(τ)) / L₀');
+    .text(
+      fitText(
+        ['Loss along θ(τ) = (1−τ)θ₀ + τθ_T, L(θ(τ)) / L₀', 'L(θ(τ)) / L₀ along θ₀ → θ_T'],
+        plotW,
+        fs,
+      ),
+    );
   layer(g, 'frame', 'rect')
     .attr('width', plotW)
     .attr('height', plotH)
@@ -319,11 +336,17 @@ export function renderInterpolation(
     );
   layer(xAxis, 'axis-title', 'text')
     .attr('x', plotW / 2)
-    .attr('y', 33)
+    .attr('y', 33 * k)
     .attr('text-anchor', 'middle')
     .attr('fill', '#222')
-    .attr('font-size', 11)
-    .text('τ (0: initial parameters θ₀, 1: after T steps, θ_T)');
+    .attr('font-size', fs)
+    .text(
+      fitText(
+        ['τ (0: initial parameters θ₀, 1: after T steps, θ_T)', 'τ (0: θ₀, 1: θ_T)'],
+        plotW,
+        fs,
+      ),
+    );
 
   // L₀: the dashed line a barrier rises above.
   const ref = layer(g, 'ref-l0')
@@ -344,7 +367,7 @@ export function renderInterpolation(
     .attr('x', plotW - 4)
     .attr('y', -4)
     .attr('text-anchor', 'end')
-    .attr('font-size', 10)
+    .attr('font-size', small)
     .attr('fill', '#444')
     .text('L₀');
 
@@ -402,15 +425,20 @@ export function renderInterpolation(
     .attr('fill', (d) => d.color);
   marker
     .select('text')
-    .attr('x', (d) => (x(d.peak!.tau) > plotW - 110 ? -6 : 6))
-    .attr('text-anchor', (d) => (x(d.peak!.tau) > plotW - 110 ? 'end' : 'start'))
+    .attr('x', (d) => (x(d.peak!.tau) > plotW - 110 * k ? -6 : 6))
+    .attr('text-anchor', (d) => (x(d.peak!.tau) > plotW - 110 * k ? 'end' : 'start'))
     .attr('y', -6)
-    .attr('font-size', 10)
+    .attr('font-size', small)
     .attr('fill', (d) => d.color)
     .attr('stroke', '#fff')
     .attr('stroke-width', 3)
     .attr('paint-order', 'stroke')
     .text((d) => `${heightLabel(d.heightRatio)}, τ* = ${formatSig(d.peak!.tau, 2)}`);
+}
+
+/** The first of `texts` that fits in `width` at `fontSize`, else the last (the shortest). */
+function fitText(texts: readonly string[], width: number, fontSize: number): string {
+  return texts.find((t) => textWidth(t, fontSize) <= width) ?? texts[texts.length - 1] ?? '';
 }
 
 function ariaLabel(curves: readonly CurveGeom[]): string {

@@ -12,7 +12,7 @@ import type { SaturationPoint } from '../../core/phase/saturation';
 import { compareColumns } from '../../core/sweep/order';
 import { columnId, type ColumnRecord } from '../../core/sweep/records';
 import { seriesColor } from './palette';
-import { formatSig, layer, prepareRoot, textWidth } from './svgUtil';
+import { FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
 
 export interface SaturationLine {
   id: string;
@@ -32,6 +32,8 @@ export interface SaturationData {
 export interface SaturationOptions {
   width: number;
   height: number;
+  /** Type size relative to the charts' 11 px (lecture mode: larger); default 1. */
+  fontScale?: number | undefined;
 }
 
 /** Why the panel has nothing to draw. */
@@ -99,17 +101,21 @@ export function renderSaturation(
   const width = Math.max(200, options.width);
   const height = Math.max(180, options.height);
   const root = prepareRoot(svg, 'pe-saturation', width, height, CSS);
+  const k = Math.max(0.5, options.fontScale ?? 1);
+  const fs = FONT_SIZE * k;
+  const small = 10 * k;
+  root.attr('font-size', fs);
   const lines: LineGeom[] = data.lines.map((l, i) => ({ ...l, color: l.color ?? seriesColor(i) }));
   root.attr('role', 'img').attr('aria-label', ariaLabel(lines));
 
-  const rowH = 16;
+  const rowH = 16 * k;
   const avail = width - 24;
   const items: (LineGeom & { x: number; y: number })[] = [];
   let lx = 0;
   let row = 0;
   let hidden = 0;
   for (const l of lines) {
-    const w = 30 + textWidth(l.label) + 14;
+    const w = 30 + textWidth(l.label, fs) + 14;
     if (lx > 0 && lx + w > avail) {
       row += 1;
       lx = 0;
@@ -122,11 +128,16 @@ export function renderSaturation(
     lx += w;
   }
   const legendRows = lines.length ? Math.min(3, row + 1) + (hidden ? 1 : 0) : 0;
-  const margin = { top: legendRows * rowH + 30, right: 18, bottom: 54, left: 56 };
+  const margin = {
+    top: legendRows * rowH + 30 * k,
+    right: 18,
+    bottom: 54 * k,
+    left: 56 * k,
+  };
   const plotW = Math.max(60, width - margin.left - margin.right);
   // The marker key sits beside the panel title when both fit, else on a line of its own.
-  const keyBeside = textWidth(PANEL_TITLE) + textWidth(MARKER_KEY, 10) + 16 <= plotW;
-  if (!keyBeside) margin.top += 14;
+  const keyBeside = textWidth(PANEL_TITLE, fs) + textWidth(MARKER_KEY, small) + 16 <= plotW;
+  if (!keyBeside) margin.top += 14 * k;
   const plotH = Math.max(60, height - margin.top - margin.bottom);
 
   const legend = layer(root, 'legend').attr('transform', 'translate(12,6)');
@@ -144,13 +155,13 @@ export function renderSaturation(
   li.select('line')
     .attr('x1', 0)
     .attr('x2', 24)
-    .attr('y1', 8)
-    .attr('y2', 8)
+    .attr('y1', 8 * k)
+    .attr('y2', 8 * k)
     .attr('stroke', (d) => d.color)
     .attr('stroke-width', 2);
   li.select('text')
     .attr('x', 30)
-    .attr('y', 12)
+    .attr('y', 12 * k)
     .attr('fill', '#111')
     .text((d) => d.label);
   legend
@@ -158,7 +169,7 @@ export function renderSaturation(
     .data(hidden ? [hidden] : [])
     .join('text')
     .attr('class', 'legend-more')
-    .attr('y', (legendRows - 1) * rowH + 12)
+    .attr('y', (legendRows - 1) * rowH + 12 * k)
     .attr('fill', '#444')
     .text((d) => `+${d} more`);
 
@@ -210,7 +221,7 @@ export function renderSaturation(
   const g = layer(root, 'plot').attr('transform', `translate(${margin.left},${margin.top})`);
   layer(g, 'panel-title', 'text')
     .attr('x', 0)
-    .attr('y', keyBeside ? -8 : -22)
+    .attr('y', keyBeside ? -8 : -8 - 14 * k)
     .attr('font-weight', 600)
     .attr('fill', '#111')
     .text(PANEL_TITLE);
@@ -238,18 +249,18 @@ export function renderSaturation(
         .tickFormat((v) => formatSig(Number(v), 3)),
     );
   const title = saturationAxisTitle(lines);
-  const titleLines = textWidth(title) > plotW ? splitTitle(title) : [title];
+  const titleLines = textWidth(title, fs) > plotW ? splitTitle(title) : [title];
   layer(xAxis, 'axis-title', 'text')
     .attr('x', plotW / 2)
-    .attr('y', 33)
+    .attr('y', 33 * k)
     .attr('text-anchor', 'middle')
     .attr('fill', '#222')
-    .attr('font-size', 11)
+    .attr('font-size', fs)
     .selectAll('tspan')
     .data(titleLines)
     .join('tspan')
     .attr('x', plotW / 2)
-    .attr('dy', (_, i) => (i === 0 ? 0 : 13))
+    .attr('dy', (_, i) => (i === 0 ? 0 : 13 * k))
     .text((d) => d);
 
   const ref = layer(g, 'ref-one').attr('transform', `translate(0,${y(1)})`);
@@ -268,7 +279,7 @@ export function renderSaturation(
     .attr('x', plotW - 4)
     .attr('y', -4)
     .attr('text-anchor', 'end')
-    .attr('font-size', 10)
+    .attr('font-size', small)
     .attr('fill', '#444')
     .text('λ₀');
 
@@ -341,7 +352,7 @@ export function renderSaturation(
     .attr('x', keyBeside ? plotW : 0)
     .attr('y', -8)
     .attr('text-anchor', keyBeside ? 'end' : 'start')
-    .attr('font-size', 10)
+    .attr('font-size', small)
     .attr('fill', '#444')
     .text(markers.length ? MARKER_KEY : '');
 }
