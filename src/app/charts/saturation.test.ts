@@ -5,6 +5,7 @@ import { seriesColor } from './palette';
 import {
   renderSaturation,
   saturationAxisTitle,
+  saturationEmpty,
   saturationEmptyText,
   saturationLines,
 } from './saturation';
@@ -139,7 +140,16 @@ describe('renderSaturation', () => {
   });
 
   it('says what is missing in its empty states', () => {
+    const unmeasured = column(8, 64, 0, { saturation: null });
+    expect(saturationEmpty([], 0)).toBe('off');
+    expect(saturationEmpty([unmeasured], 0)).toBe('off');
+    expect(saturationEmpty([], 100)).toBe('no-columns');
+    expect(saturationEmpty([unmeasured], 100)).toBe('none-measured');
+    // Curves already measured are drawn even with the measurement now off.
+    expect(saturationEmpty([unmeasured, column(8, 64, 1)], 0)).toBeNull();
     expect(saturationEmptyText('off')).toMatch(/^Saturation measurement off: set K > 0/);
-    expect(saturationEmptyText('no-columns')).toMatch(/τ = K\/c/);
+    for (const why of ['no-columns', 'none-measured'] as const)
+      expect(saturationEmptyText(why)).toMatch(/τ = K\/c/);
+    expect(saturationEmptyText('none-measured')).toMatch(/carry no saturation curve/);
   });
 });

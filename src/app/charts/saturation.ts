@@ -36,14 +36,32 @@ export interface SaturationOptions {
   fontScale?: number | undefined;
 }
 
-/** Why the panel has nothing to draw. */
-export type SaturationEmpty = 'off' | 'no-columns';
+/**
+ * Why the panel has nothing to draw: the measurement is off (K = 0), no column has finished, or
+ * the columns there carry no curve (measured with K = 0, or recorded before the measurement).
+ */
+export type SaturationEmpty = 'off' | 'no-columns' | 'none-measured';
 
 /** The empty state's words. */
 export function saturationEmptyText(why: SaturationEmpty): string {
-  return why === 'off'
-    ? 'Saturation measurement off: set K > 0 (the “Saturation K” setting, under Advanced) to measure λ at step τ = K/c.'
-    : 'λ_τ/λ₀ against c, one line per column, with λ_τ measured at step τ = K/c: lines appear as columns finish.';
+  switch (why) {
+    case 'off':
+      return 'Saturation measurement off: set K > 0 (the “Saturation K” setting, under Advanced) to measure λ at step τ = K/c.';
+    case 'no-columns':
+      return 'λ_τ/λ₀ against c, one line per column, with λ_τ measured at step τ = K/c: lines appear as columns finish.';
+    case 'none-measured':
+      return 'λ_τ/λ₀ against c, one line per column, with λ_τ measured at step τ = K/c. These columns carry no saturation curve (measured with K = 0, or older results): run the sweep to measure it.';
+  }
+}
+
+/** The empty state for these columns and the current K setting, or null when there is a line. */
+export function saturationEmpty(
+  columns: readonly Pick<ColumnRecord, 'saturation'>[],
+  saturationK: number,
+): SaturationEmpty | null {
+  if (columns.some((c) => c.saturation !== undefined && c.saturation !== null)) return null;
+  if (saturationK === 0) return 'off';
+  return columns.length === 0 ? 'no-columns' : 'none-measured';
 }
 
 /**

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   renderSaturation,
+  saturationEmpty,
   saturationEmptyText,
   saturationLines,
-  type SaturationEmpty,
 } from '../charts/saturation';
 import { useElementSize } from '../hooks/useElementSize';
 import { useApp } from '../store/store';
@@ -28,12 +28,12 @@ export function SaturationPanel() {
   const { width } = useElementSize(boxRef);
   const height = Math.round(Math.min(440, Math.max(280, width * 0.55)) * (lecture ? 1.15 : 1));
 
-  const all = useMemo(() => saturationLines(Object.values(columnsById)), [columnsById]);
+  const columns = useMemo(() => Object.values(columnsById), [columnsById]);
+  const all = useMemo(() => saturationLines(columns), [columns]);
   const lines = useMemo(() => all.slice(0, MAX_LINES), [all]);
   // Columns already measured are drawn whatever the setting is now; the "off" state only explains
   // an empty chart.
-  const empty: SaturationEmpty | null =
-    lines.length > 0 ? null : saturationK === 0 ? 'off' : 'no-columns';
+  const empty = saturationEmpty(columns, saturationK);
 
   useEffect(() => {
     const svg = svgRef.current;
