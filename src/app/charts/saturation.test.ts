@@ -120,6 +120,29 @@ describe('renderSaturation', () => {
     expect(at(marks[0]!)).toBeCloseTo(expected, 1);
   });
 
+  it('switches to a log y axis when the ratios span a wide range', () => {
+    renderSaturation(svg, { lines: saturationLines([column(8, 64)]) }, opts);
+    expect(svg.querySelector('g.plot')!.getAttribute('data-scale')).toBe('linear');
+    const wide = column(8, 64, 0, {
+      saturation: {
+        K,
+        points: [1, 2, 4, 8].map((c) => ({
+          c,
+          step: Math.round(K / c),
+          ratio: 0.05 * 10 ** (c / 4),
+        })),
+      },
+    });
+    renderSaturation(svg, { lines: saturationLines([wide]) }, opts);
+    expect(svg.querySelector('g.plot')!.getAttribute('data-scale')).toBe('log');
+    const cy = Array.from(svg.querySelectorAll('g.series circle'), (c) =>
+      Number(c.getAttribute('cy')),
+    );
+    const at = (i: number) => cy[i]!;
+    // Equal factors are equal distances: ratios 0.0889, 0.158, 0.5, 5 are 0.25, 0.5 and 1 decade apart.
+    expect((at(2) - at(3)) / (at(1) - at(2))).toBeCloseTo(2, 6);
+  });
+
   it('leaves a column without c_loss unmarked for it', () => {
     renderSaturation(svg, { lines: saturationLines([column(8, 64, 0, { c_loss: null })]) }, opts);
     expect(

@@ -1,13 +1,15 @@
 /**
  * Intermediate saturation: λ_τ/λ₀ against c (log₂ axis), one line per column, where λ_τ is the
  * sharpness at step τ = K/c, the same rescaled time c·τ = K for every c. Below 1 the network has
- * reduced its sharpness by then. Each column's c_loss and c_max are marked on its line. A plain
+ * reduced its sharpness by then; the y axis turns logarithmic when the ratios span more than a
+ * factor LOG_Y_SPAN. Each column's c_loss and c_max are marked on its line. A plain
  * d3 render function; lines are joined by column id.
  *
  * A point whose run diverged between T and τ has no ratio: the line breaks there and an × on the
  * λ₀ line marks its c.
  */
 import { axisBottom, axisLeft, line, scaleLinear, scaleLog } from 'd3';
+import type { ScaleContinuousNumeric } from 'd3';
 import type { SaturationPoint } from '../../core/phase/saturation';
 import { compareColumns } from '../../core/sweep/order';
 import { columnId, type ColumnRecord } from '../../core/sweep/records';
@@ -90,6 +92,9 @@ export function saturationAxisTitle(lines: readonly Pick<SaturationLine, 'K'>[])
   const k = ks.length ? ` (K = ${ks.join(', ')})` : '';
   return `c = η·λ₀ (log scale); λ measured at step τ = K/c${k}`;
 }
+
+/** Ratios spanning more than this factor get a log y axis. */
+export const LOG_Y_SPAN = 8;
 
 const PANEL_TITLE = 'Intermediate saturation λ_τ / λ₀';
 const MARKER_KEY = '▲ c_loss  ▮ c_max';
@@ -230,11 +235,18 @@ export function renderSaturation(
     .base(2)
     .domain([cLo / 2 ** 0.15, cHi * 2 ** 0.15])
     .range([0, plotW]);
+  // A ratio is a factor: when the ratios span more than LOG_Y_SPAN (a catapult's λ_τ far above
+  // λ₀ beside a strong reduction), a log axis keeps both readable; otherwise linear.
+  const logY = rLo > 0 && rHi / rLo > LOG_Y_SPAN;
   const pad = Math.max(0.02, (rHi - rLo) * 0.06);
-  const y = scaleLinear()
-    .domain([Math.max(0, rLo - pad), rHi + pad])
-    .range([plotH, 0])
-    .nice();
+  const y: ScaleContinuousNumeric<number, number> = logY
+    ? scaleLog()
+        .domain([rLo / (rHi / rLo) ** 0.05, rHi * (rHi / rLo) ** 0.05])
+        .range([plotH, 0])
+    : scaleLinear()
+        .domain([Math.max(0, rLo - pad), rHi + pad])
+        .range([plotH, 0])
+        .nice();
 
   const g = layer(root, 'plot').attr('transform', `translate(${margin.left},${margin.top})`);
   layer(g, 'panel-title', 'text')
@@ -248,10 +260,14 @@ export function renderSaturation(
     .attr('height', plotH)
     .attr('fill', 'none')
     .attr('stroke', '#bbb');
+  g.attr('data-scale', logY ? 'log' : 'linear');
+  const yTicks = Math.max(2, Math.floor(plotH / 30));
+  // A log scale's own tickFormat blanks the labels that would crowd: keep its choice of which.
+  const crowd = logY ? y.tickFormat(yTicks) : null;
   layer(g, 'y-axis').call(
     axisLeft(y)
-      .ticks(Math.max(2, Math.floor(plotH / 30)))
-      .tickFormat((v) => formatSig(Number(v), 3)),
+      .ticks(yTicks)
+      .tickFormat((v) => (crowd && crowd(v) === '' ? '' : formatSig(Number(v), 3))),
   );
   // Powers of two on the c axis, thinned to fit the width.
   const [d0, d1] = x.domain() as [number, number];
