@@ -114,6 +114,20 @@ describe('renderInterpolation', () => {
     );
   });
 
+  it('keeps the labels of nearby barriers from printing over each other', () => {
+    // Two peaks at the same τ* and almost the same height.
+    const a = runWithCurve(6, 0.5, 0.2);
+    const b = runWithCurve(7, 0.52, 0.2);
+    renderInterpolation(svg, { curves: [curve(a), curve(b)] }, opts);
+    const ys = Array.from(svg.querySelectorAll('g.barrier-marker'), (m) => {
+      const ty = Number(/translate\([-\d.e]+,([-\d.e]+)\)/.exec(m.getAttribute('transform')!)![1]);
+      return ty + Number(m.querySelector('text')!.getAttribute('y'));
+    });
+    expect(ys).toHaveLength(2);
+    // At least one line of 10 px type apart.
+    expect(Math.abs(ys[0]! - ys[1]!)).toBeGreaterThanOrEqual(13 - 1e-9);
+  });
+
   it('tells curves of one regime apart by dash, and updates in place', () => {
     const a = runWithCurve(4.2, 0.3);
     const b = runWithCurve(4.5, 0.3);

@@ -394,6 +394,34 @@ export function renderInterpolation(
     .attr('stroke-dasharray', (d) => d.dash);
 
   // The barrier: a segment from L₀ up to the maximum at τ*, a dot there and the height in words.
+  // Labels of nearby peaks would print over each other: from the top down, push a label below
+  // any earlier one it overlaps (positions estimated, as everywhere in the charts).
+  const labelText = (d: CurveGeom) =>
+    `${heightLabel(d.heightRatio)}, τ* = ${formatSig(d.peak!.tau, 2)}`;
+  const flip = (d: CurveGeom) => x(d.peak!.tau) > plotW - 110 * k;
+  const labelDy = new Map<string, number>();
+  const placed: { x0: number; x1: number; y: number }[] = [];
+  const lineH = small + 3;
+  for (const d of curves
+    .filter((c) => c.peak)
+    .sort((a, b) => y(a.peak!.ratio) - y(b.peak!.ratio))) {
+    const px = x(d.peak!.tau);
+    const w = textWidth(labelText(d), small);
+    const x0 = flip(d) ? px - 6 - w : px + 6;
+    const base = y(d.peak!.ratio) - 6;
+    let ly = base;
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const o of placed)
+        if (x0 < o.x1 && o.x0 < x0 + w && Math.abs(ly - o.y) < lineH) {
+          ly = o.y + lineH;
+          moved = true;
+        }
+    }
+    placed.push({ x0, x1: x0 + w, y: ly });
+    labelDy.set(d.id, ly - base);
+  }
+
   const marker = series
     .select('g.marker-layer')
     .selectAll<SVGGElement, CurveGeom>('g.barrier-marker')
@@ -425,15 +453,15 @@ export function renderInterpolation(
     .attr('fill', (d) => d.color);
   marker
     .select('text')
-    .attr('x', (d) => (x(d.peak!.tau) > plotW - 110 * k ? -6 : 6))
-    .attr('text-anchor', (d) => (x(d.peak!.tau) > plotW - 110 * k ? 'end' : 'start'))
-    .attr('y', -6)
+    .attr('x', (d) => (flip(d) ? -6 : 6))
+    .attr('text-anchor', (d) => (flip(d) ? 'end' : 'start'))
+    .attr('y', (d) => -6 + (labelDy.get(d.id) ?? 0))
     .attr('font-size', small)
     .attr('fill', (d) => d.color)
     .attr('stroke', '#fff')
     .attr('stroke-width', 3)
     .attr('paint-order', 'stroke')
-    .text((d) => `${heightLabel(d.heightRatio)}, τ* = ${formatSig(d.peak!.tau, 2)}`);
+    .text(labelText);
 }
 
 /** The first of `texts` that fits in `width` at `fontSize`, else the last (the shortest). */
