@@ -4,12 +4,16 @@
  */
 import { select } from 'd3';
 import type { Selection } from 'd3';
+import type { DiagramKind } from './kinds';
 import type { CellGeom, PhaseDiagramLayout } from './layout';
-import type { PhaseDiagramOptions, SelectMode } from './types';
+import type { PhaseDiagramData, PhaseDiagramOptions, SelectMode } from './types';
 
-/** What the listeners read: the latest options and layout of one svg. */
+/** What the listeners read: the latest data, options and layout of one svg. */
 export interface DiagramState {
+  data: PhaseDiagramData;
   options: PhaseDiagramOptions;
+  /** Critical values whose fit lines the user hid from the legend. */
+  hiddenFits: Set<DiagramKind>;
   layout: PhaseDiagramLayout | null;
   cellById: Map<string, CellGeom>;
   elById: Map<string, SVGRectElement>;
