@@ -71,7 +71,11 @@ describe('c_barrier marker', () => {
     }
     const legend = Array.from(svg.querySelectorAll('.legend text'), (t) => t.textContent);
     expect(legend).toContain('c_barrier: loss barrier from θ₀ to θ_T');
-    expect(legend).toContain('hollow: no barrier seen: c_max used');
+    // The hollow row comes only with a hollow marker; results without c_barrier get no row.
+    expect(legend).not.toContain('hollow: no barrier seen: c_max used');
+    renderPhaseDiagram(svg, data, opts());
+    const without = Array.from(svg.querySelectorAll('.legend text'), (t) => t.textContent);
+    expect(without).not.toContain('c_barrier: loss barrier from θ₀ to θ_T');
   });
 
   it('draws the c_max fallback hollow at c_max and says so in its words', () => {
@@ -82,6 +86,8 @@ describe('c_barrier marker', () => {
     expect(g.classList.contains('marker-hollow')).toBe(true);
     expect(Number(g.getAttribute('data-c'))).toBe(columns[0]!.c_max);
     expect(g.querySelector('path.marker-shape')!.getAttribute('fill')).toBe('none');
+    const legend = Array.from(svg.querySelectorAll('.legend text'), (t) => t.textContent);
+    expect(legend).toContain('hollow: no barrier seen: c_max used');
     expect(g.querySelector('title')!.textContent).toBe(
       'c_barrier at depth 4, width 64, seed 0: no barrier seen: c_max used (8 (2^3))',
     );
@@ -295,25 +301,35 @@ describe('fit lines', () => {
     c_max: null,
   }));
 
-  it('are drawn light, and a click on their legend row hides and shows them', () => {
+  it('are drawn light, power laws off by default beside linear fits, toggled from the legend', () => {
     renderPhaseDiagram(svg, { runs, columns }, opts());
-    const lines = () => Array.from(svg.querySelectorAll('g.fit, g.linear-fit'));
-    expect(lines().length).toBe(2);
-    for (const g of lines()) {
-      expect(Number(g.getAttribute('opacity'))).toBeLessThan(1);
-      expect(g.getAttribute('display')).toBeNull();
-    }
-    const row = svg.querySelector<SVGGElement>('g.fit-toggle[data-fit-kind="c_loss"]')!;
-    expect(row.getAttribute('role')).toBe('button');
-    expect(row.getAttribute('aria-pressed')).toBe('true');
-    row.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    for (const g of lines()) expect(g.getAttribute('display')).toBe('none');
-    const again = svg.querySelector<SVGGElement>('g.fit-toggle[data-fit-kind="c_loss"]')!;
-    expect(again.getAttribute('aria-pressed')).toBe('false');
-    // The choice survives a re-render with new data, and Enter brings the lines back.
+    const power = () => svg.querySelector('g.fit[data-kind="c_loss"]')!;
+    const linear = () => svg.querySelector('g.linear-fit[data-kind="c_loss"]')!;
+    const row = (family: string) =>
+      svg.querySelector<SVGGElement>(
+        `g.fit-toggle[data-fit-kind="c_loss"][data-fit-family="${family}"]`,
+      )!;
+    for (const g of [power(), linear()]) expect(Number(g.getAttribute('opacity'))).toBeLessThan(1);
+    // On the d/w axis the paper's linear fit is drawn, the power law waits in the legend.
+    expect(linear().getAttribute('display')).toBeNull();
+    expect(power().getAttribute('display')).toBe('none');
+    expect(row('line').getAttribute('role')).toBe('button');
+    expect(row('line').getAttribute('aria-pressed')).toBe('true');
+    expect(row('power').getAttribute('aria-pressed')).toBe('false');
+    row('line').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(linear().getAttribute('display')).toBe('none');
+    expect(row('line').getAttribute('aria-pressed')).toBe('false');
+    // The choice survives a re-render; Enter on a row toggles it too.
     renderPhaseDiagram(svg, { runs, columns }, opts({ width: 950 }));
-    for (const g of lines()) expect(g.getAttribute('display')).toBe('none');
-    again.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    for (const g of lines()) expect(g.getAttribute('display')).toBeNull();
+    expect(linear().getAttribute('display')).toBe('none');
+    row('power').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(power().getAttribute('display')).toBeNull();
+    // On the width axis there is no linear fit, and the power law shows by default.
+    svg.remove();
+    svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    document.body.appendChild(svg);
+    renderPhaseDiagram(svg, { runs, columns }, opts({ axis: 'w' }));
+    expect(power().getAttribute('display')).toBeNull();
+    expect(svg.querySelectorAll('g.linear-fit')).toHaveLength(0);
   });
 });

@@ -16,7 +16,7 @@ import {
   type SlotGroupLabel,
   type SlotTick,
 } from './layout';
-import { AXIS_TITLES, Y_TITLE, legendRows, type LegendRow } from './words';
+import { AXIS_TITLES, Y_TITLE, type FitFamily, type LegendRow } from './words';
 
 const MARKER_SYMBOLS = {
   c_loss: symbolTriangle,
@@ -32,11 +32,14 @@ export const FIT_DASH: Readonly<Record<DiagramKind, string>> = {
   c_max: '10 3 2 3',
 };
 
-/** A star of the same area looks smaller than a square: it gets a third more. */
+/**
+ * A d3 star's size is its area, but its points reach much further out than a square's corners:
+ * at 0.6 of the area it spans about the square's width.
+ */
 const AREA_SCALE: Readonly<Record<DiagramKind, number>> = {
   c_loss: 1,
   c_sharp: 1,
-  c_barrier: 1.35,
+  c_barrier: 0.6,
   c_max: 1,
 };
 
@@ -147,17 +150,16 @@ export function drawAxes(
 }
 
 /**
- * The legend. Fit rows are buttons: a click (or Enter/Space) hides or shows every fit line of
- * that critical value (`hiddenFits`), through `onToggleFit`.
+ * The legend. Fit rows are buttons: a click (or Enter/Space) hides or shows that family of the
+ * critical value's fit lines; `shown` says which are drawn now.
  */
 export function drawLegend(
   g: Selection<SVGGElement, unknown, null, undefined>,
   layout: PhaseDiagramLayout,
-  axis: DiagramAxis,
-  hiddenFits: ReadonlySet<DiagramKind>,
+  shown: (family: FitFamily, kind: DiagramKind) => boolean,
 ) {
   const { legend } = layout;
-  const [left, right] = legendRows(layout.fits, layout.linearFits, axis, layout.fitNotes);
+  const [left, right] = layout.legendRows;
   const placed: { row: LegendRow; x: number; y: number }[] = [];
   if (legend.columns === 2) {
     left!.forEach((row, i) => placed.push({ row, x: 0, y: i * LEGEND_ROW }));
@@ -181,16 +183,20 @@ export function drawLegend(
     })
     .attr('data-key', (d) => d.row.key)
     .attr('transform', (d) => `translate(${d.x},${d.y})`);
-  const isFit = (d: (typeof placed)[number]) => d.row.kind === 'fit' && d.row.marker !== undefined;
-  const off = (d: (typeof placed)[number]) => isFit(d) && hiddenFits.has(d.row.marker!);
+  const isFit = (d: (typeof placed)[number]) =>
+    d.row.kind === 'fit' && d.row.marker !== undefined && d.row.family !== undefined;
+  const off = (d: (typeof placed)[number]) => isFit(d) && !shown(d.row.family!, d.row.marker!);
   rows
     .classed('fit-toggle', isFit)
     .attr('data-fit-kind', (d) => (isFit(d) ? d.row.marker! : null))
+    .attr('data-fit-family', (d) => (isFit(d) ? d.row.family! : null))
     .attr('role', (d) => (isFit(d) ? 'button' : null))
     .attr('tabindex', (d) => (isFit(d) ? '0' : null))
     .attr('aria-pressed', (d) => (isFit(d) ? String(!off(d)) : null))
     .attr('aria-label', (d) =>
-      isFit(d) ? `${off(d) ? 'Show' : 'Hide'} the ${d.row.marker!} fit lines: ${d.row.text}` : null,
+      isFit(d)
+        ? `${off(d) ? 'Show' : 'Hide'} the ${d.row.marker!} ${d.row.family === 'power' ? 'power-law' : 'linear'} fit: ${d.row.text}`
+        : null,
     )
     .attr('opacity', (d) => (off(d) ? 0.45 : null));
   rows

@@ -5,6 +5,12 @@
 import { select } from 'd3';
 import type { Selection } from 'd3';
 import type { DiagramKind } from './kinds';
+import type { FitFamily } from './words';
+
+/** The key of one family of one kind's fit lines ("line:c_loss"). */
+export function fitToggleKey(family: FitFamily, kind: DiagramKind): string {
+  return `${family}:${kind}`;
+}
 import type { CellGeom, PhaseDiagramLayout } from './layout';
 import type { PhaseDiagramData, PhaseDiagramOptions, SelectMode } from './types';
 
@@ -12,8 +18,11 @@ import type { PhaseDiagramData, PhaseDiagramOptions, SelectMode } from './types'
 export interface DiagramState {
   data: PhaseDiagramData;
   options: PhaseDiagramOptions;
-  /** Critical values whose fit lines the user hid from the legend. */
-  hiddenFits: Set<DiagramKind>;
+  /**
+   * Fit lines the user showed (true) or hid (false) from the legend, by `fitToggleKey`; the rest
+   * follow `fitShownByDefault`.
+   */
+  fitToggles: Map<string, boolean>;
   layout: PhaseDiagramLayout | null;
   cellById: Map<string, CellGeom>;
   elById: Map<string, SVGRectElement>;

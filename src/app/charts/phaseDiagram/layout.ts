@@ -26,6 +26,7 @@ import {
   legendRows,
   slotLabel,
   powerOfTwoLabel,
+  type FitFamily,
   type LegendRow,
 } from './words';
 
@@ -230,6 +231,17 @@ export interface PhaseDiagramLayout {
   refLabels: RefLabelGeom[];
   yTicks: { c: number; label: string }[];
   legend: LegendLayout;
+  /** The legend's two groups of rows (regimes; critical values and fits). */
+  legendRows: LegendRow[][];
+}
+
+/**
+ * Whether a family of fit lines is drawn before the user toggles it: linear fits always; power
+ * laws only on the d and w axes, where no linear fit is made (on d/w and 1/w the paper's linear
+ * fits are the ones to read, and two lines per boundary crowd a small diagram).
+ */
+export function fitShownByDefault(family: FitFamily, axis: DiagramAxis): boolean {
+  return family === 'line' || (axis !== 'd/w' && axis !== '1/w');
 }
 
 const LN2 = Math.LN2;
@@ -544,7 +556,13 @@ export function layoutPhaseDiagram(
   yHi += pad;
 
   // Legend and margins.
-  const [leftRows, rightRows] = legendRows(fits, linearFits, axis, fitNotes);
+  const anyBarrier = data.columns.some((c) => c.c_barrier !== undefined && c.c_barrier !== null);
+  const anyHollow = crits.some((cr) => markerValue(cr.summary.c_barrier, 'c_barrier')?.hollow);
+  const rowsOf = legendRows(fits, linearFits, axis, fitNotes, {
+    barrier: anyBarrier || data.columns.length === 0,
+    hollow: anyHollow,
+  });
+  const [leftRows, rightRows] = rowsOf;
   const colWidth = Math.max(legendTextWidth(leftRows!), legendTextWidth(rightRows!));
   const margin = { top: 14, right: 16, bottom: 54, left: 84 };
   let legend: LegendLayout;
@@ -821,6 +839,7 @@ export function layoutPhaseDiagram(
     refLabels,
     yTicks,
     legend,
+    legendRows: rowsOf,
   };
 }
 

@@ -8,11 +8,13 @@ import type { DiagramKind } from './kinds';
 import {
   drawCellRings,
   drawFocusRing,
+  fitToggleKey,
   installListeners,
   type DiagramState,
   type RingStyle,
 } from './interaction';
 import {
+  fitShownByDefault,
   layoutPhaseDiagram,
   type CellGeom,
   type FitGeom,
@@ -23,7 +25,7 @@ import {
   type RefLabelGeom,
 } from './layout';
 import type { PhaseDiagramData, PhaseDiagramOptions } from './types';
-import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle } from './words';
+import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle, type FitFamily } from './words';
 
 /** Selection outlines sit on the cell's edge. */
 const OUTLINE_STYLE: RingStyle = { pad: 0, rx: null, haloWidth: 3.5, strokeWidth: 1.5 };
@@ -58,7 +60,7 @@ export function renderPhaseDiagram(
     state = {
       data,
       options,
-      hiddenFits: new Set(),
+      fitToggles: new Map(),
       layout: null,
       cellById: new Map(),
       elById: new Map(),
@@ -241,11 +243,18 @@ export function renderPhaseDiagram(
     }
     return fitLine(samples);
   };
-  const hidden = state.hiddenFits;
-  drawFitPaths(gFits, 'fit', layout.fits, (d) => d.kind, powerPath, POWER_STYLE, hidden).attr(
-    'data-exponent',
-    (d) => String(d.fit.p),
-  );
+  const toggles = state.fitToggles;
+  const shown = (family: FitFamily, kind: DiagramKind) =>
+    toggles.get(fitToggleKey(family, kind)) ?? fitShownByDefault(family, options.axis);
+  drawFitPaths(
+    gFits,
+    'fit',
+    layout.fits,
+    (d) => d.kind,
+    powerPath,
+    POWER_STYLE,
+    (k) => shown('power', k),
+  ).attr('data-exponent', (d) => String(d.fit.p));
   drawFitPaths(
     gFits,
     'linear-fit',
@@ -253,7 +262,7 @@ export function renderPhaseDiagram(
     (d) => d.key,
     linearPath,
     LINEAR_STYLE,
-    hidden,
+    (k) => shown('line', k),
   )
     .attr('data-depth', (d) => (d.depth === null ? 'all' : String(d.depth)))
     .attr('data-intercept', (d) => String(d.fit.a))
@@ -319,7 +328,7 @@ export function renderPhaseDiagram(
     .attr('paint-order', 'stroke')
     .text((d) => d);
 
-  drawLegend(layer(root, 'legend'), layout, options.axis, state.hiddenFits);
+  drawLegend(layer(root, 'legend'), layout, shown);
 
   // Keep keyboard focus: if re-ordering moved the focused cell out of the DOM's focus, put it back.
   if (focusedCellId !== null) {
@@ -340,7 +349,7 @@ const LINEAR_STYLE: FitStyle = { haloWidth: 2.5, strokeWidth: 1, opacity: 0.7 };
 
 /**
  * One `g.{className}` per fit, a white halo path under a stroke dashed and coloured by critical
- * kind; fits of a kind in `hidden` are not displayed.
+ * kind; fits whose kind is not `shown` are not displayed.
  */
 function drawFitPaths<D extends { kind: DiagramKind }>(
   g: Selection<SVGGElement, unknown, null, undefined>,
@@ -349,7 +358,7 @@ function drawFitPaths<D extends { kind: DiagramKind }>(
   key: (d: D) => string,
   path: (d: D) => string | null,
   style: FitStyle,
-  hidden: ReadonlySet<DiagramKind>,
+  shown: (kind: DiagramKind) => boolean,
 ): Selection<SVGGElement, D, SVGGElement, unknown> {
   const sel = g
     .selectAll<SVGGElement, D>(`g.${className}`)
@@ -361,7 +370,7 @@ function drawFitPaths<D extends { kind: DiagramKind }>(
       return e;
     })
     .attr('data-kind', (d) => d.kind)
-    .attr('display', (d) => (hidden.has(d.kind) ? 'none' : null))
+    .attr('display', (d) => (shown(d.kind) ? null : 'none'))
     .attr('opacity', style.opacity);
   sel
     .select('path.halo')
@@ -385,13 +394,15 @@ function installFitToggles(svg: SVGSVGElement, state: DiagramState): void {
   const toggle = (e: Event): void => {
     const row = (e.target as Element | null)?.closest?.('g.fit-toggle');
     const kind = row?.getAttribute('data-fit-kind') as DiagramKind | null | undefined;
-    if (!kind) return;
+    const family = row?.getAttribute('data-fit-family') as FitFamily | null | undefined;
+    if (!kind || !family) return;
     if (e instanceof KeyboardEvent) {
       if (e.key !== 'Enter' && e.key !== ' ') return;
       e.preventDefault();
     }
-    if (state.hiddenFits.has(kind)) state.hiddenFits.delete(kind);
-    else state.hiddenFits.add(kind);
+    const key = fitToggleKey(family, kind);
+    const now = state.fitToggles.get(key) ?? fitShownByDefault(family, state.options.axis);
+    state.fitToggles.set(key, !now);
     renderPhaseDiagram(svg, state.data, state.options);
     // Keep the keyboard on the row that was toggled (the legend re-joins by key, so it survives).
     const again = svg.querySelector<SVGGElement>(

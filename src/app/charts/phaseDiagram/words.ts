@@ -74,6 +74,19 @@ export interface LegendRow {
   marker?: DiagramKind;
   /** A marker row drawn hollow (the c_barrier fallback). */
   hollow?: boolean;
+  /** A fit row: which family of lines it stands for (power law or linear). */
+  family?: FitFamily;
+}
+
+/** Fit lines come in two families: power laws c ≈ a·x^p, and the paper's linear fits. */
+export type FitFamily = 'power' | 'line';
+
+/** What the legend lists beyond the fixed rows. */
+export interface LegendContent {
+  /** Some column carries c_barrier, or nothing has run yet (the marker may still come). */
+  barrier: boolean;
+  /** Some c_barrier marker is the hollow fallback. */
+  hollow: boolean;
 }
 
 /** R² in words; two points fit any line exactly, so they get no R². */
@@ -140,6 +153,7 @@ export function legendRows(
   linearFits: readonly LinearFitGeom[],
   axis: DiagramAxis,
   notes: readonly FitNote[] = [],
+  content: LegendContent = { barrier: true, hollow: true },
 ): LegendRow[][] {
   const left: LegendRow[] = [{ key: 'title-regime', kind: 'title', text: 'Regime of a run' }];
   for (const r of REGIMES) {
@@ -152,8 +166,9 @@ export function legendRows(
     { key: 'title-critical', kind: 'title', text: 'Critical c per column' },
   ];
   for (const k of DIAGRAM_KINDS) {
+    if (k === 'c_barrier' && !content.barrier) continue;
     right.push({ key: `marker-${k}`, kind: 'marker', text: CRITICAL_LABELS[k], marker: k });
-    if (k === 'c_barrier')
+    if (k === 'c_barrier' && content.hollow)
       right.push({
         key: 'marker-c_barrier-fallback',
         kind: 'marker',
@@ -162,9 +177,22 @@ export function legendRows(
         hollow: true,
       });
     const f = fits.find((g) => g.kind === k);
-    if (f) right.push({ key: `fit-${k}`, kind: 'fit', text: powerFitText(f, axis), marker: k });
+    if (f)
+      right.push({
+        key: `fit-${k}`,
+        kind: 'fit',
+        text: powerFitText(f, axis),
+        marker: k,
+        family: 'power',
+      });
     for (const lf of linearFits.filter((g) => g.kind === k))
-      right.push({ key: `line-${lf.key}`, kind: 'fit', text: linearFitText(lf), marker: k });
+      right.push({
+        key: `line-${lf.key}`,
+        kind: 'fit',
+        text: linearFitText(lf),
+        marker: k,
+        family: 'line',
+      });
     const note = notes.find((n) => n.kind === k);
     if (note) right.push({ key: `fitnote-${k}`, kind: 'note', text: fitNoteText(note) });
   }
