@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { fakeColumn, fakeRun, fakeSweep, log2Grid } from './fixtures';
 import { MARKER_COLORS } from './palette';
+import { textWidth } from './svgUtil';
 import {
   boxesOverlap,
   layoutPhaseDiagram,
@@ -289,6 +290,25 @@ describe('ticks, labels and markers that do not collide', () => {
         expect(t.box.x1 + layout.margin.left).toBeLessThanOrEqual(width);
       }
     }
+  });
+
+  it('wraps long legend rows on a phone instead of cutting them', () => {
+    const runs = WIDTHS.map((w) => fakeRun({ depth: 8, width: w, c: 2 }));
+    const columns = WIDTHS.map((w, i) =>
+      withBarrier(fakeColumn(8, w, 0, CS), i === 0 ? 5 : null, i !== 0),
+    );
+    const layout = layoutPhaseDiagram({ runs, columns }, opts({ width: 390, height: 900 }));
+    expect(layout.legend.placement).toBe('below');
+    expect(layout.legend.columns).toBe(1);
+    const rows = layout.legendRows.flat();
+    // The fit note is one row on a wide screen, several here, and every row fits.
+    expect(rows.filter((r) => r.key.startsWith('fitnote-c_barrier')).length).toBeGreaterThan(1);
+    for (const r of rows) {
+      const font = r.kind === 'note' || r.kind === 'fit' ? 10 : 11;
+      expect(layout.legend.x + 30 + textWidth(r.text, font), r.text).toBeLessThanOrEqual(390);
+    }
+    const rowCount = rows.length;
+    expect(layout.legend.y + rowCount * 16).toBeLessThanOrEqual(900);
   });
 });
 

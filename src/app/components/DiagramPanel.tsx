@@ -79,11 +79,12 @@ function RunDetails({ run, column }: { run: RunRecord; column: ColumnRecord | un
 
 /**
  * Height for a given width: the legend sits to the right from about 650 px on (the chart's own
- * rule), and below the plot on narrower screens, where it needs about 240 px of its own.
+ * rule), and below the plot on narrower screens, where it needs about 320 px of its own.
  */
 export function diagramHeight(width: number): number {
   if (width >= 650) return Math.round(Math.min(640, Math.max(380, width * 0.55)));
-  return Math.round(Math.max(260, width * 0.6) + 250);
+  // The legend below holds up to about 20 rows (c_barrier and fit notes included, long ones wrapped).
+  return Math.round(Math.max(260, width * 0.6) + 330);
 }
 
 /** The phase diagram: c (log2) against d/w, cells coloured by regime, filled as runs finish. */

@@ -263,10 +263,49 @@ function median(xs: number[]): number {
 function legendTextWidth(rows: readonly LegendRow[]): number {
   let w = 0;
   for (const r of rows) {
-    const indent = r.kind === 'title' ? 0 : r.kind === 'note' || r.kind === 'fit' ? 30 : 22;
+    const indent = legendIndent(r);
     w = Math.max(w, indent + textWidth(r.text, r.kind === 'note' || r.kind === 'fit' ? 10 : 11));
   }
   return Math.ceil(w);
+}
+
+/** Indent of a legend row's text (after its swatch). */
+function legendIndent(r: LegendRow): number {
+  return r.kind === 'title' ? 0 : r.kind === 'note' || r.kind === 'fit' ? 30 : 22;
+}
+
+/**
+ * Rows wider than `room` px split at spaces into continuation rows (notes, keyed `{key}~{i}`),
+ * so a narrow legend wraps instead of cutting its text.
+ */
+function wrapLegendRows(rows: readonly LegendRow[], room: number): LegendRow[] {
+  const out: LegendRow[] = [];
+  for (const r of rows) {
+    const font = r.kind === 'note' || r.kind === 'fit' ? 10 : 11;
+    const fits = (t: string) => legendIndent(r) + textWidth(t, font) <= room;
+    if (fits(r.text)) {
+      out.push(r);
+      continue;
+    }
+    const lines: string[] = [];
+    let line = '';
+    for (const word of r.text.split(' ')) {
+      const next = line ? `${line} ${word}` : word;
+      if (line && !fits(next)) {
+        lines.push(line);
+        line = word;
+      } else line = next;
+    }
+    if (line) lines.push(line);
+    lines.forEach((text, i) =>
+      out.push(
+        i === 0
+          ? { ...r, text }
+          : { key: `${r.key}~${i}`, kind: r.kind === 'title' ? 'title' : 'note', text },
+      ),
+    );
+  }
+  return out;
 }
 
 /** Same c up to float noise (grid values come from 2^x). */
@@ -562,8 +601,8 @@ export function layoutPhaseDiagram(
     barrier: anyBarrier || data.columns.length === 0,
     hollow: anyHollow,
   });
-  const [leftRows, rightRows] = rowsOf;
-  const colWidth = Math.max(legendTextWidth(leftRows!), legendTextWidth(rightRows!));
+  let [leftRows, rightRows] = rowsOf;
+  let colWidth = Math.max(legendTextWidth(leftRows!), legendTextWidth(rightRows!));
   const margin = { top: 14, right: 16, bottom: 54, left: 84 };
   let legend: LegendLayout;
   if (width - colWidth - LEGEND_PAD * 3 >= 420) {
@@ -577,6 +616,15 @@ export function layoutPhaseDiagram(
     };
   } else {
     const two = width >= colWidth * 2 + LEGEND_PAD * 5;
+    if (!two) {
+      // One column on a narrow screen: long rows wrap instead of running off the svg.
+      const room = width - Math.min(margin.left, LEGEND_PAD * 2) - LEGEND_PAD;
+      leftRows = wrapLegendRows(leftRows!, room);
+      rightRows = wrapLegendRows(rightRows!, room);
+      rowsOf[0] = leftRows;
+      rowsOf[1] = rightRows;
+      colWidth = Math.min(colWidth, room);
+    }
     const rows = two
       ? Math.max(leftRows!.length, rightRows!.length)
       : leftRows!.length + rightRows!.length;
