@@ -125,12 +125,15 @@ describe('c_barrier marker', () => {
     renderPhaseDiagram(svg, { runs, columns: mixed }, opts());
     expect(svg.querySelectorAll('g.linear-fit[data-kind="c_barrier"]')).toHaveLength(0);
     expect(svg.querySelectorAll('g.fit[data-kind="c_barrier"]')).toHaveLength(0);
-    expect(legend()).toContain(
+    // (A long note wraps onto continuation rows: read the legend as one text.)
+    expect(legend().join(' ')).toContain(
       'fit c_barrier: none, 1 column with a value, 3 censored left out (needs 2; R² from 3)',
     );
     const none = exact.map((c) => withBarrier(c, null, true));
     renderPhaseDiagram(svg, { runs, columns: none }, opts());
-    expect(legend()).toContain('fit c_barrier: none, no barrier seen: c_max used in every column');
+    expect(legend().join(' ')).toContain(
+      'fit c_barrier: none, no barrier seen: c_max used in every column',
+    );
   });
 });
 
@@ -290,6 +293,15 @@ describe('ticks, labels and markers that do not collide', () => {
         expect(t.box.x1 + layout.margin.left).toBeLessThanOrEqual(width);
       }
     }
+  });
+
+  it('makes room on the left for the widest c label', () => {
+    const data = fakeSweep([4], [64], [0], log2Grid(-5, 3, 1));
+    const layout = layoutPhaseDiagram(data, opts());
+    const widest = Math.max(...layout.yTicks.map((t) => textWidth(t.label, 11)));
+    expect(layout.yTicks.map((t) => t.label)).toContain('0.03125 (2⁻⁵)');
+    // Labels end 8 px left of the axis; the rotated title needs about 20 px at the edge.
+    expect(layout.margin.left - 8 - widest).toBeGreaterThanOrEqual(20);
   });
 
   it('wraps long legend rows on a phone instead of cutting them', () => {

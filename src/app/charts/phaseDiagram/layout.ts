@@ -324,6 +324,11 @@ export const TICK_SUB_Y = 28;
 export const TICK_SUB_FONT = 9;
 const TICK_FONT = 11;
 const REF_FONT = 10;
+/** Widest legend column in px before its rows wrap. */
+const LEGEND_MAX_WIDTH = 360;
+/** The y labels end this far left of the axis; the rotated axis title takes this much room. */
+const Y_LABEL_GAP = 8;
+const Y_TITLE_SPACE = 24;
 /** Least free space between two tick labels in px. */
 const TICK_GAP = 6;
 
@@ -601,9 +606,22 @@ export function layoutPhaseDiagram(
     barrier: anyBarrier || data.columns.length === 0,
     hollow: anyHollow,
   });
+  // Rows wrap at LEGEND_MAX_WIDTH, so one long note does not push the legend under the plot.
+  rowsOf[0] = wrapLegendRows(rowsOf[0]!, LEGEND_MAX_WIDTH);
+  rowsOf[1] = wrapLegendRows(rowsOf[1]!, LEGEND_MAX_WIDTH);
   let [leftRows, rightRows] = rowsOf;
   let colWidth = Math.max(legendTextWidth(leftRows!), legendTextWidth(rightRows!));
-  const margin = { top: 14, right: 16, bottom: 54, left: 84 };
+  // The left margin holds the widest y label ("0.0625 (2⁻⁴)" is wider than "128 (2⁷)") and the
+  // axis title beside it.
+  let yLabelWidth = 0;
+  for (let k = Math.ceil(yLo); k <= Math.floor(yHi); k++)
+    yLabelWidth = Math.max(yLabelWidth, textWidth(powerOfTwoLabel(k), TICK_FONT));
+  const margin = {
+    top: 14,
+    right: 16,
+    bottom: 54,
+    left: Math.max(84, Math.ceil(yLabelWidth) + Y_LABEL_GAP + Y_TITLE_SPACE),
+  };
   let legend: LegendLayout;
   if (width - colWidth - LEGEND_PAD * 3 >= 420) {
     margin.right = colWidth + LEGEND_PAD * 3;
