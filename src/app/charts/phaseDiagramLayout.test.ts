@@ -193,6 +193,21 @@ describe('planned grid before any run', () => {
     expect(after.plannedCells.map((p) => p.c)).toEqual([4, 8]);
   });
 
+  it('plans one sub-column per architecture in seed-mean mode, per seed otherwise', () => {
+    const planned = plan([16, 64], [1, 2, 4], [0, 1, 2]);
+    const mean = layoutPhaseDiagram({ runs: [], columns: [], planned }, opts({ seedMode: 'mean' }));
+    expect(mean.ticks).toHaveLength(2);
+    expect(mean.subcolumns).toHaveLength(2);
+    expect(mean.plannedCells).toHaveLength(2 * 3);
+    expect(mean.emptyText).toBe(
+      'Planned: 2 columns × 3 seeds, 3 values of c. Press Run to fill them.',
+    );
+    const all = layoutPhaseDiagram({ runs: [], columns: [], planned }, opts());
+    expect(all.ticks).toHaveLength(2);
+    expect(all.subcolumns).toHaveLength(6);
+    expect(all.plannedCells).toHaveLength(6 * 3);
+  });
+
   it('ignores the plan when the results come from other settings', () => {
     const planned = plan([16, 64], GRID);
     const imported = fakeSweep([8], [512], [0], CS);
