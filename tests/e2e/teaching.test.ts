@@ -214,3 +214,23 @@ describe('fields and keys', () => {
     await page.close();
   });
 });
+
+describe('before any run', () => {
+  it('the diagram shows the planned grid: every column, the whole c range, empty cells', async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    // Two columns of built-in MNIST, c = 2^0 … 2^4.5 in steps of 0.5: ten values each.
+    await page.goto(`${server.url}${LINKS.smallMnist}`);
+    const diagram = page.getByTestId('phase-diagram');
+    await expect.poll(() => diagram.locator('rect.cell-planned').count()).toBe(20);
+    expect(await cellCount(page)).toBe(0);
+    // The c axis spans the grid, not only the reference lines at 2 and 4.
+    const yTicks = await diagram.locator('.y-axis g.tick text').allTextContents();
+    expect(yTicks).toEqual(expect.arrayContaining(['1 (2⁰)', '16 (2⁴)']));
+    expect(await diagram.locator('.x-axis g.tick').count()).toBe(2);
+    expect(await diagram.locator('text.empty-note').textContent()).toContain('Planned: 2 columns');
+    await screenshot(page, 'planned-grid');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

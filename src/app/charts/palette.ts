@@ -88,3 +88,18 @@ export function seriesColor(index: number): string {
   const n = SERIES_COLORS.length;
   return SERIES_COLORS[((index % n) + n) % n] ?? '#000000';
 }
+
+/**
+ * Fill and stroke of the critical-value markers and the stroke of their fit lines. c_loss,
+ * c_sharp and c_max are white shapes outlined in black; c_barrier is the one coloured marker
+ * (Okabe–Ito bluish green, which no regime uses), so it differs from them in colour as well as
+ * shape on every cell colour.
+ */
+export const MARKER_COLORS: Readonly<
+  Record<'c_loss' | 'c_sharp' | 'c_barrier' | 'c_max', { fill: string; stroke: string }>
+> = {
+  c_loss: { fill: '#fff', stroke: '#111' },
+  c_sharp: { fill: '#fff', stroke: '#111' },
+  c_barrier: { fill: '#009e73', stroke: '#003d2c' },
+  c_max: { fill: '#fff', stroke: '#111' },
+};

@@ -69,31 +69,44 @@ describe('renderPhaseDiagram: cells', () => {
     expect(el.getAttribute('aria-pressed')).toBe('false');
     // λ₀ = 10·√256 = 160, η = 3/160 = 0.01875 (printed 0.0187: binary rounding); loss peak 1 + 3/2 = 2.5; λ_T/λ₀ = 1 − 0.3 = 0.7.
     expect(el.getAttribute('aria-label')).toBe(
-      'depth 4, width 256, seed 0, c = 3.00 (η = 0.0187): loss catapult; ' +
+      'depth 4, width 256, seed 0, c = 3 (η = 0.0187): loss catapult; ' +
         'loss peaked at 2.5× L₀, sharpness ended at 0.7× λ₀',
     );
     const title = el.querySelector('title')!.textContent!;
-    expect(title).toContain('c = 3, η = 0.01875');
+    // The native tooltip is rounded to 3 significant figures, like every readout.
+    expect(title).toContain('c = 3, η = 0.0187');
     expect(title).toContain('λ₀ = 160, L₀ = 0.5');
     expect(title).toContain('max L/L₀ = 2.5, max λ/λ₀ = 0.98, λ_T/λ₀ = 0.7');
     expect(title).toContain('Lanczos iterations: 14, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 (total 44)');
   });
 
-  it('writes c at full precision and says divergence in words', () => {
+  it('keeps c at full precision in data-c, rounds it in words, and says divergence', () => {
     const c = 2 ** 3.7;
     renderPhaseDiagram(svg, { runs: [fakeRun({ depth: 8, width: 64, c })], columns: [] }, opts());
     expect(cells()[0]!.getAttribute('data-c')).toBe(String(c));
+    // 2^3.7 = 12.996…: 3 significant figures and its exponent on the log2 grid, never in full.
+    expect(cells()[0]!.getAttribute('aria-label')).toContain('c = 13 (2^3.7) (η = ');
+    expect(cells()[0]!.querySelector('title')!.textContent).toContain('c = 13 (2^3.7), η = ');
+    renderPhaseDiagram(
+      svg,
+      { runs: [fakeRun({ depth: 8, width: 64, c: Math.SQRT2 })], columns: [] },
+      opts(),
+    );
+    const words = cells()[0]!.querySelector('title')!.textContent!;
+    expect(words).toContain('c = 1.41 (2^0.5)');
+    expect(words).not.toContain('1.4142');
+    expect(words).toMatch(/λ₀ = \d+(\.\d)?,/);
     renderPhaseDiagram(
       svg,
       { runs: [fakeRun({ depth: 8, width: 64, c: 16 })], columns: [] },
       opts(),
     );
     const label = cells()[0]!.getAttribute('aria-label')!;
-    expect(label).toMatch(/c = 16\.00 \(η = [\d.]+\): divergence; diverged at step 3$/);
+    expect(label).toMatch(/c = 16 \(2\^4\) \(η = [\d.]+\): divergence; diverged at step 3$/);
     const lsc = fakeRun({ depth: 4, width: 256, c: 6 });
     renderPhaseDiagram(svg, { runs: [lsc], columns: [] }, opts());
     expect(cells()[0]!.getAttribute('aria-label')).toBe(
-      'depth 4, width 256, seed 0, c = 6.00 (η = 0.0375): loss and sharpness catapult; ' +
+      'depth 4, width 256, seed 0, c = 6 (η = 0.0375): loss and sharpness catapult; ' +
         'loss peaked at 4× L₀, sharpness peaked at 1.3× λ₀, sharpness ended at 0.4× λ₀',
     );
     renderPhaseDiagram(
@@ -102,7 +115,7 @@ describe('renderPhaseDiagram: cells', () => {
       opts(),
     );
     expect(cells()[0]!.getAttribute('aria-label')).toBe(
-      'depth 4, width 256, seed 0, c = 1.00 (η = 0.00625): stable; ' +
+      'depth 4, width 256, seed 0, c = 1 (2^0) (η = 0.00625): stable; ' +
         'loss fell to 0.5× L₀, sharpness ended at 0.9× λ₀',
     );
   });
@@ -490,8 +503,11 @@ describe('layoutPhaseDiagram', () => {
       fakeRun({ depth: 8, width: 128, c: 2 }),
     ];
     const layout = layoutPhaseDiagram({ runs, columns: [] }, opts());
-    expect(layout.ticks.map((t) => t.label)).toEqual(['0.031', '0.063']);
-    expect(layout.ticks.map((t) => t.sub)).toEqual([null, '8/128']);
+    // One tick per column: the shared slot d/w = 1/32 names its two architectures, and its
+    // value once below them.
+    expect(layout.ticks.map((t) => t.label)).toEqual(['2/64', '4/128', '0.063']);
+    expect(layout.ticks.map((t) => t.sub)).toEqual([null, null, '8/128']);
+    expect(layout.groupLabels.map((g) => g.label)).toEqual(['0.031']);
     const [a, b] = layout.subcolumns;
     expect(a!.xValue).toBe(b!.xValue);
     expect(a!.x1).toBeLessThanOrEqual(b!.x0 + 1e-9);

@@ -1,13 +1,20 @@
 import { useMemo } from 'react';
 import {
   formatCritical,
-  seedValue,
   summarizeColumns,
-  type CriticalKind,
+  type CriticalSummary,
   type Spread,
 } from '../../core/phase/summary';
 import { compareColumns, compareRuns } from '../../core/sweep/order';
 import { columnId, runId, type ColumnRecord } from '../../core/sweep/records';
+import {
+  BARRIER_FALLBACK_TEXT,
+  DIAGRAM_KINDS,
+  diagramSeedValue,
+  hasBarrierValues,
+  summarizeKind,
+  type DiagramKind,
+} from '../charts/phaseDiagram';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 
@@ -22,24 +29,52 @@ function meanSpread(s: Spread): string {
   return s.n > 1 && s.std !== null ? `${fmt(s.mean)} ± ${fmt(s.std, 2)}` : fmt(s.mean);
 }
 
-/** One seed's critical value: the c, or "> c_max" when the event never came before divergence. */
-function seedCell(c: ColumnRecord, k: CriticalKind): { text: string; title: string | undefined } {
-  const v = seedValue(c, k);
+/**
+ * One seed's critical value: the c; "> c_max" when the event never came before divergence; for
+ * c_barrier with no barrier seen, the c_max the demo's rule uses, marked as such.
+ */
+function seedCell(c: ColumnRecord, k: DiagramKind): { text: string; title: string | undefined } {
+  const v = diagramSeedValue(c, k);
   if (v.kind === 'seen') return { text: fmt(v.c), title: undefined };
+  if (v.kind === 'censored' && k === 'c_barrier')
+    return {
+      text: `${fmt(v.above)} (c_max)`,
+      title: `${BARRIER_FALLBACK_TEXT}: no trainable run crossed a loss barrier, so c_barrier = c_max = ${fmt(v.above)} (a lower bound)`,
+    };
   if (v.kind === 'censored')
     return {
       text: `> ${fmt(v.above)}`,
       title: `censored: not seen before the first divergence, so above c_max = ${fmt(v.above)}`,
     };
+  if (k === 'c_barrier') return { text: '—', title: 'not measured' };
   return { text: '—', title: k === 'c_max' ? 'no run has diverged yet' : 'not reached yet' };
 }
 
-const CRITICAL: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_max'];
+/** A seed mean of c_barrier: the mean over seeds with a barrier, then how many used c_max. */
+function barrierMean(s: CriticalSummary): string {
+  const parts: string[] = [];
+  const { mean, std, n } = s.seen;
+  if (mean !== null) {
+    const value = n > 1 && std !== null ? `${fmt(mean)} ± ${fmt(std)}` : fmt(mean);
+    parts.push(s.censored + s.unknown > 0 ? `${value} over ${n} seen` : value);
+  }
+  if (s.censored > 0 && s.above !== null)
+    parts.push(`c_max ${fmt(s.above)} used for ${s.censored} of ${s.seeds} (no barrier)`);
+  return parts.length > 0 ? parts.join('; ') : '—';
+}
+
+const HEAD_TITLES: Readonly<Record<DiagramKind, string>> = {
+  c_loss: 'Smallest c whose loss rises above L₀ (loss catapult onset)',
+  c_sharp: 'Smallest c whose sharpness rises above λ₀(1+ε)',
+  c_barrier:
+    'Smallest trainable c whose run crosses a loss barrier on the line from θ₀ to θ_T; c_max when none does',
+  c_max: 'Largest c that does not diverge',
+};
 
 /**
- * c_loss, c_sharp and c_max per column; with several seeds, their summary per architecture, with
- * censored seeds (event not seen before divergence) counted and bounded, e.g. "> 16 (2 of 3
- * censored)".
+ * c_loss, c_sharp, c_barrier (when the results measured it) and c_max per column; with several
+ * seeds, their summary per architecture, with censored seeds (event not seen before divergence)
+ * counted and bounded, e.g. "> 16 (2 of 3 censored)".
  */
 export function ColumnTable() {
   const { store } = useServices();
@@ -48,6 +83,11 @@ export function ColumnTable() {
   const columns = useMemo(() => Object.values(columnsById).sort(compareColumns), [columnsById]);
   const groups = useMemo(
     () => summarizeColumns(columns).filter((g) => g.seeds.length > 1),
+    [columns],
+  );
+
+  const kinds = useMemo(
+    () => DIAGRAM_KINDS.filter((k) => k !== 'c_barrier' || hasBarrierValues(columns)),
     [columns],
   );
 
@@ -77,15 +117,11 @@ export function ColumnTable() {
               <th scope="col">seed</th>
               <th scope="col">λ₀</th>
               <th scope="col">L₀</th>
-              <th scope="col" title="Smallest c whose loss rises above L₀ (loss catapult onset)">
-                c_loss
-              </th>
-              <th scope="col" title="Smallest c whose sharpness rises above λ₀(1+ε)">
-                c_sharp
-              </th>
-              <th scope="col" title="Largest c that does not diverge">
-                c_max
-              </th>
+              {kinds.map((k) => (
+                <th key={k} scope="col" title={HEAD_TITLES[k]}>
+                  {k}
+                </th>
+              ))}
               <th scope="col">runs</th>
               <th scope="col">
                 <span className="visually-hidden">Select</span>
@@ -100,7 +136,7 @@ export function ColumnTable() {
                 <td>{c.seed}</td>
                 <td>{fmt(c.lambda0, 4)}</td>
                 <td>{fmt(c.loss0, 4)}</td>
-                {CRITICAL.map((k) => {
+                {kinds.map((k) => {
                   const cell = seedCell(c, k);
                   return (
                     <td key={k} title={cell.title}>
@@ -131,9 +167,16 @@ export function ColumnTable() {
                   <td>mean of {g.seeds.length}</td>
                   <td>{meanSpread(g.lambda0)}</td>
                   <td>{meanSpread(g.loss0)}</td>
-                  {CRITICAL.map((k) => (
-                    <td key={k}>{formatCritical(g[k], (v) => fmt(v))}</td>
-                  ))}
+                  {kinds.map((k) => {
+                    const cols = columns.filter((c) => c.depth === g.depth && c.width === g.width);
+                    return (
+                      <td key={k}>
+                        {k === 'c_barrier'
+                          ? barrierMean(summarizeKind(cols, k))
+                          : formatCritical(g[k], (v) => fmt(v))}
+                      </td>
+                    );
+                  })}
                   <td>{g.runs}</td>
                   <td />
                 </tr>
@@ -144,7 +187,8 @@ export function ColumnTable() {
       </div>
       <p className="hint" data-testid="column-table-note">
         “—”: not reached on this grid yet (for c_max: no run of the column has diverged yet). “&gt;
-        c”: the event never came before the first divergence at c = c_max.
+        c”: the event never came before the first divergence at c = c_max. c_barrier “(c_max)”: no
+        barrier seen, so c_max is used, as the paper&apos;s demo does.
       </p>
     </section>
   );

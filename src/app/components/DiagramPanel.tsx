@@ -1,7 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { expandCGrid } from '../../core/settings/codec';
 import { rowFor } from '../../core/settings/schema';
-import type { RunRecord } from '../../core/sweep/records';
-import { renderPhaseDiagram, type RunningCell, type SeedMode } from '../charts/phaseDiagram';
+import { bisectRange, planColumns } from '../../core/sweep/plan';
+import { columnId, type ColumnRecord, type RunRecord } from '../../core/sweep/records';
+import {
+  CRITICAL_LABELS,
+  columnCriticalWords,
+  formatC,
+  renderPhaseDiagram,
+  type PlannedGrid,
+  type RunningCell,
+  type SeedMode,
+} from '../charts/phaseDiagram';
 import { REGIME_NAMES } from '../charts/palette';
 import { useElementSize } from '../hooks/useElementSize';
 import { useServices } from '../services';
@@ -15,7 +25,7 @@ function fmt(v: number | null, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-function RunDetails({ run }: { run: RunRecord }) {
+function RunDetails({ run, column }: { run: RunRecord; column: ColumnRecord | undefined }) {
   return (
     <dl className="run-details">
       <div>
@@ -27,7 +37,7 @@ function RunDetails({ run }: { run: RunRecord }) {
       <div>
         <dt>c</dt>
         <dd>
-          {fmt(run.c, 6)} (η = {fmt(run.eta)})
+          {formatC(run.c)} (η = {fmt(run.eta, 3)})
         </dd>
       </div>
       <div>
@@ -37,34 +47,44 @@ function RunDetails({ run }: { run: RunRecord }) {
       <div>
         <dt>λ₀, L₀</dt>
         <dd>
-          {fmt(run.lambda0)}, {fmt(run.loss0)}
+          {fmt(run.lambda0, 3)}, {fmt(run.loss0, 3)}
         </dd>
       </div>
       <div>
         <dt>max L/L₀</dt>
-        <dd>{fmt(run.lossRatioMax)}</dd>
+        <dd>{fmt(run.lossRatioMax, 3)}</dd>
       </div>
       <div>
         <dt>max λ/λ₀</dt>
-        <dd>{fmt(run.sharpRatioMax)}</dd>
+        <dd>{fmt(run.sharpRatioMax, 3)}</dd>
       </div>
       <div>
         <dt>λ_T/λ₀</dt>
         <dd>
-          {run.diverged ? `diverged at step ${run.divergedAt ?? '?'}` : fmt(run.sharpRatioFinal)}
+          {run.diverged ? `diverged at step ${run.divergedAt ?? '?'}` : fmt(run.sharpRatioFinal, 3)}
         </dd>
       </div>
+      {column
+        ? // The run's column: its critical values, c_barrier's fallback and censored ones in words.
+          columnCriticalWords(column).map(({ kind, text }) => (
+            <div key={kind} data-testid={`readout-${kind}`}>
+              <dt title={CRITICAL_LABELS[kind]}>{kind}</dt>
+              <dd>{text}</dd>
+            </div>
+          ))
+        : null}
     </dl>
   );
 }
 
 /**
  * Height for a given width: the legend sits to the right from about 650 px on (the chart's own
- * rule), and below the plot on narrower screens, where it needs about 240 px of its own.
+ * rule), and below the plot on narrower screens, where it needs about 320 px of its own.
  */
 export function diagramHeight(width: number): number {
   if (width >= 650) return Math.round(Math.min(640, Math.max(380, width * 0.55)));
-  return Math.round(Math.max(260, width * 0.6) + 250);
+  // The legend below holds up to about 20 rows (c_barrier and fit notes included, long ones wrapped).
+  return Math.round(Math.max(260, width * 0.6) + 330);
 }
 
 /** The phase diagram: c (log2) against d/w, cells coloured by regime, filled as runs finish. */
@@ -105,12 +125,24 @@ export function DiagramPanel() {
     return { depth, width, seed, c };
   }, [runningKey]);
 
+  // The settings' plan, so the axes show the grid (and empty cells) before any run.
+  const planSettings = useApp((s) => s.settings);
+  const planned: PlannedGrid = useMemo(() => {
+    const grid = planSettings.search === 'grid';
+    const range = bisectRange(planSettings);
+    return {
+      columns: planColumns(planSettings),
+      cs: grid ? expandCGrid(planSettings.cGrid) : [2 ** range.start, 2 ** range.stop],
+      outlines: grid,
+    };
+  }, [planSettings]);
+
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg || width < 50) return;
     renderPhaseDiagram(
       svg,
-      { runs, columns, running },
+      { runs, columns, running, planned },
       {
         axis,
         width,
@@ -133,7 +165,20 @@ export function DiagramPanel() {
         onFocusChange: (id) => store.setState({ focusedId: id }),
       },
     );
-  }, [runs, columns, running, axis, width, height, selected, focusedId, seedMode, seeds, store]);
+  }, [
+    runs,
+    columns,
+    running,
+    planned,
+    axis,
+    width,
+    height,
+    selected,
+    focusedId,
+    seedMode,
+    seeds,
+    store,
+  ]);
 
   const focusedRun = focusedId ? runsById[focusedId] : undefined;
   const shown = hovered ?? focusedRun ?? null;
@@ -196,7 +241,7 @@ export function DiagramPanel() {
           >
             <strong>{REGIME_NAMES[hovered.regime]}</strong>
             <span>
-              d = {hovered.depth}, w = {hovered.width}, c = {fmt(hovered.c, 3)}
+              d = {hovered.depth}, w = {hovered.width}, c = {formatC(hovered.c)}
             </span>
             <span>
               max L/L₀ {fmt(hovered.lossRatioMax, 3)}
@@ -209,7 +254,7 @@ export function DiagramPanel() {
       </div>
       <div className="hover-card" aria-live="off">
         {shown ? (
-          <RunDetails run={shown} />
+          <RunDetails run={shown} column={columnsById[columnId(shown)]} />
         ) : (
           <p className="hint">
             Hover or focus a cell for its numbers. Click to select, shift-click for a range,

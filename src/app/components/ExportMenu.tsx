@@ -1,4 +1,4 @@
-import { serializeSvg, svgToPngBlob } from '../charts/exportSvg';
+import { serializeSvg, settingsCaption, svgToPngBlob } from '../charts/exportSvg';
 import {
   boundaryFitsToCsv,
   columnsToCsv,
@@ -37,9 +37,16 @@ export function ExportMenu() {
   const figure = (id: string, name: string, kind: 'svg' | 'png') => async (): Promise<void> => {
     const el = svg(id);
     if (!el) return;
+    // The diagram carries the settings that made it, so a figure stands on its own.
+    const st = store.getState();
+    const caption =
+      id === DIAGRAM_SVG_ID
+        ? settingsCaption(st.settings, st.backend?.name ?? null, new Date())
+        : undefined;
     try {
-      if (kind === 'svg') downloadText(serializeSvg(el), `${name}-${stamp()}.svg`, 'image/svg+xml');
-      else downloadBlob(await svgToPngBlob(el, 2), `${name}-${stamp()}.png`);
+      if (kind === 'svg')
+        downloadText(serializeSvg(el, { caption }), `${name}-${stamp()}.svg`, 'image/svg+xml');
+      else downloadBlob(await svgToPngBlob(el, 2, { caption }), `${name}-${stamp()}.png`);
       store.getState().setToast(`Saved ${name}.${kind}`);
     } catch (err) {
       store

@@ -74,9 +74,10 @@ export function HowToRead() {
         </li>
         <li>
           <strong>Markers</strong> per column: c_loss (▲, the smallest c whose loss rises above L₀),
-          c_sharp (◆, the smallest c whose sharpness rises above λ₀) and c_max (■, the largest c
-          that still trains). &quot;—&quot; in the table means the event never happened on the grid
-          (before divergence).
+          c_sharp (◆, the smallest c whose sharpness rises above λ₀), c_barrier (green ★, the
+          smallest c whose run crosses a loss barrier on the straight line from θ₀ to θ_T; hollow
+          when none does and c_max is used) and c_max (■, the largest c that still trains).
+          &quot;—&quot; in the table means the event never happened on the grid (before divergence).
         </li>
       </ul>
       <ul className="how-to-read-regimes">

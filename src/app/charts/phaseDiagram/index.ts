@@ -1,7 +1,9 @@
 /**
  * The phase diagram: one cell per run at (x, c), x = d/w, 1/w, d or w (log scale), c = η·λ₀ on a
- * log₂ scale, coloured by regime, with the critical values of each column and power-law fits of
- * them across columns. A plain d3 render function: the host owns the <svg> and calls
+ * log₂ scale, coloured by regime, with the critical values of each column (c_loss, c_sharp,
+ * c_barrier, c_max) and their fits across columns (linear in d/w or 1/w, and power laws; the
+ * legend hides or shows each kind's lines). Before a run, the settings' planned grid gives the
+ * axes and empty cell outlines. A plain d3 render function: the host owns the <svg> and calls
  * `renderPhaseDiagram` again whenever data or options change; cells are joined by run id, so a
  * re-render updates in place and keeps keyboard focus.
  *
@@ -17,22 +19,44 @@
 export type {
   PhaseDiagramData,
   PhaseDiagramOptions,
+  PlannedGrid,
   RunningCell,
   SeedMode,
   SelectMode,
 } from './types';
 export { CRITICAL_KINDS, type CriticalKind } from '../../../core/phase/summary';
 export {
+  DIAGRAM_KINDS,
+  barrierSeedValue,
+  diagramSeedValue,
+  hasBarrierValues,
+  summarizeKind,
+  type DiagramKind,
+} from './kinds';
+export {
   axisValue,
+  boxesOverlap,
   layoutPhaseDiagram,
+  type Box,
   type CellGeom,
   type FitGeom,
   type LegendLayout,
   type MarkerGeom,
   type PhaseDiagramLayout,
+  type PlannedCellGeom,
+  type RefLabelGeom,
   type SlotTick,
   type SubColumn,
 } from './layout';
-export { AXIS_TITLES, CRITICAL_LABELS, Y_TITLE, cellAriaLabel, cellTitle } from './words';
+export {
+  AXIS_TITLES,
+  BARRIER_FALLBACK_TEXT,
+  CRITICAL_LABELS,
+  Y_TITLE,
+  cellAriaLabel,
+  cellTitle,
+  columnCriticalWords,
+  formatC,
+} from './words';
 export { neighbourCell } from './interaction';
 export { renderPhaseDiagram } from './render';

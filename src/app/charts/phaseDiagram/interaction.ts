@@ -4,12 +4,25 @@
  */
 import { select } from 'd3';
 import type { Selection } from 'd3';
-import type { CellGeom, PhaseDiagramLayout } from './layout';
-import type { PhaseDiagramOptions, SelectMode } from './types';
+import type { DiagramKind } from './kinds';
+import type { FitFamily } from './words';
 
-/** What the listeners read: the latest options and layout of one svg. */
+/** The key of one family of one kind's fit lines ("line:c_loss"). */
+export function fitToggleKey(family: FitFamily, kind: DiagramKind): string {
+  return `${family}:${kind}`;
+}
+import type { CellGeom, PhaseDiagramLayout } from './layout';
+import type { PhaseDiagramData, PhaseDiagramOptions, SelectMode } from './types';
+
+/** What the listeners read: the latest data, options and layout of one svg. */
 export interface DiagramState {
+  data: PhaseDiagramData;
   options: PhaseDiagramOptions;
+  /**
+   * Fit lines the user showed (true) or hid (false) from the legend, by `fitToggleKey`; the rest
+   * follow `fitShownByDefault`.
+   */
+  fitToggles: Map<string, boolean>;
   layout: PhaseDiagramLayout | null;
   cellById: Map<string, CellGeom>;
   elById: Map<string, SVGRectElement>;

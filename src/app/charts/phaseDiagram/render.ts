@@ -1,27 +1,31 @@
 /** The diagram's d3 join: cells, running cell, reference lines, fits and markers. */
 import { line } from 'd3';
 import type { Selection } from 'd3';
-import type { CriticalKind } from '../../../core/phase/summary';
 import { layer, prepareRoot } from '../svgUtil';
 import { regimeFill } from '../palette';
-import { FIT_DASH, drawAxes, drawLegend, markerPath } from './axesLegend';
+import { FIT_DASH, drawAxes, drawLegend, fitStroke, markerPaint, markerPath } from './axesLegend';
+import type { DiagramKind } from './kinds';
 import {
   drawCellRings,
   drawFocusRing,
+  fitToggleKey,
   installListeners,
   type DiagramState,
   type RingStyle,
 } from './interaction';
 import {
+  fitShownByDefault,
   layoutPhaseDiagram,
   type CellGeom,
   type FitGeom,
   type LinearFitGeom,
   type MarkerGeom,
   type PhaseDiagramLayout,
+  type PlannedCellGeom,
+  type RefLabelGeom,
 } from './layout';
 import type { PhaseDiagramData, PhaseDiagramOptions } from './types';
-import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle } from './words';
+import { AXIS_TITLES, Y_TITLE, cachedWords, markerTitle, type FitFamily } from './words';
 
 /** Selection outlines sit on the cell's edge. */
 const OUTLINE_STYLE: RingStyle = { pad: 0, rx: null, haloWidth: 3.5, strokeWidth: 1.5 };
@@ -37,10 +41,10 @@ const CSS = `
 .pe-phase .cell:focus { outline: none; }
 .pe-phase .cell:hover { stroke: #000; stroke-width: 1px; }
 .pe-phase .cell-running { pointer-events: none; }
-.pe-phase .outline, .pe-phase .focus-ring, .pe-phase .marker, .pe-phase .fit, .pe-phase .linear-fit, .pe-phase .ref { pointer-events: none; }
+.pe-phase .outline, .pe-phase .focus-ring, .pe-phase .marker, .pe-phase .fit, .pe-phase .linear-fit, .pe-phase .ref, .pe-phase .cell-planned { pointer-events: none; }
+.pe-phase .fit-toggle { cursor: pointer; }
+.pe-phase .fit-toggle:focus { outline: 2px solid #0072b2; outline-offset: 1px; }
 `;
-
-const REF_LINES = [2, 4] as const;
 
 /**
  * Draws (or updates) the phase diagram inside `svg`. Cheap to call again: cells are joined by
@@ -54,7 +58,9 @@ export function renderPhaseDiagram(
   let state = states.get(svg);
   if (!state) {
     state = {
+      data,
       options,
+      fitToggles: new Map(),
       layout: null,
       cellById: new Map(),
       elById: new Map(),
@@ -63,7 +69,9 @@ export function renderPhaseDiagram(
     };
     states.set(svg, state);
     installListeners(svg, state);
+    installFitToggles(svg, state);
   }
+  state.data = data;
   state.options = options;
   if (options.focusedId !== undefined) state.focusedId = options.focusedId;
 
@@ -97,6 +105,7 @@ export function renderPhaseDiagram(
     .attr('height', plotHeight);
 
   const plot = layer(root, 'plot').attr('transform', `translate(${margin.left},${margin.top})`);
+  const gPlanned = layer(plot, 'planned');
   const gCells = layer(plot, 'cells');
   const gRunning = layer(plot, 'running');
   const gRefs = layer(plot, 'refs');
@@ -148,6 +157,25 @@ export function renderPhaseDiagram(
     state.elById.set(d.id, this);
   });
 
+  // Planned cells not run yet: empty outlines, so the grid to come is visible.
+  gPlanned
+    .selectAll<SVGRectElement, PlannedCellGeom>('rect.cell-planned')
+    .data(layout.plannedCells, (d) => d.key)
+    .join('rect')
+    .attr('class', 'cell-planned')
+    .attr('x', (d) => d.x)
+    .attr('y', (d) => d.y)
+    .attr('width', (d) => Math.max(0, d.w))
+    .attr('height', (d) => Math.max(0, d.h))
+    .attr('fill', '#fafbfc')
+    .attr('stroke', '#c3cbd4')
+    .attr('stroke-width', 0.75)
+    .attr('data-depth', (d) => String(d.depth))
+    .attr('data-width', (d) => String(d.width))
+    .attr('data-seed', (d) => String(d.seed))
+    .attr('data-c', (d) => String(d.c))
+    .attr('aria-hidden', 'true');
+
   // Running cell.
   gRunning
     .selectAll<SVGRectElement, NonNullable<PhaseDiagramLayout['running']>>('rect.cell-running')
@@ -165,17 +193,18 @@ export function renderPhaseDiagram(
     .attr('role', 'img')
     .attr('aria-label', (d) => d.label);
 
-  // Reference lines c = 2 and c = 4.
+  // Reference lines c = 2 and c = 4, labelled where the layout found room.
   const refs = gRefs
-    .selectAll<SVGGElement, number>('g.ref')
-    .data(REF_LINES, (d) => String(d))
+    .selectAll<SVGGElement, RefLabelGeom>('g.ref')
+    .data(layout.refLabels, (d) => String(d.c))
     .join((enter) => {
       const g = enter.append('g').attr('class', 'ref');
       g.append('line');
       g.append('text');
       return g;
     })
-    .attr('transform', (d) => `translate(0,${y(d)})`);
+    .attr('data-c', (d) => String(d.c))
+    .attr('transform', (d) => `translate(0,${y(d.c)})`);
   refs
     .select('line')
     .attr('x1', 0)
@@ -185,15 +214,15 @@ export function renderPhaseDiagram(
     .attr('stroke-dasharray', '4 3');
   refs
     .select('text')
-    .attr('x', plotWidth - 4)
-    .attr('y', -3)
-    .attr('text-anchor', 'end')
+    .attr('x', (d) => d.x)
+    .attr('y', (d) => d.y - y(d.c))
+    .attr('text-anchor', (d) => d.anchor)
     .attr('font-size', 10)
     .attr('fill', '#222')
     .attr('stroke', '#fff')
     .attr('stroke-width', 3)
     .attr('paint-order', 'stroke')
-    .text((d) => `c = ${d}`);
+    .text((d) => d.text);
 
   // Fitted boundaries: white halo under a dark dashed line (power laws are straight on these
   // axes; linear fits c ≈ a + b·x curve on the log x axis, so they are drawn through samples).
@@ -214,11 +243,27 @@ export function renderPhaseDiagram(
     }
     return fitLine(samples);
   };
-  drawFitPaths(gFits, 'fit', layout.fits, (d) => d.kind, powerPath, POWER_STYLE).attr(
-    'data-exponent',
-    (d) => String(d.fit.p),
-  );
-  drawFitPaths(gFits, 'linear-fit', layout.linearFits, (d) => d.key, linearPath, LINEAR_STYLE)
+  const toggles = state.fitToggles;
+  const shown = (family: FitFamily, kind: DiagramKind) =>
+    toggles.get(fitToggleKey(family, kind)) ?? fitShownByDefault(family, options.axis);
+  drawFitPaths(
+    gFits,
+    'fit',
+    layout.fits,
+    (d) => d.kind,
+    powerPath,
+    POWER_STYLE,
+    (k) => shown('power', k),
+  ).attr('data-exponent', (d) => String(d.fit.p));
+  drawFitPaths(
+    gFits,
+    'linear-fit',
+    layout.linearFits,
+    (d) => d.key,
+    linearPath,
+    LINEAR_STYLE,
+    (k) => shown('line', k),
+  )
     .attr('data-depth', (d) => (d.depth === null ? 'all' : String(d.depth)))
     .attr('data-intercept', (d) => String(d.fit.a))
     .attr('data-slope', (d) => String(d.fit.b))
@@ -235,9 +280,10 @@ export function renderPhaseDiagram(
       g.append('title');
       return g;
     })
-    .attr('class', (d) => `marker marker-${d.kind}`)
+    .attr('class', (d) => `marker marker-${d.kind}${d.hollow ? ' marker-hollow' : ''}`)
     .attr('data-kind', (d) => d.kind)
     .attr('data-c', (d) => String(d.c))
+    .attr('data-hollow', (d) => String(d.hollow))
     .attr('data-depth', (d) => String(d.depth))
     .attr('data-width', (d) => String(d.width))
     .attr('data-seed', (d) => (d.seed === null ? 'mean' : String(d.seed)))
@@ -248,15 +294,17 @@ export function renderPhaseDiagram(
     .select('line.marker-spread')
     .attr('y1', (d) => y(d.cMax) - d.y)
     .attr('y2', (d) => y(d.cMin) - d.y)
+    .attr('x1', 0)
+    .attr('x2', 0)
     .attr('stroke', '#111')
     .attr('stroke-width', 1)
     .attr('display', (d) => (d.seeds > 1 && d.cMax > d.cMin ? null : 'none'));
   markers
     .select('path.marker-shape')
     .attr('d', (d) => markerPath(d.kind, d.subWidth))
-    .attr('fill', '#fff')
-    .attr('stroke', '#111')
-    .attr('stroke-width', 1.3);
+    .attr('fill', (d) => markerPaint(d.kind, d.hollow).fill)
+    .attr('stroke', (d) => markerPaint(d.kind, d.hollow).stroke)
+    .attr('stroke-width', (d) => markerPaint(d.kind, d.hollow).strokeWidth);
 
   // Selection outlines and the focus ring sit above the cells so neighbours cannot cover them.
   const sel = layout.cells.filter((c) => selected.has(c.id));
@@ -265,17 +313,22 @@ export function renderPhaseDiagram(
 
   drawAxes(gAxes, layout, options.axis);
 
+  // The empty plot says what will fill it; near the top, on a halo, so the outlines stay visible.
   gEmpty
     .selectAll('text')
-    .data(layout.cells.length === 0 && !layout.running ? ['No runs yet.'] : [])
+    .data(layout.emptyText !== null ? [layout.emptyText] : [])
     .join('text')
+    .attr('class', 'empty-note')
     .attr('x', plotWidth / 2)
-    .attr('y', plotHeight / 2)
+    .attr('y', 18)
     .attr('text-anchor', 'middle')
-    .attr('fill', '#555')
+    .attr('fill', '#444')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', 4)
+    .attr('paint-order', 'stroke')
     .text((d) => d);
 
-  drawLegend(layer(root, 'legend'), layout, options.axis);
+  drawLegend(layer(root, 'legend'), layout, shown);
 
   // Keep keyboard focus: if re-ordering moved the focused cell out of the DOM's focus, put it back.
   if (focusedCellId !== null) {
@@ -286,21 +339,26 @@ export function renderPhaseDiagram(
 
 interface FitStyle {
   haloWidth: number;
-  stroke: string;
   strokeWidth: number;
+  /** Fits are context, not data: drawn light so the cells and markers stay in front. */
+  opacity: number;
 }
 
-const POWER_STYLE: FitStyle = { haloWidth: 4, stroke: '#111', strokeWidth: 1.5 };
-const LINEAR_STYLE: FitStyle = { haloWidth: 3, stroke: '#555', strokeWidth: 1 };
+const POWER_STYLE: FitStyle = { haloWidth: 3, strokeWidth: 1.2, opacity: 0.55 };
+const LINEAR_STYLE: FitStyle = { haloWidth: 2.5, strokeWidth: 1, opacity: 0.7 };
 
-/** One `g.{className}` per fit, a white halo path under a stroke dashed by critical kind. */
-function drawFitPaths<D extends { kind: CriticalKind }>(
+/**
+ * One `g.{className}` per fit, a white halo path under a stroke dashed and coloured by critical
+ * kind; fits whose kind is not `shown` are not displayed.
+ */
+function drawFitPaths<D extends { kind: DiagramKind }>(
   g: Selection<SVGGElement, unknown, null, undefined>,
   className: string,
   fits: readonly D[],
   key: (d: D) => string,
   path: (d: D) => string | null,
   style: FitStyle,
+  shown: (kind: DiagramKind) => boolean,
 ): Selection<SVGGElement, D, SVGGElement, unknown> {
   const sel = g
     .selectAll<SVGGElement, D>(`g.${className}`)
@@ -311,20 +369,47 @@ function drawFitPaths<D extends { kind: CriticalKind }>(
       e.append('path').attr('class', 'stroke');
       return e;
     })
-    .attr('data-kind', (d) => d.kind);
+    .attr('data-kind', (d) => d.kind)
+    .attr('display', (d) => (shown(d.kind) ? null : 'none'))
+    .attr('opacity', style.opacity);
   sel
     .select('path.halo')
     .attr('d', path)
     .attr('fill', 'none')
     .attr('stroke', '#fff')
     .attr('stroke-width', style.haloWidth)
-    .attr('stroke-opacity', 0.8);
+    .attr('stroke-opacity', 0.6);
   sel
     .select('path.stroke')
     .attr('d', path)
     .attr('fill', 'none')
-    .attr('stroke', style.stroke)
+    .attr('stroke', (d) => fitStroke(d.kind))
     .attr('stroke-width', style.strokeWidth)
     .attr('stroke-dasharray', (d) => FIT_DASH[d.kind]);
   return sel;
+}
+
+/** Legend fit rows hide or show their kind's fit lines on click, Enter or Space. */
+function installFitToggles(svg: SVGSVGElement, state: DiagramState): void {
+  const toggle = (e: Event): void => {
+    const row = (e.target as Element | null)?.closest?.('g.fit-toggle');
+    const kind = row?.getAttribute('data-fit-kind') as DiagramKind | null | undefined;
+    const family = row?.getAttribute('data-fit-family') as FitFamily | null | undefined;
+    if (!kind || !family) return;
+    if (e instanceof KeyboardEvent) {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+    }
+    const key = fitToggleKey(family, kind);
+    const now = state.fitToggles.get(key) ?? fitShownByDefault(family, state.options.axis);
+    state.fitToggles.set(key, !now);
+    renderPhaseDiagram(svg, state.data, state.options);
+    // Keep the keyboard on the row that was toggled (the legend re-joins by key, so it survives).
+    const again = svg.querySelector<SVGGElement>(
+      `g.fit-toggle[data-key="${row!.getAttribute('data-key') ?? ''}"]`,
+    );
+    if (e instanceof KeyboardEvent) again?.focus({ preventScroll: true });
+  };
+  svg.addEventListener('click', toggle);
+  svg.addEventListener('keydown', toggle);
 }

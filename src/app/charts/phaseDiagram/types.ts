@@ -1,6 +1,6 @@
 /** The phase diagram's public data and options (see index.ts for the whole picture). */
 import type { DiagramAxis } from '../../../core/settings/schema';
-import type { ColumnRecord, RunRecord } from '../../../core/sweep/records';
+import type { ColumnKey, ColumnRecord, RunRecord } from '../../../core/sweep/records';
 
 export type SelectMode = 'replace' | 'toggle' | 'range';
 export type SeedMode = 'mean' | 'all';
@@ -13,10 +13,31 @@ export interface RunningCell {
   c: number;
 }
 
+/**
+ * What the settings will run, so the axes show the grid before any result: every planned column
+ * gets its place on the x axis and the c axis spans `cs` while a column is still to run.
+ */
+export interface PlannedGrid {
+  /** The columns a sweep of the settings computes (depth, width, seed). */
+  columns: readonly ColumnKey[];
+  /** The c values of the settings' grid (any order; for bisection, the range searched). */
+  cs: readonly number[];
+  /**
+   * Draw an empty outline for each planned (column, c) not run yet: true for a full grid; false
+   * for bisection, whose c values are not known in advance.
+   */
+  outlines: boolean;
+}
+
 export interface PhaseDiagramData {
   runs: readonly RunRecord[];
   columns: readonly ColumnRecord[];
   running?: RunningCell | null | undefined;
+  /**
+   * The settings' plan. Ignored when a result lies outside it (results of other settings, e.g.
+   * an import): the diagram then shows the results alone.
+   */
+  planned?: PlannedGrid | null | undefined;
 }
 
 export interface PhaseDiagramOptions {
