@@ -27,7 +27,6 @@ export type {
 export { CRITICAL_KINDS, type CriticalKind } from '../../../core/phase/summary';
 export {
   DIAGRAM_KINDS,
-  barrierSeedValue,
   diagramSeedValue,
   hasBarrierValues,
   summarizeKind,
