@@ -12,7 +12,7 @@ import {
 } from '../../core/phase/fit';
 import {
   boundaryValues,
-  CRITICAL_KINDS,
+  COLUMN_CRITICALS,
   summarizeColumns,
   type CriticalSummary,
 } from '../../core/phase/summary';
@@ -78,7 +78,7 @@ export function seedSummaryToCsv(columns: readonly ColumnRecord[]): string {
     'lambda0_sd',
     'loss0_mean',
     'loss0_sd',
-    ...CRITICAL_KINDS.flatMap(critical),
+    ...COLUMN_CRITICALS.flatMap(critical),
   ];
   const cells = (s: CriticalSummary) => [
     s.seen.mean,
@@ -98,7 +98,7 @@ export function seedSummaryToCsv(columns: readonly ColumnRecord[]): string {
       g.lambda0.n > 1 ? g.lambda0.std : null,
       g.loss0.mean,
       g.loss0.n > 1 ? g.loss0.std : null,
-      ...CRITICAL_KINDS.flatMap((k) => cells(g[k])),
+      ...COLUMN_CRITICALS.flatMap((k) => cells(g[k])),
     ]
       .map(csvCell)
       .join(','),
@@ -127,7 +127,7 @@ export function boundaryFitsToCsv(columns: readonly ColumnRecord[]): string {
       [kind, model, against, depth, fit.a, fit.slope, fit.r2, fit.n].map(csvCell).join(','),
     );
   };
-  for (const k of CRITICAL_KINDS) {
+  for (const k of COLUMN_CRITICALS) {
     const values = boundaryValues(summaries, k);
     const lin = fitLinear(depthOverWidthPoints(values));
     row(k, 'linear', 'd/w', null, lin && { ...lin, slope: lin.b });

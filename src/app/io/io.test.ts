@@ -86,6 +86,19 @@ describe('export', () => {
     expect(cell['c_sharp_censored']).toBe('2');
   });
 
+  it('summarises c_barrier over seeds, a c_max fallback counted as censored', () => {
+    const cols = [
+      { ...column, seed: 0, c_max: 8, c_barrier: 4, barrierFallback: false },
+      { ...column, seed: 1, c_max: 16, c_barrier: 16, barrierFallback: true },
+    ];
+    const [header, row] = seedSummaryToCsv(cols).trim().split('\n');
+    const cell = Object.fromEntries(header!.split(',').map((h, i) => [h, row!.split(',')[i]]));
+    expect(cell['c_barrier_mean_seen']).toBe('4');
+    expect(cell['c_barrier_seen']).toBe('1');
+    expect(cell['c_barrier_censored']).toBe('1');
+    expect(cell['c_barrier_above']).toBe('16');
+  });
+
   it('writes linear and power-law boundary fits through the seed means', () => {
     const cols = [64, 128, 256].map((width) => ({
       ...column,

@@ -162,6 +162,8 @@ export interface ColumnSummary {
   c_loss: CriticalSummary;
   c_sharp: CriticalSummary;
   c_max: CriticalSummary;
+  /** c_barrier over seeds; a seed whose column saw no barrier (the c_max fallback) is censored. */
+  c_barrier: CriticalSummary;
   /** Runs behind the summary, over all seeds. */
   runs: number;
 }
@@ -191,6 +193,7 @@ export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummar
       c_loss: summarizeCritical(g, 'c_loss'),
       c_sharp: summarizeCritical(g, 'c_sharp'),
       c_max: summarizeCritical(g, 'c_max'),
+      c_barrier: summarizeCritical(g, 'c_barrier'),
       runs: g.reduce((a, c) => a + c.runs, 0),
     });
   }
@@ -211,7 +214,7 @@ export interface BoundaryValue {
  */
 export function boundaryValues(
   summaries: readonly ColumnSummary[],
-  critical: CriticalKind,
+  critical: ColumnCritical,
 ): BoundaryValue[] {
   const out: BoundaryValue[] = [];
   for (const g of summaries) {
