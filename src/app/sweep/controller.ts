@@ -84,6 +84,8 @@ export interface PoolState {
   /** Workers the pool has (or is starting) for the current backend, and why that many. */
   size: number;
   why: string;
+  /** What 'auto' means here (shown next to it). */
+  auto: { size: number; why: string };
   /** Workers started and ready. */
   ready: number;
   /** Workers the running sweep uses (null when none runs), and why fewer than `size`. */
@@ -194,6 +196,7 @@ export class SweepController {
       choice: this.choice,
       size: 1,
       why: 'starting',
+      auto: { size: 1, why: 'starting' },
       ready: 0,
       sweepWorkers: null,
       sweepWhy: null,
@@ -493,9 +496,9 @@ export class SweepController {
   }
 
   /** The pool size for worker 0's backend and the user's choice. */
-  private target(): { size: number; why: string } {
+  private target(choice: PoolChoice = this.choice): { size: number; why: string } {
     const m = this.main;
-    return poolSizeFor(this.choice, m.backend, m.adapter, this.opts.cpuPool ?? cpuDefault);
+    return poolSizeFor(choice, m.backend, m.adapter, this.opts.cpuPool ?? cpuDefault);
   }
 
   /** Start or end workers to reach the target size (between sweeps only, with worker 0 up). */
@@ -528,6 +531,7 @@ export class SweepController {
       choice: this.choice,
       size,
       why,
+      auto: this.target('auto'),
       ready: this.slots.filter((s) => s.ready).length,
       sweepWorkers: running ? running.workers : null,
       sweepWhy: running ? running.why : null,
