@@ -251,8 +251,9 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
   }
 
   async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
-    if (sweep) {
-      fail('protocol', `a sweep (${sweep.id}) is already running`, false, cmd.sweepId);
+    if (sweep || task) {
+      const what = sweep ? `a sweep (${sweep.id})` : `task ${task?.taskId}`;
+      fail('protocol', `${what} is already running`, false, cmd.sweepId);
       return;
     }
     const state: SweepState = { id: cmd.sweepId, paused: false, cancelled: false, wake: null };
