@@ -29,7 +29,7 @@ function poolLink(quick: boolean): string {
 }
 
 /** The quick demo filled in headless Chromium with each of POOL_SIZES workers on wasm. */
-async function timePools(quick: boolean): Promise<BrowserPoolFigures | string> {
+export async function timePools(quick: boolean): Promise<BrowserPoolFigures | string> {
   const missing = chromiumMissing();
   if (missing !== null) return missing;
   progress(`browser pool: building the app with ${APP_CONFIG}`);
