@@ -171,7 +171,15 @@ export default tseslint.config(
       packages: [
         { group: tfjs, message: 'The UI never imports tfjs; talk to the worker.' },
         {
-          group: ['**/core/models/**', '**/core/hessian/**', '**/core/train/**', '**/core/tf/**'],
+          // kinds.ts (the model registry's metadata, types only) tells the pool which models
+          // can be split over workers.
+          group: [
+            '**/core/models/**',
+            '!**/core/models/kinds',
+            '**/core/hessian/**',
+            '**/core/train/**',
+            '**/core/tf/**',
+          ],
           message: 'tfjs-backed core modules run in the worker.',
         },
       ],

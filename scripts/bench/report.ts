@@ -224,6 +224,22 @@ export function markdown(r: Report): string {
     }
     L.push('');
   }
+  if (r.browserPool !== undefined) {
+    const p = r.browserPool;
+    L.push('### Training workers (the app)', '');
+    if (typeof p === 'string') L.push(`Skipped: ${p}.`, '');
+    else {
+      L.push(
+        `The built app, ${p.link}, on ${p.backend}, ${p.cores} cores (load average ${p.loadAverage.before.toFixed(1)} before, ${p.loadAverage.after.toFixed(1)} after): Run to Finished.`,
+        '',
+      );
+      for (const x of p.pools)
+        L.push(
+          `- ${x.workers} worker${x.workers === 1 ? '' : 's'}: ${secs(x.seconds)} for ${x.runs} runs${x.speedup !== null ? `, ${x.speedup.toFixed(2)}× one worker` : ''}`,
+        );
+      L.push('');
+    }
+  }
 
   L.push('## How FLOPs are counted', '');
   L.push(

@@ -146,6 +146,21 @@ export interface Report {
   ensemble: EnsembleFigures[] | string | null;
   conv: { rate: ConvRateFigures; rows: ConvRow[] } | string | null;
   browser: { result: BrowserBenchResult; version: string } | string | null;
+  /** The app's quick demo per training-worker pool size (section `browser`); absent: not run. */
+  browserPool?: BrowserPoolFigures | string;
+}
+
+/** Wall time of one sweep in the built app with a pool of `workers` training workers. */
+export interface BrowserPoolFigures {
+  /** The sweep's link (hash), or what it is. */
+  link: string;
+  backend: 'wasm';
+  /** os.availableParallelism() of the machine. */
+  cores: number;
+  /** Per pool size: seconds from Run to Finished, runs computed, speed-up over one worker. */
+  pools: { workers: number; seconds: number; runs: number; speedup: number | null }[];
+  /** 1-minute load average before and after (other work on the machine skews the figures). */
+  loadAverage: { before: number; after: number };
 }
 
 /** What every section gets: the flags, MNIST prepared once, and the report to add its figures to. */

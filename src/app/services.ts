@@ -6,7 +6,8 @@ import { createContext, useContext } from 'react';
 import { BACKEND_CHAIN, type BackendName } from '../worker/protocol';
 import { memoryRunStore, openRunStore, type RunStore } from './storage/runStore';
 import { appStore, type AppStore } from './store/store';
-import { SweepController, type ControllerOptions, type WorkerLike } from './sweep/controller';
+import { SweepController, type ControllerOptions } from './sweep/controller';
+import { cpuPoolSize, parsePoolChoice, type PoolChoice } from './sweep/poolSize';
 import { resultsKey } from './sweep/resultsKey';
 import { startUrlSync } from './sync/urlSync';
 
@@ -24,11 +25,17 @@ export interface Services {
    */
   preferBackends(choice: BackendPreference): void;
   backendPreference(): BackendPreference;
+  /**
+   * How many training workers to run: 'auto' (one per core, or one on a real GPU) or a number.
+   * Kept across visits; not a setting (the records are the same for any number).
+   */
+  setPoolSize(choice: PoolChoice): void;
 }
 
 const MARKER_KEY = 'phase-explorer:active-sweep';
 const MNIST_SOURCE_KEY = 'phase-explorer:mnist-source';
 const BACKEND_PREF_KEY = 'phase-explorer:backends';
+const POOL_KEY = 'phase-explorer:workers';
 const CPU_CHAIN: BackendName[] = ['wasm', 'cpu'];
 
 export type BackendPreference = 'auto' | 'cpu' | 'gpu';
@@ -50,12 +57,14 @@ function safeStorage(): Storage | null {
  * Test hooks in the query string (never in the hash, which is the settings):
  * `?backends=wasm,cpu` limits the backend chain, `?failAfterRuns=N` makes the first backend
  * fail after N runs so the restart path can be exercised, `?loseDeviceAfterRuns=N` destroys the
- * WebGPU device after N runs, and `?testHooks=1` exposes `window.__phaseExplorer.killWorker()`.
+ * WebGPU device after N runs, `?workers=N` runs N training workers (not remembered), and
+ * `?testHooks=1` exposes `window.__phaseExplorer.killWorker(i)` (worker i of the pool, default 0).
  */
 function testHooks(): {
   backends: BackendName[] | null;
   failAfterRuns: number | undefined;
   loseDeviceAfterRuns: number | undefined;
+  workers: PoolChoice | null;
   expose: boolean;
 } {
   const q = new URLSearchParams(window.location.search);
@@ -71,6 +80,7 @@ function testHooks(): {
     backends: list.length > 0 ? list : null,
     failAfterRuns: count('failAfterRuns'),
     loseDeviceAfterRuns: count('loseDeviceAfterRuns'),
+    workers: q.has('workers') ? parsePoolChoice(q.get('workers')) : null,
     expose: q.get('testHooks') === '1',
   };
 }
@@ -130,23 +140,24 @@ export function startServices(store: AppStore = appStore): Services {
       }
     },
   };
-  let currentWorker: WorkerLike | null = null;
+  let workerCount = 0;
+  const nav = navigator as Navigator & { deviceMemory?: number };
   const controllerOptions: ControllerOptions = {
     store,
     runStore,
-    createWorker: () => {
-      currentWorker = new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), {
+    createWorker: () =>
+      new Worker(new URL('../worker/sweep.worker.ts', import.meta.url), {
         type: 'module',
-        name: 'sweep',
-      });
-      return currentWorker;
-    },
+        name: `sweep-${++workerCount}`,
+      }),
     backends: hooks.backends ?? (readPreference(storage) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
     // A URL that names the backends asks for exactly those (tests of the GPU paths).
     gpuPolicy: hooks.backends || readPreference(storage) === 'gpu' ? 'any' : 'skip-software',
     now: () => performance.now(),
     scheduleFlush,
     marker,
+    pool: hooks.workers ?? parsePoolChoice(storage?.getItem(POOL_KEY)),
+    cpuPool: cpuPoolSize(nav.hardwareConcurrency, nav.deviceMemory),
   };
   if (hooks.failAfterRuns !== undefined) controllerOptions.failAfterRuns = hooks.failAfterRuns;
   if (hooks.loseDeviceAfterRuns !== undefined)
@@ -155,11 +166,10 @@ export function startServices(store: AppStore = appStore): Services {
   if (lock) controllerOptions.aliveLock = lock;
   const controller = new SweepController(controllerOptions);
   if (hooks.expose) {
-    // Kills the worker behind the controller's back, as a browser reclaiming it would.
+    // Kills worker i of the pool behind the controller's back, as a browser reclaiming it would.
     (window as Window & { __phaseExplorer?: unknown }).__phaseExplorer = {
-      killWorker: (): boolean => {
-        const w = currentWorker;
-        currentWorker = null;
+      killWorker: (i = 0): boolean => {
+        const w = controller.workerAt(i);
         w?.terminate();
         return w !== null;
       },
@@ -257,6 +267,15 @@ export function startServices(store: AppStore = appStore): Services {
       );
     },
     backendPreference: () => readPreference(storage),
+    setPoolSize(choice) {
+      try {
+        if (choice === 'auto') storage?.removeItem(POOL_KEY);
+        else storage?.setItem(POOL_KEY, String(choice));
+      } catch {
+        // Not remembered: it still applies to this page.
+      }
+      controller.setPoolSize(choice);
+    },
     async reloadResults() {
       store.setState({ imported: null, resultsKey: null });
       await loadResults();

@@ -558,3 +558,176 @@ describe('gpu policy', () => {
     expect(seen).toEqual(['skip-software', 'any']);
   });
 });
+
+describe('pool tasks', () => {
+  const column = { depth: 2, width: 64, seed: 0 };
+  const task = (sweepId: string, taskId: number, c: number, settings: Settings): unknown => ({
+    type: 'task',
+    sweepId,
+    taskId,
+    settings,
+    column,
+    c,
+  });
+
+  it('checks the shape of task commands', async () => {
+    const h = harness();
+    await h.send({ type: 'task', sweepId: 's', taskId: 1.5, settings: {}, column, c: 1 });
+    await h.send({
+      type: 'task',
+      sweepId: 's',
+      taskId: 1,
+      settings: {},
+      column: { depth: 2 },
+      c: 1,
+    });
+    await h.send({ type: 'task', sweepId: 's', taskId: 1, settings: {}, column, c: -1 });
+    await h.send({ type: 'cancel-task', sweepId: 's' });
+    await h.send({ type: 'end-sweep' });
+    expect(h.of('error').map((e) => e.message)).toEqual([
+      'task: taskId must be an integer',
+      'task: column must have integer depth, width and seed',
+      'task: c must be a positive number',
+      'cancel-task: taskId must be an integer',
+      'end-sweep: missing sweepId',
+    ]);
+  });
+
+  it('a task computes the same run as the whole sweep, and a cancelled one reports null', async () => {
+    const settings = uvSettings({ cGrid: { kind: 'list', values: [1, 3] } });
+    const whole = harness();
+    await whole.send({ type: 'init', backends: ['cpu'] });
+    await whole.send({ type: 'start', sweepId: 'w', settings, done: [] });
+    const byC = new Map(whole.of('run').map((e) => [e.record.c, e.record]));
+
+    const h = harness();
+    await h.send({ type: 'init', backends: ['cpu'] });
+    await h.send(task('p', 1, 3, settings));
+    await h.send(task('p', 2, 1, settings));
+    const done = h.of('task-done');
+    expect(done.map((d) => d.taskId)).toEqual([1, 2]);
+    for (const d of done) {
+      const ref = byC.get(d.raw!.c)!;
+      expect(d.raw!.loss).toEqual(ref.loss);
+      expect(d.raw!.sharpness).toEqual(ref.sharpness);
+      expect(d.raw!.lambda0).toBe(ref.lambda0);
+    }
+    // Its last step event precedes its result and carries the whole curve so far.
+    const steps = h.of('task-step').filter((s) => s.taskId === 1);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.at(-1)!.loss).toEqual(done[0]!.raw!.loss.slice(0, steps.at(-1)!.step + 1));
+    expect(h.events.indexOf(steps.at(-1)!)).toBeLessThan(h.events.indexOf(done[0]!));
+
+    expect(h.of('error')).toEqual([]);
+  });
+
+  it('a cancel-task that arrives between two steps stops the task: raw null', async () => {
+    const events: WorkerEvent[] = [];
+    const env: HandlerEnv = {
+      fetchBuiltin: () => Promise.reject(new Error('none')),
+      initBackend: async () => ({ backend: 'cpu', adapter: null }),
+      now: () => 0,
+      yieldToEvents: () => new Promise((r) => setImmediate(r)),
+    };
+    // The cancel is delivered from inside the first step event, as a message landing then would.
+    const handle = createHandler((e) => {
+      events.push(e);
+      if (e.type === 'task-step')
+        void handle({ type: 'cancel-task', sweepId: e.sweepId, taskId: e.taskId });
+    }, env);
+    await handle({ type: 'init', backends: ['cpu'] });
+    await handle(task('p', 7, 3, uvSettings({ steps: 50 })) as Command);
+    const done = events.filter((e) => e.type === 'task-done');
+    expect(done).toEqual([{ type: 'task-done', sweepId: 'p', taskId: 7, raw: null, seconds: 0 }]);
+    expect(events.filter((e) => e.type === 'task-step')).toHaveLength(1);
+  });
+
+  it('prepares the data once per sweep, not once per task', async () => {
+    const settings: Settings = {
+      ...cloneDefaults(),
+      dataset: 'synthetic',
+      trainSize: 64,
+      measureSize: 32,
+      batch: 32,
+      depths: [2],
+      widths: [8],
+      steps: 2,
+      lanczosMaxIters: 4,
+    };
+    const h = harness({ now: () => performance.now() });
+    await h.send({ type: 'init', backends: ['cpu'] });
+    const before = tf.memory().numTensors;
+    await h.send({ ...(task('a', 1, 1, settings) as object), column: { ...column, width: 8 } });
+    await h.send({ ...(task('a', 2, 2, settings) as object), column: { ...column, width: 8 } });
+    expect(h.of('error')).toEqual([]);
+    expect(h.of('task-done').map((d) => d.raw?.c)).toEqual([1, 2]);
+    const preparing = h.of('status').filter((s) => s.message.startsWith('Preparing'));
+    expect(preparing).toHaveLength(1);
+    // end-sweep frees the column runner it kept between the two tasks.
+    await h.send({ type: 'end-sweep', sweepId: 'a' });
+    await new Promise((r) => setImmediate(r));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a task while another runs, and fails one whose data is missing (not fatally)', async () => {
+    const h = harness();
+    await h.send({ type: 'init', backends: ['cpu'] });
+    const settings = uvSettings();
+    const first = h.send(task('p', 1, 1, settings));
+    await h.send(task('p', 2, 3, settings));
+    await first;
+    expect(h.of('error')[0]).toMatchObject({ where: 'protocol', fatal: false });
+    expect(h.of('error')[0]!.message).toContain('task 1 is still running');
+    await h.send(task('q', 3, 1, { ...cloneDefaults(), dataset: 'cifar10' }));
+    expect(h.of('task-failed')[0]).toMatchObject({ sweepId: 'q', taskId: 3 });
+    expect(h.of('task-failed')[0]!.message).toMatch(/CIFAR-10/);
+  });
+
+  it('fails fatally after N tasks when the test hook asks, after reporting the Nth', async () => {
+    const h = harness();
+    await h.send({ type: 'init', backends: ['cpu'] });
+    const settings = uvSettings();
+    await h.send({ ...(task('p', 1, 1, settings) as object), failAfterRuns: 2 });
+    expect(h.of('error')).toEqual([]);
+    await h.send({ ...(task('p', 2, 3, settings) as object), failAfterRuns: 2 });
+    expect(h.of('task-done')).toHaveLength(2);
+    expect(h.of('error')[0]).toMatchObject({
+      where: 'sweep',
+      fatal: true,
+      sweepId: 'p',
+      message: expect.stringContaining('test hook'),
+    });
+  });
+});
+
+describe('load-files for a pool', () => {
+  it('skips files it already holds under the same names, and the cache when told to', async () => {
+    const n = 10;
+    const images = new Uint8Array(16 + n * 28 * 28);
+    new DataView(images.buffer).setUint32(0, 0x803);
+    new DataView(images.buffer).setUint32(4, n);
+    new DataView(images.buffer).setUint32(8, 28);
+    new DataView(images.buffer).setUint32(12, 28);
+    const labels = new Uint8Array(8 + n);
+    new DataView(labels.buffer).setUint32(0, 0x801);
+    new DataView(labels.buffer).setUint32(4, n);
+    const saved: unknown[] = [];
+    const cache: DatasetCache = { load: async () => [], save: async (d) => void saved.push(d) };
+    const h = harness({ cache });
+    await h.send({ type: 'init', backends: ['cpu'] });
+    const files = (): unknown[] => [
+      { name: 'train-images-idx3-ubyte', bytes: images.slice().buffer },
+      { name: 'train-labels-idx1-ubyte', bytes: labels.slice().buffer },
+    ];
+    const cmd = { type: 'load-files', dataset: 'mnist', cache: false, ifMissing: true };
+    await h.send({ ...cmd, files: files() });
+    expect(h.of('dataset')).toHaveLength(1);
+    expect(saved).toEqual([]);
+    await h.send({ ...cmd, files: files() });
+    expect(h.of('dataset')).toHaveLength(1);
+    // Without ifMissing the same files are parsed again (a user re-dropping them).
+    await h.send({ ...cmd, ifMissing: false, files: files() });
+    expect(h.of('dataset')).toHaveLength(2);
+    expect(h.of('error')).toEqual([]);
+  });
+});

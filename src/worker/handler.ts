@@ -12,6 +12,8 @@ import { dataSourceFor, type ImageSource } from '../core/data/source';
 import { capabilitiesOf } from '../core/tf/capabilities';
 import { registerGradientFixes } from '../core/tf/gradients';
 import { runSweep, type StepUpdate } from '../core/sweep/runSweep';
+import { localExecutor, type SweepExecutor } from '../core/sweep/scheduler';
+import type { RunProgress } from '../core/train/column';
 import type { Result } from '../core/result';
 import type { Settings } from '../core/settings/schema';
 import {
@@ -72,6 +74,23 @@ interface SweepState {
   wake: (() => void) | null;
 }
 
+/** One running task of a pool sweep. */
+interface TaskState {
+  sweepId: string;
+  taskId: number;
+  cancelled: boolean;
+}
+
+/** The executor of the pool sweep this worker takes part in, built at its first task. */
+interface PoolState {
+  sweepId: string;
+  executor: SweepExecutor & { dispose(): void };
+  /** Tasks finished here (for the test hooks). */
+  runs: number;
+  /** `end-sweep` arrived while a task ran: dispose once it ends. */
+  ended: boolean;
+}
+
 const BUILTIN_NAME = 'mnist.bin';
 
 function message(err: unknown): string {
@@ -92,6 +111,8 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
   /** The last prepared data and its source: recomputing it is skipped when the source repeats. */
   let prepared: { source: ImageSource; data: PreparedData } | null = null;
   let sweep: SweepState | null = null;
+  let pool: PoolState | null = null;
+  let task: TaskState | null = null;
   const yieldToEvents = env.yieldToEvents ?? defaultYield;
 
   const fail = (
@@ -155,13 +176,21 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
   }
 
   async function loadFiles(cmd: Extract<Command, { type: 'load-files' }>): Promise<void> {
+    const names = cmd.files.map((f) => f.name);
+    const held = datasets.get(cmd.dataset);
+    if (
+      cmd.ifMissing === true &&
+      held &&
+      held.files.length === names.length &&
+      held.files.every((n, i) => n === names[i])
+    )
+      return;
     const files = cmd.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
     const parsed = parseDatasetFiles(cmd.dataset, files);
     if (!parsed.ok) {
       fail('load-files', parsed.error, false);
       return;
     }
-    const names = cmd.files.map((f) => f.name);
     datasets.set(cmd.dataset, { data: parsed.value, files: names });
     if (prepared?.source.kind === 'files' && prepared.source.dataset === cmd.dataset)
       prepared = null;
@@ -172,6 +201,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
       files: names,
       cached: false,
     });
+    if (cmd.cache === false) return;
     try {
       await env.cache?.save(cmd.dataset, names, parsed.value);
     } catch {
@@ -221,8 +251,9 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
   }
 
   async function start(cmd: Extract<Command, { type: 'start' }>): Promise<void> {
-    if (sweep) {
-      fail('protocol', `a sweep (${sweep.id}) is already running`, false, cmd.sweepId);
+    if (sweep || task) {
+      const what = sweep ? `a sweep (${sweep.id})` : `task ${task?.taskId}`;
+      fail('protocol', `${what} is already running`, false, cmd.sweepId);
       return;
     }
     const state: SweepState = { id: cmd.sweepId, paused: false, cancelled: false, wake: null };
@@ -322,6 +353,102 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
     }
   }
 
+  /**
+   * One task of a pool sweep: the data is prepared and the executor built at the sweep's first
+   * task, then kept, so a worker receives and prepares its dataset once per sweep, not per run.
+   */
+  async function runTask(cmd: Extract<Command, { type: 'task' }>): Promise<void> {
+    const busy = sweep ? `a sweep (${sweep.id})` : task ? `task ${task.taskId}` : null;
+    if (busy !== null) {
+      fail('protocol', `task ${cmd.taskId}: ${busy} is still running`, false, cmd.sweepId);
+      return;
+    }
+    const state: TaskState = { sweepId: cmd.sweepId, taskId: cmd.taskId, cancelled: false };
+    task = state;
+    const ids = { sweepId: cmd.sweepId, taskId: cmd.taskId };
+    try {
+      if (pool?.sweepId !== cmd.sweepId) {
+        pool?.executor.dispose();
+        pool = null;
+        const data = await dataFor(cmd.settings, cmd.mnistSource ?? 'builtin', cmd.sweepId);
+        if (!data.ok) {
+          post({ type: 'task-failed', ...ids, message: data.error });
+          return;
+        }
+        pool = {
+          sweepId: cmd.sweepId,
+          executor: localExecutor(cmd.settings, data.value, { now: env.now }),
+          runs: 0,
+          ended: false,
+        };
+      }
+      const current = pool;
+      let pending: RunProgress | null = null;
+      let lastStepPost = -Infinity;
+      const flushStep = (): void => {
+        if (!pending || state.cancelled) return;
+        const n = pending.step + 1;
+        // Copies: the core keeps writing into its own arrays.
+        post({
+          type: 'task-step',
+          ...ids,
+          step: pending.step,
+          loss: pending.loss.slice(0, n),
+          sharpness: pending.sharpness.slice(0, n),
+        });
+        pending = null;
+        lastStepPost = env.now();
+      };
+      const out = await current.executor.run(
+        { id: cmd.taskId, column: cmd.column, c: cmd.c },
+        {
+          onStep(p) {
+            pending = p;
+            if (env.now() - lastStepPost >= STEP_BATCH_MS) flushStep();
+          },
+          isCancelled: () => state.cancelled || dead,
+        },
+      );
+      if (dead) return; // the loss was reported already; the app restarts us.
+      flushStep();
+      post({ type: 'task-done', ...ids, raw: out?.raw ?? null, seconds: out?.seconds ?? 0 });
+      if (out === null) return;
+      current.runs++;
+      if (cmd.failAfterRuns !== undefined && current.runs >= cmd.failAfterRuns)
+        throw new Error(`simulated backend failure after ${current.runs} runs (test hook)`);
+      if (cmd.loseDeviceAfterRuns === current.runs && !env.loseDevice?.())
+        console.warn('loseDeviceAfterRuns: this backend has no device to lose');
+    } catch (err) {
+      // As in `start`: a failure here usually means the device is gone, so it is fatal.
+      await yieldToEvents();
+      if (dead) return;
+      env.logError?.(err);
+      fail(
+        'sweep',
+        `${backend ?? 'backend'} failed during the sweep: ${message(err)}`,
+        true,
+        cmd.sweepId,
+      );
+    } finally {
+      task = null;
+      if (pool?.ended) {
+        pool.executor.dispose();
+        pool = null;
+      }
+    }
+  }
+
+  function endSweep(sweepId: string): void {
+    if (pool?.sweepId !== sweepId) return;
+    if (task?.sweepId === sweepId) {
+      task.cancelled = true;
+      pool.ended = true;
+      return;
+    }
+    pool.executor.dispose();
+    pool = null;
+  }
+
   function control(cmd: Extract<Command, { type: 'pause' | 'resume' | 'cancel' }>): void {
     if (!sweep || sweep.id !== cmd.sweepId) {
       // A late control message for a sweep that already ended is harmless.
@@ -356,19 +483,31 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
           await backendReady;
           return;
         case 'load-files':
-        case 'start': {
+        case 'start':
+        case 'task': {
           if (!backendReady) {
             fail('protocol', `${cmd.type}: send init first`, false);
             return;
           }
           if (!(await backendReady)) {
-            fail(cmd.type === 'start' ? 'sweep' : 'load-files', 'no backend is available', true);
+            fail(
+              cmd.type === 'load-files' ? 'load-files' : 'sweep',
+              'no backend is available',
+              true,
+            );
             return;
           }
           if (cmd.type === 'start') await start(cmd);
+          else if (cmd.type === 'task') await runTask(cmd);
           else await loadFiles(cmd);
           return;
         }
+        case 'cancel-task':
+          if (task?.sweepId === cmd.sweepId && task.taskId === cmd.taskId) task.cancelled = true;
+          return;
+        case 'end-sweep':
+          endSweep(cmd.sweepId);
+          return;
         case 'pause':
         case 'resume':
         case 'cancel':

@@ -3,7 +3,8 @@
  * payload. The worker never throws across the boundary: failures arrive as `error` events.
  */
 import type { Settings } from '../core/settings/schema';
-import type { ColumnRecord, RunRecord } from '../core/sweep/records';
+import type { ColumnKey, ColumnRecord, RunRecord } from '../core/sweep/records';
+import type { RawRun } from '../core/train/column';
 import type { StepUpdate } from '../core/sweep/runSweep';
 import type { MnistSource } from '../core/data/source';
 
@@ -37,8 +38,18 @@ export type Command =
    * takes that Web Lock and holds it for its whole life, so the app learns when it dies.
    */
   | { type: 'init'; backends: BackendName[]; aliveLock?: string; gpuPolicy?: GpuPolicy }
-  /** Parse user files into the dataset `dataset` (CIFAR-10 or (Fashion-)MNIST). */
-  | { type: 'load-files'; dataset: FileDataset; files: DataFile[] }
+  /**
+   * Parse user files into the dataset `dataset` (CIFAR-10 or (Fashion-)MNIST). `cache: false`
+   * skips the IndexedDB copy (another worker of the pool writes it); `ifMissing` skips files the
+   * worker already holds under the same names (restored from that copy at init).
+   */
+  | {
+      type: 'load-files';
+      dataset: FileDataset;
+      files: DataFile[];
+      cache?: boolean;
+      ifMissing?: boolean;
+    }
   /**
    * Start a sweep. `done` holds finished runs of the same settings (restored from storage), which
    * are not recomputed but still count for stopping a column at its first divergence.
@@ -57,7 +68,29 @@ export type Command =
     }
   | { type: 'pause'; sweepId: string }
   | { type: 'resume'; sweepId: string }
-  | { type: 'cancel'; sweepId: string };
+  | { type: 'cancel'; sweepId: string }
+  /**
+   * One run of a pool sweep: the app's scheduler hands each worker one task at a time. The data
+   * is prepared at the first task of a sweep and kept; the column's θ_0 and λ_0 are rebuilt from
+   * the seed (bit-identical in every worker) and kept for the next task of the same column.
+   */
+  | {
+      type: 'task';
+      sweepId: string;
+      taskId: number;
+      settings: Settings;
+      column: ColumnKey;
+      c: number;
+      mnistSource?: MnistSource;
+      /** Test hook: fail (fatally) once this many tasks of the sweep have finished here. */
+      failAfterRuns?: number;
+      /** Test hook: destroy the WebGPU device once this many tasks have finished here. */
+      loseDeviceAfterRuns?: number;
+    }
+  /** Stop a task between two steps (the scheduler no longer needs it, or Stop was pressed). */
+  | { type: 'cancel-task'; sweepId: string; taskId: number }
+  /** The pool sweep is over: free its column runners (and their tensors). */
+  | { type: 'end-sweep'; sweepId: string };
 
 /** Metrics of one step of a running cell (the core's step update); arrays are transferred. */
 export type StepProgress = StepUpdate;
@@ -105,6 +138,24 @@ export type WorkerEvent =
   | { type: 'column'; sweepId: string; record: ColumnRecord }
   | { type: 'paused'; sweepId: string; paused: boolean }
   | { type: 'done'; sweepId: string; cancelled: boolean; runs: number; seconds: number }
+  /** The newest step of a task (at most every STEP_BATCH_MS, and before its `task-done`). */
+  | {
+      type: 'task-step';
+      sweepId: string;
+      taskId: number;
+      step: number;
+      loss: (number | null)[];
+      sharpness: (number | null)[];
+    }
+  /** A task finished (`raw`), or was cancelled (`raw: null`). */
+  | { type: 'task-done'; sweepId: string; taskId: number; raw: RawRun | null; seconds: number }
+  /** A task could not run for a reason that is not the backend's (its data is missing, say). */
+  | { type: 'task-failed'; sweepId: string; taskId: number; message: string }
+  /**
+   * Not sent by a worker: the pool tells the store that a cell shown as running will not finish
+   * (a speculative run the column no longer needs), so it stops being drawn as live.
+   */
+  | { type: 'run-dropped'; sweepId: string; depth: number; width: number; seed: number; c: number }
   | {
       type: 'error';
       /** Where it happened: a sweep, a file load, or the backend itself. */
@@ -164,7 +215,23 @@ export function commandError(cmd: unknown): string | null {
     case 'pause':
     case 'resume':
     case 'cancel':
+    case 'end-sweep':
       return typeof cmd['sweepId'] === 'string' ? null : `${type}: missing sweepId`;
+    case 'task': {
+      if (typeof cmd['sweepId'] !== 'string') return 'task: missing sweepId';
+      if (!Number.isInteger(cmd['taskId'])) return 'task: taskId must be an integer';
+      if (!isRecord(cmd['settings'])) return 'task: missing settings';
+      const col = cmd['column'];
+      if (!isRecord(col) || !['depth', 'width', 'seed'].every((k) => Number.isInteger(col[k])))
+        return 'task: column must have integer depth, width and seed';
+      const c = cmd['c'];
+      if (typeof c !== 'number' || !Number.isFinite(c) || c <= 0)
+        return 'task: c must be a positive number';
+      return null;
+    }
+    case 'cancel-task':
+      if (typeof cmd['sweepId'] !== 'string') return 'cancel-task: missing sweepId';
+      return Number.isInteger(cmd['taskId']) ? null : 'cancel-task: taskId must be an integer';
     default:
       return `unknown command type ${JSON.stringify(type)}`;
   }

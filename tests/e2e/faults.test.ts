@@ -80,7 +80,8 @@ describe('the worker dies mid-sweep', () => {
     const hash = '#v=1&d=2&w=8,16&n=256&mm=64&bs=64&t=5&li=6&c=log2%3A0%3A4.5%3A0.5&s=1';
     const page = await browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}?backends=wasm&testHooks=1${hash}`);
+    // One worker: the sweep runs whole in it and resumes with the finished runs as `done`.
+    await page.goto(`${server.url}?backends=wasm&workers=1&testHooks=1${hash}`);
     await waitForBackend(page);
     await pressRun(page);
     await waitComputed(page, 3);
@@ -100,6 +101,65 @@ describe('the worker dies mid-sweep', () => {
     expect(await computed(page)).toBeGreaterThan(before);
     await expectComplete(page, hash);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a pool of two workers', () => {
+  /** Kill worker `i` of the pool behind the app's back. */
+  const kill = (page: Page, i: number): Promise<boolean> =>
+    page.evaluate(
+      (i) =>
+        (
+          window as unknown as { __phaseExplorer: { killWorker(i: number): boolean } }
+        ).__phaseExplorer.killWorker(i),
+      i,
+    );
+
+  it('one worker killed mid-sweep restarts alone; its run is handed out again; no cell lost or doubled', async () => {
+    const hash = '#v=1&d=2&w=8,16&n=256&mm=64&bs=64&t=5&li=6&c=log2%3A0%3A4.5%3A0.5&s=11';
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}?backends=wasm&workers=2&testHooks=1${hash}`);
+    await waitForBackend(page);
+    const pool = page.getByTestId('pool');
+    await expect.poll(() => pool.getAttribute('data-ready')).toBe('2');
+    await pressRun(page);
+    await waitComputed(page, 3);
+    expect(await pool.getAttribute('data-sweep-workers')).toBe('2');
+    expect(await kill(page, 1)).toBe(true);
+    injected.push('worker 2 of 2 terminated mid-sweep');
+    const before = await computed(page);
+    expect(await waitForStatus(page, ['done', 'error'])).toBe('done');
+    const badge = page.getByTestId('backend');
+    expect(await badge.textContent()).toContain('1 restart');
+    expect(await badge.getAttribute('title')).toContain(
+      'worker 2: the worker on wasm stopped unexpectedly; restarted it',
+    );
+    expect(await computed(page)).toBeGreaterThan(before);
+    await expectComplete(page, hash);
+    // The restarted worker is back in the pool.
+    await expect.poll(() => pool.getAttribute('data-ready')).toBe('2');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("worker 1's backend failing moves it alone to the next backend; the sweep completes", async () => {
+    const hash = '#v=1&d=2&w=8,16&n=256&mm=64&bs=64&t=5&li=6&c=log2%3A0%3A4%3A1&s=12';
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}?backends=wasm,cpu&workers=2&failAfterRuns=2${hash}`);
+    await waitForBackend(page);
+    await pressRun(page);
+    injected.push('worker 1 of 2 fails after 2 runs');
+    expect(await waitForStatus(page, ['done', 'error'])).toBe('done');
+    expect(await appAttr(page, 'data-backend')).toBe('cpu');
+    const title = (await page.getByTestId('backend').getAttribute('title')) ?? '';
+    expect(title).toContain('worker 1: wasm failed (');
+    expect(title).toContain('restarted on cpu');
+    await expectComplete(page, hash);
+    // The hook's own failure is logged by the worker; nothing else may be.
+    expect(errors.filter((e) => !e.includes('(test hook)'))).toEqual([]);
     await page.close();
   });
 });

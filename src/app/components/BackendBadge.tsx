@@ -1,13 +1,9 @@
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 import { sweepInProgress } from '../store/sweepSlice';
+import { isSoftwareAdapter } from '../sweep/poolSize';
 
 const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
-
-/** Software rasterisers: a "GPU" backend on them is much slower than WebAssembly. */
-export function isSoftwareAdapter(adapter: string | null): boolean {
-  return adapter !== null && /swiftshader|llvmpipe|softpipe|software|basic render/i.test(adapter);
-}
 
 /**
  * The active backend and GPU adapter, always visible; why better backends were refused on hover.

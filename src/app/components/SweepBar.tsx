@@ -4,6 +4,7 @@ import { useApp } from '../store/store';
 import { sweepInProgress } from '../store/sweepSlice';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
+import { PoolControl } from './PoolControl';
 
 const STATUS_TEXT = {
   idle: 'Ready',
@@ -146,6 +147,7 @@ export function SweepBar() {
         >
           Clear results
         </button>
+        <PoolControl />
       </div>
       <div className="sweep-progress">
         <div

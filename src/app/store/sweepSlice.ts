@@ -114,6 +114,15 @@ export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set
             if (status === 'starting') status = 'running';
             break;
           }
+          case 'run-dropped': {
+            // A speculative run of the pool that will not be recorded: no longer running.
+            const id = runId(e);
+            if (live[id]) {
+              live = copy(live, st.live);
+              delete live[id];
+            }
+            break;
+          }
           case 'column':
             columns = copy(columns, st.columns);
             columns[columnId(e.record)] = e.record;
