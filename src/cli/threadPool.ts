@@ -8,8 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { PreparedData } from '../core/data/types';
 import type { Settings } from '../core/settings/schema';
 import type { NodeBackendName } from '../node/backend';
-import type { SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
-import type { RunProgress } from '../core/train/column';
+import type { ExecutorHooks, SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
 import type { ThreadCommand, ThreadEvent } from './threadProtocol';
 
 export interface ThreadPoolInit {
@@ -51,7 +50,7 @@ interface Pending {
   taskId: number;
   resolve(r: TaskResult | null): void;
   reject(e: Error): void;
-  onStep(p: RunProgress): void;
+  hooks: ExecutorHooks;
 }
 
 class ThreadExecutor implements SweepExecutor {
@@ -97,8 +96,12 @@ class ThreadExecutor implements SweepExecutor {
   private onEvent(e: Exclude<ThreadEvent, { type: 'ready' | 'failed' }>): void {
     const p = this.pending;
     if (!p || p.taskId !== e.taskId) return;
+    if (e.type === 'init') {
+      p.hooks.onInit?.(e.init);
+      return;
+    }
     if (e.type === 'start') {
-      p.onStep({ step: 0, loss: [e.loss0], sharpness: [e.lambda0] });
+      p.hooks.onStep({ step: 0, loss: [e.loss0], sharpness: [e.lambda0] });
       return;
     }
     this.pending = null;
@@ -106,10 +109,7 @@ class ThreadExecutor implements SweepExecutor {
     else p.reject(new Error(e.message));
   }
 
-  async run(
-    task: SweepTask,
-    hooks: { onStep(p: RunProgress): void; isCancelled(): boolean },
-  ): Promise<TaskResult | null> {
+  async run(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null> {
     await (this.ready ?? this.start());
     const worker = this.worker;
     if (!worker) throw new Error('the worker thread stopped before the task');
@@ -118,7 +118,7 @@ class ThreadExecutor implements SweepExecutor {
     }, CANCEL_POLL_MS);
     try {
       return await new Promise<TaskResult | null>((resolve, reject) => {
-        this.pending = { taskId: task.id, resolve, reject, onStep: hooks.onStep };
+        this.pending = { taskId: task.id, resolve, reject, hooks };
         const cmd: ThreadCommand = { type: 'run', task };
         worker.postMessage(cmd);
       });
