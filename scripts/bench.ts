@@ -39,7 +39,7 @@ const loadAverage = (): string =>
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const flags = parseBenchFlags(argv);
+  const flags = parseBenchFlags(argv, process.env);
   if (!flags.ok) {
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     ensemble: null,
     conv: null,
     browser: null,
+    workers: null,
   };
 
   const mnist = loadPrepared('mnist', null, TRAIN_SIZE);

@@ -5,6 +5,7 @@
  * the thread is started afresh on its next task.
  */
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { PreparedData } from '../core/data/types';
 import type { Settings } from '../core/settings/schema';
 import type { NodeBackendName } from '../node/backend';
@@ -15,12 +16,20 @@ export interface ThreadPoolInit {
   backend: NodeBackendName;
   settings: Settings;
   data: PreparedData | null;
+  /**
+   * The thread's entry file. Default: `sweepThread.js` beside the built command, or
+   * `sweepThread.ts` through tsx's loader when running from source (seconds slower to start, as
+   * each thread loads tsx and compiles the core again). The bench passes a freshly built file.
+   */
+  entry?: URL;
 }
 
 export interface ThreadPool {
   executors: SweepExecutor[];
   /** Threads started again after one stopped. */
   restarts(): number;
+  /** Milliseconds from each thread start to its backend being ready, in start order. */
+  startupMs(): number[];
   /** Test hook: terminate thread `i` as a crash would (its task fails, the thread restarts). */
   kill(i: number): Promise<void>;
   close(): Promise<void>;
@@ -33,7 +42,8 @@ const CANCEL_POLL_MS = 20;
  * Under tsx (running from source) the thread needs tsx's loader too; the built CLI starts the
  * compiled `.js` file directly.
  */
-function spawnThread(): Worker {
+function spawnThread(entry: URL | undefined): Worker {
+  if (entry) return new Worker(entry);
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const api = import.meta.resolve('tsx/esm/api');
@@ -60,12 +70,14 @@ class ThreadExecutor implements SweepExecutor {
   private readonly cancel = new SharedArrayBuffer(4);
   private readonly flag = new Int32Array(this.cancel);
   starts = 0;
+  readonly startupMs: number[] = [];
 
   constructor(private readonly init: ThreadPoolInit) {}
 
   private start(): Promise<void> {
     this.starts++;
-    const worker = spawnThread();
+    const t0 = performance.now();
+    const worker = spawnThread(this.init.entry);
     this.worker = worker;
     const ready = new Promise<void>((resolve, reject) => {
       const lost = (why: string): void => {
@@ -78,7 +90,10 @@ class ThreadExecutor implements SweepExecutor {
         p?.reject(new Error(why));
       };
       worker.on('message', (e: ThreadEvent) => {
-        if (e.type === 'ready') resolve();
+        if (e.type === 'ready') {
+          this.startupMs.push(performance.now() - t0);
+          resolve();
+        }
         else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
         else this.onEvent(e);
       });
@@ -87,7 +102,8 @@ class ThreadExecutor implements SweepExecutor {
     });
     // Rejections reach whoever awaits `ready`; an unawaited one must not crash the process.
     ready.catch(() => undefined);
-    const cmd: ThreadCommand = { type: 'init', ...this.init, cancel: this.cancel };
+    const { backend, settings, data } = this.init;
+    const cmd: ThreadCommand = { type: 'init', backend, settings, data, cancel: this.cancel };
     worker.postMessage(cmd);
     this.ready = ready;
     return ready;
@@ -145,6 +161,7 @@ export function createThreadPool(n: number, init: ThreadPoolInit): ThreadPool {
   return {
     executors: threads,
     restarts: () => threads.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
+    startupMs: () => threads.flatMap((t) => t.startupMs),
     kill: (i) => threads[i]?.kill() ?? Promise.resolve(),
     close: () => Promise.all(threads.map((t) => t.close())).then(() => undefined),
   };
