@@ -256,12 +256,12 @@ function workersTable(c: WorkersCase, rate: number): string[] {
   const L: string[] = [
     `${c.description}:`,
     '',
-    '| threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of N × matMul | load before → after |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | idle | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of N × matMul | load before → after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const t of c.rows)
     L.push(
-      `| ${t.workers} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.gflops / (t.workers * rate))} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
+      `| ${t.workers} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.gflops / (t.workers * rate))} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
     );
   L.push('');
   return L;
@@ -277,6 +277,7 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
     "*started*: runs handed to threads; *discarded / cancelled*: speculative runs above a column's divergence thrown away when",
     "finished / cancelled in flight. *λ_0 measured*: one thread measures a column's λ_0 and the scheduler hands it to the others.",
     '*CPU s*: CPU time of the whole process, all threads (the work done; other processes change it far less than the wall time).',
+    "*idle*: share of threads × wall time with no task (waiting for a column's λ_0 or, at the end, for work).",
     "*+MB per thread*: peak RSS over one thread's, per thread added. FLOPs counted as below (λ_0 once per column).",
     "The load average is the machine's (1 / 5 / 15 min): other processes share these cores.",
     '',

@@ -164,6 +164,11 @@ export interface WorkersRow {
   restarts: number;
   /** Each thread's start to its backend being ready. */
   threadStartupSeconds: number[];
+  /**
+   * Share of threads × wall seconds with no task: waiting for a column's λ_0, or for work at the
+   * end of the sweep (the scheduler's own cost; thread start-up counts as busy).
+   */
+  idleShare: number;
   /** Peak resident memory of the whole process (threads included), sampled every 100 ms. */
   peakRssMb: number;
   /** Peak RSS over the first row's, per thread added; null on the first row. */

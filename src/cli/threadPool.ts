@@ -30,6 +30,8 @@ export interface ThreadPool {
   restarts(): number;
   /** Milliseconds from each thread start to its backend being ready, in start order. */
   startupMs(): number[];
+  /** Milliseconds each executor spent with a task (start-up included), by executor. */
+  busyMs(): number[];
   /** Test hook: terminate thread `i` as a crash would (its task fails, the thread restarts). */
   kill(i: number): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ class ThreadExecutor implements SweepExecutor {
   private readonly flag = new Int32Array(this.cancel);
   starts = 0;
   readonly startupMs: number[] = [];
+  busyMs = 0;
 
   constructor(private readonly init: ThreadPoolInit) {}
 
@@ -93,8 +96,7 @@ class ThreadExecutor implements SweepExecutor {
         if (e.type === 'ready') {
           this.startupMs.push(performance.now() - t0);
           resolve();
-        }
-        else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
+        } else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
         else this.onEvent(e);
       });
       worker.on('error', (err) => lost(`a worker thread failed: ${err.message}`));
@@ -126,6 +128,15 @@ class ThreadExecutor implements SweepExecutor {
   }
 
   async run(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null> {
+    const t0 = performance.now();
+    try {
+      return await this.runOnThread(task, hooks);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+
+  private async runOnThread(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null> {
     await (this.ready ?? this.start());
     const worker = this.worker;
     if (!worker) throw new Error('the worker thread stopped before the task');
@@ -162,6 +173,7 @@ export function createThreadPool(n: number, init: ThreadPoolInit): ThreadPool {
     executors: threads,
     restarts: () => threads.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
     startupMs: () => threads.flatMap((t) => t.startupMs),
+    busyMs: () => threads.map((t) => t.busyMs),
     kill: (i) => threads[i]?.kill() ?? Promise.resolve(),
     close: () => Promise.all(threads.map((t) => t.close())).then(() => undefined),
   };

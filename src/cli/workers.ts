@@ -52,12 +52,12 @@ export async function runOnThreads(
   hooks: SweepHooks,
   onPool?: (pool: ThreadPool) => void,
   entry?: URL,
-): Promise<ScheduledSweepResult & { restarts: number; startupMs: number[] }> {
+): Promise<ScheduledSweepResult & { restarts: number; startupMs: number[]; busyMs: number[] }> {
   const pool = createThreadPool(workers, { backend, settings, data, ...(entry ? { entry } : {}) });
   onPool?.(pool);
   try {
     const r = await runScheduledSweep(settings, pool.executors, [], hooks, { order: 'canonical' });
-    return { ...r, restarts: pool.restarts(), startupMs: pool.startupMs() };
+    return { ...r, restarts: pool.restarts(), startupMs: pool.startupMs(), busyMs: pool.busyMs() };
   } finally {
     await pool.close();
   }

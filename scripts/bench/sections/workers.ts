@@ -111,6 +111,7 @@ async function timeOne(
     lambda0Measured: r.lambda0Measured,
     restarts: r.restarts,
     threadStartupSeconds: r.startupMs.map((ms) => ms / 1000),
+    idleShare: 1 - r.busyMs.reduce((a, b) => a + b, 0) / 1000 / (workers * seconds),
     peakRssMb: peak / 2 ** 20,
     flops,
     gflops,
@@ -146,7 +147,7 @@ async function timeCase(
       `  ${n} thread${n > 1 ? 's' : ''}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
         `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
         `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${n}× matMul, ` +
-        `start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
+        `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
     );
     emit({ type: 'workers', name, ...row });
   }
