@@ -285,6 +285,17 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
   );
   if (typeof w.cifar === 'string') L.push(`CIFAR-10 column: skipped (${w.cifar}).`, '');
   else L.push(...workersTable(w.cifar, w.matmul.gflops));
+  L.push(
+    '**The bound on one column.** Threads split a sweep by runs; a column of k runs whose λ_0 takes L and whose runs',
+    'take R each fills in at best L + ⌈k/N⌉·R on N threads, against L + k·R on one (λ_0 is measured once and handed on,',
+    'and nobody can start a run before it). For the CIFAR-10 column, k = 3 and N = 2: (L + 3R)/(L + 2R) < 1.5×, whatever',
+    'the code does; 1.7× there needs parallelism inside a run. The way to it that keeps the records identical for any N:',
+    'split the measurement set into a fixed number of chunks (the same chunks for any N, the sequential sweep included),',
+    'compute each HVP, loss and gradient as a sum over chunks in a fixed order, and let idle threads take chunks, with',
+    'θ_t and the Lanczos vector shared through a SharedArrayBuffer. Not built: it changes the rounding of every record',
+    'once (a new reference for the science tests) and needs a chunked HVP in the core.',
+    '',
+  );
   return L;
 }
 
