@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [--no-browser] [--allow-software] [--out docs/BENCH.md] [--only SECTIONS]`
+ * `npm run bench [-- --quick] [--no-browser] [--allow-software] [--out docs/BENCH.md] [--only SECTIONS]
+ *   [--data-dir DIR] [--workers LIST] [--thread-entry built|tsx]`
  *
  * Measures the cost of the phase-diagram work on this machine and writes docs/BENCH.md: per
  * configuration (d, w, B, M, dataset) ms per SGD step, ms per HVP, HVPs per λ estimate, seconds
@@ -13,7 +14,9 @@
  * preset on CIFAR-10, when present), ensemble (batched ensembles against single runs), gpu
  * (tfjs-backend-webgpu in Node through Dawn; on a software adapter one small configuration and no
  * ensemble unless `--allow-software`), browser (each browser backend through bench.html in headless
- * Chromium; skipped with a message if there is none).
+ * Chromium; skipped with a message if there is none), workers (the quick demo and the CIFAR-10
+ * column of issue 11 on 1, 2 and all cores' worker threads: speed-up, memory per thread, GFLOP/s
+ * against N × the one-core matMul, speculative runs thrown away; `npm run bench:workers`).
  *
  * stdout: one JSON object per line (each configuration, matmul, sweep, browser backend), then a
  * `{"type":"summary",...}` line. Progress goes to stderr. Benchmarks are not tests: nothing here
@@ -39,7 +42,7 @@ const loadAverage = (): string =>
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const flags = parseBenchFlags(argv);
+  const flags = parseBenchFlags(argv, process.env);
   if (!flags.ok) {
     if (flags.help) {
       process.stdout.write(USAGE);
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     ensemble: null,
     conv: null,
     browser: null,
+    workers: null,
   };
 
   const mnist = loadPrepared('mnist', null, TRAIN_SIZE);

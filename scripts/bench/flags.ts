@@ -1,18 +1,86 @@
 /**
- * The bench's flags. Kept to this one function so it can move onto the project's shared flag
- * parser without touching the sections.
+ * The bench's flags, on the project's one flag parser (src/cli/argv.ts): the same grammar and
+ * messages as the sweep CLI and the validation scripts.
  */
+import {
+  choiceFlag,
+  flagHelp,
+  parseArgv,
+  switchFlag,
+  textFlag,
+  type FlagSpec,
+} from '../../src/cli/argv';
 import { SECTIONS, type Options, type Section } from './types';
 
-export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}]
+/** Most worker threads the workers section accepts in --workers (a typo guard, not a limit of the code). */
+const MAX_WORKERS = 256;
 
-  --quick           fewer configurations and repetitions; leaves out the quick-demo fill
-  --no-browser      leave out the browser section
-  --allow-software  on a software GPU adapter (SwiftShader) also run the gpu section's larger
-                    configurations and its ensemble
-  --out FILE        where the Markdown report goes (default docs/BENCH.md)
-  --only SECTIONS   comma-separated subset of: ${SECTIONS.join(', ')}
-  --help            this text
+const sectionList: FlagSpec<Set<Section>> = {
+  flag: 'only',
+  arg: 'SECTIONS',
+  help: `comma-separated subset of: ${SECTIONS.join(', ')}`,
+  parse(text) {
+    const names = text.split(',').map((s) => s.trim());
+    const bad = names.filter((n) => !SECTIONS.includes(n as Section));
+    if (bad.length > 0)
+      return {
+        ok: false,
+        error: `unknown section ${bad.join(', ')} (known: ${SECTIONS.join(', ')})`,
+      };
+    return { ok: true, value: new Set(names as Section[]) };
+  },
+};
+
+const workerCounts: FlagSpec<number[]> = {
+  flag: 'workers',
+  arg: 'LIST',
+  help: 'worker-thread counts of the workers section, e.g. 1,2,4 (default: 1, 2 and all cores)',
+  parse(text) {
+    const parts = text.split(',').map((s) => s.trim());
+    const counts = parts.map(Number);
+    const bad = parts.filter(
+      (p, i) => !(Number.isInteger(counts[i]) && counts[i]! >= 1 && counts[i]! <= MAX_WORKERS),
+    );
+    if (bad.length > 0)
+      return {
+        ok: false,
+        error: `${bad.map((b) => JSON.stringify(b)).join(', ')}: not a whole number from 1 to ${MAX_WORKERS}`,
+      };
+    return { ok: true, value: [...new Set(counts)].sort((a, b) => a - b) };
+  },
+};
+
+const SPECS = {
+  quick: switchFlag(
+    'quick',
+    'fewer configurations and repetitions; leaves out the quick-demo fill',
+  ),
+  noBrowser: switchFlag('no-browser', 'leave out the browser section'),
+  allowSoftware: switchFlag(
+    'allow-software',
+    "on a software GPU adapter (SwiftShader) also run the gpu section's larger configurations and its ensemble",
+  ),
+  out: textFlag('out', 'FILE', 'where the Markdown report goes (default docs/BENCH.md)', 'a file'),
+  only: sectionList,
+  dataDir: textFlag(
+    'data-dir',
+    'DIR',
+    'the folder holding cifar10/ (default $PHASE_DATA_DIR); without it the CIFAR-10 parts are skipped',
+    'a folder',
+  ),
+  workers: workerCounts,
+  threadEntry: choiceFlag(
+    'thread-entry',
+    ['built', 'tsx'] as const,
+    'how the workers section starts its threads: a freshly built sweepThread.js (default) or the source through tsx',
+  ),
+};
+
+export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}] [--data-dir DIR] [--workers LIST]
+
+${flagHelp(SPECS).join('\n')}
+  --help
+      this text
 `;
 
 /** Parsed flags, a request for USAGE, or the message that says what is wrong with them. */
@@ -21,36 +89,28 @@ export type ParsedFlags =
   | { ok: false; help: true }
   | { ok: false; help?: never; error: string };
 
-export function parseBenchFlags(argv: readonly string[]): ParsedFlags {
-  const o: Options = {
-    quick: false,
-    allowSoftware: false,
-    out: 'docs/BENCH.md',
-    sections: new Set(SECTIONS),
+/** The bench's options from argv; `env` supplies PHASE_DATA_DIR when --data-dir is absent. */
+export function parseBenchFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ParsedFlags {
+  if (argv.includes('--help') || argv.includes('-h')) return { ok: false, help: true };
+  const parsed = parseArgv(argv, SPECS);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  const v = parsed.values;
+  const sections = v.only ?? new Set(SECTIONS);
+  if (v.noBrowser) sections.delete('browser');
+  const envDir = env['PHASE_DATA_DIR'];
+  return {
+    ok: true,
+    options: {
+      quick: v.quick ?? false,
+      allowSoftware: v.allowSoftware ?? false,
+      out: v.out ?? 'docs/BENCH.md',
+      sections,
+      dataDir: v.dataDir ?? (envDir !== undefined && envDir !== '' ? envDir : null),
+      workers: v.workers ?? null,
+      threadEntry: v.threadEntry ?? 'built',
+    },
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') return { ok: false, help: true };
-    else if (a === '--quick') o.quick = true;
-    else if (a === '--allow-software') o.allowSoftware = true;
-    else if (a === '--no-browser') o.sections.delete('browser');
-    else if (a === '--out' || a === '--only') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--'))
-        return { ok: false, error: `${a} needs a value` };
-      i++;
-      if (a === '--out') o.out = value;
-      else {
-        const names = value.split(',').map((s) => s.trim());
-        const bad = names.filter((n) => !SECTIONS.includes(n as Section));
-        if (bad.length > 0)
-          return {
-            ok: false,
-            error: `--only: unknown section ${bad.join(', ')} (known: ${SECTIONS.join(', ')})`,
-          };
-        o.sections = new Set(names as Section[]);
-      }
-    } else return { ok: false, error: `unknown flag ${a}` };
-  }
-  return { ok: true, options: o };
 }

@@ -5,7 +5,7 @@
 import { cloneDefaults, expandCGrid } from '../../src/core/settings/codec';
 import type { EnsembleFigures } from '../../src/bench/measure';
 import { CELL_C, WIDE_SWEEP_CS } from './common';
-import type { GpuFigures, Report } from './types';
+import type { GpuFigures, Report, WorkersCase, WorkersFigures } from './types';
 
 const fmt = (v: number | null | undefined, digits = 1): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -241,6 +241,8 @@ export function markdown(r: Report): string {
     }
   }
 
+  L.push(...workersMarkdown(r.workers));
+
   L.push('## How FLOPs are counted', '');
   L.push(
     'Only matrix products count (src/core/train/flops.ts; `flops.test.ts` checks them against the products tfjs',
@@ -262,6 +264,55 @@ export function markdown(r: Report): string {
     '',
   );
   return L.join('\n');
+}
+
+const loads = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+
+function workersTable(c: WorkersCase, rate: number): string[] {
+  const L: string[] = [
+    `${c.description}:`,
+    '',
+    '| threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | idle | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of N × matMul | load before → after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const t of c.rows)
+    L.push(
+      `| ${t.workers} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.gflops / (t.workers * rate))} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
+    );
+  L.push('');
+  return L;
+}
+
+/** The workers section of docs/BENCH.md (exported: a workers-only run can be spliced in). */
+export function workersMarkdown(w: WorkersFigures | null): string[] {
+  const L: string[] = ['## Worker threads (`--workers N`, wasm, Node)', ''];
+  if (w === null) return [...L, 'Skipped: not selected.', ''];
+  L.push(
+    `${w.cores} cores (${w.cpu}); one-core wasm matMul 512³ ${fmt(w.matmul.gflops, 1)} GFLOP/s (median of ${w.matmul.reps}), measured in the bench's process.`,
+    `Threads started from ${w.threadEntry === 'built' ? 'a sweepThread.js built from the current source (as the built CLI does)' : 'the source through tsx'}; one thread is a thread too.`,
+    "*started*: runs handed to threads; *discarded / cancelled*: speculative runs above a column's divergence thrown away when",
+    "finished / cancelled in flight. *λ_0 measured*: one thread measures a column's λ_0 and the scheduler hands it to the others.",
+    '*CPU s*: CPU time of the whole process, all threads (the work done; other processes change it far less than the wall time).',
+    "*idle*: share of threads × wall time with no task (waiting for a column's λ_0 or, at the end, for work).",
+    "*+MB per thread*: peak RSS over one thread's, per thread added. FLOPs counted as below (λ_0 once per column).",
+    "The load average is the machine's (1 / 5 / 15 min): other processes share these cores.",
+    '',
+    ...workersTable(w.demo, w.matmul.gflops),
+  );
+  if (typeof w.cifar === 'string') L.push(`CIFAR-10 column: skipped (${w.cifar}).`, '');
+  else L.push(...workersTable(w.cifar, w.matmul.gflops));
+  L.push(
+    '**The bound on one column.** Threads split a sweep by runs; a column of k runs whose λ_0 takes L and whose runs',
+    'take R each fills in at best L + ⌈k/N⌉·R on N threads, against L + k·R on one (λ_0 is measured once and handed on,',
+    'and nobody can start a run before it). For the CIFAR-10 column, k = 3 and N = 2: (L + 3R)/(L + 2R) < 1.5×, whatever',
+    'the code does; 1.7× there needs parallelism inside a run. The way to it that keeps the records identical for any N:',
+    'split the measurement set into a fixed number of chunks (the same chunks for any N, the sequential sweep included),',
+    'compute each HVP, loss and gradient as a sum over chunks in a fixed order, and let idle threads take chunks, with',
+    'θ_t and the Lanczos vector shared through a SharedArrayBuffer. Not built: it changes the rounding of every record',
+    'once (a new reference for the science tests) and needs a chunked HVP in the core.',
+    '',
+  );
+  return L;
 }
 
 /** The closing JSON line: the headline figures of a report written to `out`. */
@@ -314,6 +365,26 @@ export function summary(report: Report, out: string): object {
           speedup: e.speedup,
           overOneRun: e.ensembleOverOneRun,
         }))
+      : null,
+    workers: report.workers
+      ? [report.workers.demo, report.workers.cifar].flatMap((c) =>
+          typeof c === 'string'
+            ? []
+            : [
+                {
+                  name: c.name,
+                  rows: c.rows.map((t) => ({
+                    workers: t.workers,
+                    seconds: t.seconds,
+                    speedup: t.speedup,
+                    cpuOverOne: t.cpuOverOne,
+                    discarded: t.discarded + t.cancelledInFlight,
+                    mbPerAddedWorker: t.mbPerAddedWorker,
+                    ofNMatmul: t.ofNMatmul,
+                  })),
+                },
+              ],
+        )
       : null,
     out,
   };

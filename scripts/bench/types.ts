@@ -12,7 +12,7 @@ import type {
 import type { BrowserBenchResult } from '../../src/bench/protocol';
 
 export type Section =
-  'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'conv' | 'gpu' | 'browser';
+  'node' | 'cpu' | 'sweep' | 'demo' | 'paper' | 'ensemble' | 'conv' | 'gpu' | 'browser' | 'workers';
 
 /** Every section, in the order they run. */
 export const SECTIONS: readonly Section[] = [
@@ -25,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   'conv',
   'gpu',
   'browser',
+  'workers',
 ];
 
 export interface Options {
@@ -32,6 +33,12 @@ export interface Options {
   allowSoftware: boolean;
   out: string;
   sections: Set<Section>;
+  /** Where cifar10/ is looked for (--data-dir, else $PHASE_DATA_DIR), or null. */
+  dataDir: string | null;
+  /** Worker-thread counts of the workers section (null: 1, 2 and all cores). */
+  workers: number[] | null;
+  /** How the workers section starts its threads. */
+  threadEntry: 'built' | 'tsx';
 }
 
 /** One benchmarked FCN configuration. */
@@ -131,6 +138,68 @@ export interface ConvRateFigures {
   gflops: number;
 }
 
+/** One timing of the workers section: a sweep on `workers` threads. */
+export interface WorkersRow {
+  workers: number;
+  seconds: number;
+  /** One thread's seconds over these (the first row's count, normally 1). */
+  speedup: number;
+  /**
+   * CPU seconds of the whole process, every thread: the work done, which other processes on the
+   * machine change far less than the wall time. Over one thread's: the work N threads add
+   * (λ_0 measured again, guesses thrown away, start-up, cores slowing each other down).
+   */
+  cpuSeconds: number;
+  cpuOverOne: number;
+  /** Runs recorded. */
+  runs: number;
+  /** Runs handed to threads: recorded ones plus speculative ones not needed, plus retries. */
+  started: number;
+  /** Speculative runs that finished and were thrown away (above a divergence, say). */
+  discarded: number;
+  /** Speculative runs cancelled in flight. */
+  cancelledInFlight: number;
+  /** Times a thread measured a column's λ_0 (once per column when it is handed on). */
+  lambda0Measured: number;
+  restarts: number;
+  /** Each thread's start to its backend being ready. */
+  threadStartupSeconds: number[];
+  /**
+   * Share of threads × wall seconds with no task: waiting for a column's λ_0, or for work at the
+   * end of the sweep (the scheduler's own cost; thread start-up counts as busy).
+   */
+  idleShare: number;
+  /** Peak resident memory of the whole process (threads included), sampled every 100 ms. */
+  peakRssMb: number;
+  /** Peak RSS over the first row's, per thread added; null on the first row. */
+  mbPerAddedWorker: number | null;
+  flops: number;
+  gflops: number;
+  /** `gflops` over `workers` × the one-core matMul rate. */
+  ofNMatmul: number;
+  /** 1, 5 and 15 min load averages before and after this timing. */
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+export interface WorkersCase {
+  name: string;
+  description: string;
+  settings: Settings;
+  rows: WorkersRow[];
+}
+
+export interface WorkersFigures {
+  cores: number;
+  cpu: string;
+  /** The one-core wasm matMul (512³) in the bench's own process. */
+  matmul: MatmulFigures;
+  threadEntry: 'built' | 'tsx';
+  demo: WorkersCase;
+  /** The CIFAR-10 column, or why it was skipped. */
+  cifar: WorkersCase | string;
+}
+
 /** Everything one bench run measured. A string in place of a section's figures says why it was
  * skipped; null: not selected. */
 export interface Report {
@@ -146,6 +215,7 @@ export interface Report {
   ensemble: EnsembleFigures[] | string | null;
   conv: { rate: ConvRateFigures; rows: ConvRow[] } | string | null;
   browser: { result: BrowserBenchResult; version: string } | string | null;
+  workers: WorkersFigures | null;
   /** The app's quick demo per training-worker pool size (section `browser`); absent: not run. */
   browserPool?: BrowserPoolFigures | string;
 }

@@ -160,10 +160,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (workers > 1) {
       const r = await runOnThreads(s, data, o.backend, workers, hooks);
       result = r;
-      if (r.discarded + r.cancelledRuns + r.restarts > 0)
-        log(
-          `sweep: ${r.discarded + r.cancelledRuns} speculative runs not needed (above a divergence, say)${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
-        );
+      // What the speed-up cost: runs guessed ahead and thrown away, λ_0 measurements.
+      log(
+        `sweep: ${r.started} runs started on ${workers} threads, ${r.discarded + r.cancelledRuns} of them speculative and not needed (${r.discarded} finished and discarded, ${r.cancelledRuns} cancelled in flight); λ0 measured ${r.lambda0Measured} times for ${columns.length} columns${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
+      );
     } else result = await runColumns(s, data, columns, already, hooks);
     log(
       `sweep: ${result.runs} runs computed${already.length > 0 ? ` (${already.length} were already in ${o.out})` : ''} in ${formatSeconds((io.now() - start) / 1000)}\n`,

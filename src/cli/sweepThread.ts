@@ -1,7 +1,8 @@
 /**
  * Entry of one CLI worker thread: initialises its own tfjs backend (wasm, one thread), receives the
- * prepared dataset once, and runs the tasks the scheduler hands it through `localExecutor` (which
- * builds θ_0 and λ_0 of each column it meets from the seed, bit-identical to every other thread).
+ * prepared dataset once, and runs the tasks the scheduler hands it through `localExecutor`: a
+ * column's L_0 and λ_0 come with the task when another thread measured them, else this thread
+ * measures them and posts them back (`init`) for the scheduler to hand on.
  * Cancellation arrives through shared memory, so a run sees it between two steps even while this
  * thread's event loop is busy.
  */
@@ -58,6 +59,7 @@ port.on('message', (cmd: ThreadCommand) => {
       });
     },
     isCancelled: () => Atomics.load(flag, 0) === task.id,
+    onInit: (init) => post({ type: 'init', taskId: task.id, init }),
   }).then(
     (out) => post({ type: 'result', taskId: task.id, result: out }),
     (err: unknown) => post({ type: 'error', taskId: task.id, message: message(err) }),

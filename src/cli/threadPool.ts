@@ -5,23 +5,33 @@
  * the thread is started afresh on its next task.
  */
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { PreparedData } from '../core/data/types';
 import type { Settings } from '../core/settings/schema';
 import type { NodeBackendName } from '../node/backend';
-import type { SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
-import type { RunProgress } from '../core/train/column';
+import type { ExecutorHooks, SweepExecutor, SweepTask, TaskResult } from '../core/sweep/scheduler';
 import type { ThreadCommand, ThreadEvent } from './threadProtocol';
 
 export interface ThreadPoolInit {
   backend: NodeBackendName;
   settings: Settings;
   data: PreparedData | null;
+  /**
+   * The thread's entry file. Default: `sweepThread.js` beside the built command, or
+   * `sweepThread.ts` through tsx's loader when running from source (seconds slower to start, as
+   * each thread loads tsx and compiles the core again). The bench passes a freshly built file.
+   */
+  entry?: URL;
 }
 
 export interface ThreadPool {
   executors: SweepExecutor[];
   /** Threads started again after one stopped. */
   restarts(): number;
+  /** Milliseconds from each thread start to its backend being ready, in start order. */
+  startupMs(): number[];
+  /** Milliseconds each executor spent with a task (start-up included), by executor. */
+  busyMs(): number[];
   /** Test hook: terminate thread `i` as a crash would (its task fails, the thread restarts). */
   kill(i: number): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +44,8 @@ const CANCEL_POLL_MS = 20;
  * Under tsx (running from source) the thread needs tsx's loader too; the built CLI starts the
  * compiled `.js` file directly.
  */
-function spawnThread(): Worker {
+function spawnThread(entry: URL | undefined): Worker {
+  if (entry) return new Worker(entry);
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const api = import.meta.resolve('tsx/esm/api');
@@ -51,7 +62,7 @@ interface Pending {
   taskId: number;
   resolve(r: TaskResult | null): void;
   reject(e: Error): void;
-  onStep(p: RunProgress): void;
+  hooks: ExecutorHooks;
 }
 
 class ThreadExecutor implements SweepExecutor {
@@ -61,12 +72,15 @@ class ThreadExecutor implements SweepExecutor {
   private readonly cancel = new SharedArrayBuffer(4);
   private readonly flag = new Int32Array(this.cancel);
   starts = 0;
+  readonly startupMs: number[] = [];
+  busyMs = 0;
 
   constructor(private readonly init: ThreadPoolInit) {}
 
   private start(): Promise<void> {
     this.starts++;
-    const worker = spawnThread();
+    const t0 = performance.now();
+    const worker = spawnThread(this.init.entry);
     this.worker = worker;
     const ready = new Promise<void>((resolve, reject) => {
       const lost = (why: string): void => {
@@ -79,8 +93,10 @@ class ThreadExecutor implements SweepExecutor {
         p?.reject(new Error(why));
       };
       worker.on('message', (e: ThreadEvent) => {
-        if (e.type === 'ready') resolve();
-        else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
+        if (e.type === 'ready') {
+          this.startupMs.push(performance.now() - t0);
+          resolve();
+        } else if (e.type === 'failed') lost(`the worker thread could not start: ${e.message}`);
         else this.onEvent(e);
       });
       worker.on('error', (err) => lost(`a worker thread failed: ${err.message}`));
@@ -88,7 +104,8 @@ class ThreadExecutor implements SweepExecutor {
     });
     // Rejections reach whoever awaits `ready`; an unawaited one must not crash the process.
     ready.catch(() => undefined);
-    const cmd: ThreadCommand = { type: 'init', ...this.init, cancel: this.cancel };
+    const { backend, settings, data } = this.init;
+    const cmd: ThreadCommand = { type: 'init', backend, settings, data, cancel: this.cancel };
     worker.postMessage(cmd);
     this.ready = ready;
     return ready;
@@ -97,8 +114,12 @@ class ThreadExecutor implements SweepExecutor {
   private onEvent(e: Exclude<ThreadEvent, { type: 'ready' | 'failed' }>): void {
     const p = this.pending;
     if (!p || p.taskId !== e.taskId) return;
+    if (e.type === 'init') {
+      p.hooks.onInit?.(e.init);
+      return;
+    }
     if (e.type === 'start') {
-      p.onStep({ step: 0, loss: [e.loss0], sharpness: [e.lambda0] });
+      p.hooks.onStep({ step: 0, loss: [e.loss0], sharpness: [e.lambda0] });
       return;
     }
     this.pending = null;
@@ -106,10 +127,16 @@ class ThreadExecutor implements SweepExecutor {
     else p.reject(new Error(e.message));
   }
 
-  async run(
-    task: SweepTask,
-    hooks: { onStep(p: RunProgress): void; isCancelled(): boolean },
-  ): Promise<TaskResult | null> {
+  async run(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null> {
+    const t0 = performance.now();
+    try {
+      return await this.runOnThread(task, hooks);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+
+  private async runOnThread(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null> {
     await (this.ready ?? this.start());
     const worker = this.worker;
     if (!worker) throw new Error('the worker thread stopped before the task');
@@ -118,7 +145,7 @@ class ThreadExecutor implements SweepExecutor {
     }, CANCEL_POLL_MS);
     try {
       return await new Promise<TaskResult | null>((resolve, reject) => {
-        this.pending = { taskId: task.id, resolve, reject, onStep: hooks.onStep };
+        this.pending = { taskId: task.id, resolve, reject, hooks };
         const cmd: ThreadCommand = { type: 'run', task };
         worker.postMessage(cmd);
       });
@@ -145,6 +172,8 @@ export function createThreadPool(n: number, init: ThreadPoolInit): ThreadPool {
   return {
     executors: threads,
     restarts: () => threads.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
+    startupMs: () => threads.flatMap((t) => t.startupMs),
+    busyMs: () => threads.map((t) => t.busyMs),
     kill: (i) => threads[i]?.kill() ?? Promise.resolve(),
     close: () => Promise.all(threads.map((t) => t.close())).then(() => undefined),
   };

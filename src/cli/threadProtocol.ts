@@ -2,7 +2,7 @@
 import type { Settings } from '../core/settings/schema';
 import type { PreparedData } from '../core/data/types';
 import type { NodeBackendName } from '../node/backend';
-import type { SweepTask, TaskResult } from '../core/sweep/scheduler';
+import type { ColumnInit, SweepTask, TaskResult } from '../core/sweep/scheduler';
 
 export type ThreadCommand =
   /**
@@ -16,11 +16,14 @@ export type ThreadCommand =
       data: PreparedData | null;
       cancel: SharedArrayBuffer;
     }
+  /** A run; `task.init`, when present, carries the column's L_0 and λ_0 measured elsewhere. */
   | { type: 'run'; task: SweepTask };
 
 export type ThreadEvent =
   | { type: 'ready'; backend: string }
   | { type: 'failed'; message: string }
+  /** The thread measured the column's L_0 and λ_0 (the task had no `init`): for the others. */
+  | { type: 'init'; taskId: number; init: ColumnInit }
   | { type: 'start'; taskId: number; loss0: number; lambda0: number }
   | { type: 'result'; taskId: number; result: TaskResult | null }
   | { type: 'error'; taskId: number; message: string };

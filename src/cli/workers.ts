@@ -40,7 +40,10 @@ export function resolveWorkers(
   return { ok: true, workers: asked };
 }
 
-/** Run the sweep on `workers` threads; records reach `hooks` in the canonical order. */
+/**
+ * Run the sweep on `workers` threads; records reach `hooks` in the canonical order. `entry`
+ * replaces the threads' entry file (`ThreadPoolInit.entry`).
+ */
 export async function runOnThreads(
   settings: Settings,
   data: PreparedData | null,
@@ -48,12 +51,13 @@ export async function runOnThreads(
   workers: number,
   hooks: SweepHooks,
   onPool?: (pool: ThreadPool) => void,
-): Promise<ScheduledSweepResult & { restarts: number }> {
-  const pool = createThreadPool(workers, { backend, settings, data });
+  entry?: URL,
+): Promise<ScheduledSweepResult & { restarts: number; startupMs: number[]; busyMs: number[] }> {
+  const pool = createThreadPool(workers, { backend, settings, data, ...(entry ? { entry } : {}) });
   onPool?.(pool);
   try {
     const r = await runScheduledSweep(settings, pool.executors, [], hooks, { order: 'canonical' });
-    return { ...r, restarts: pool.restarts() };
+    return { ...r, restarts: pool.restarts(), startupMs: pool.startupMs(), busyMs: pool.busyMs() };
   } finally {
     await pool.close();
   }

@@ -12,7 +12,25 @@ describe('npm run bench flags', () => {
         allowSoftware: false,
         out: 'docs/BENCH.md',
         sections: new Set(SECTIONS),
+        dataDir: null,
+        workers: null,
+        threadEntry: 'built',
       },
+    });
+  });
+
+  it('takes the data folder from --data-dir, else PHASE_DATA_DIR; worker counts from --workers', () => {
+    const env = { PHASE_DATA_DIR: '/data' };
+    const fromEnv = parseBenchFlags([], env);
+    expect(fromEnv.ok && fromEnv.options.dataDir).toBe('/data');
+    const fromFlag = parseBenchFlags(['--data-dir', '/other'], env);
+    expect(fromFlag.ok && fromFlag.options.dataDir).toBe('/other');
+    const w = parseBenchFlags(['--workers', '4,1,2,2', '--thread-entry=tsx']);
+    expect(w.ok && w.options.workers).toEqual([1, 2, 4]);
+    expect(w.ok && w.options.threadEntry).toBe('tsx');
+    expect(parseBenchFlags(['--workers', '1,0,x'])).toEqual({
+      ok: false,
+      error: '--workers: "0", "x": not a whole number from 1 to 256',
     });
   });
 
@@ -28,10 +46,15 @@ describe('npm run bench flags', () => {
   });
 
   it('names what is wrong: unknown flags and sections, missing values', () => {
-    expect(parseBenchFlags(['--fast'])).toEqual({ ok: false, error: 'unknown flag --fast' });
+    expect(parseBenchFlags(['--fast'])).toEqual({
+      ok: false,
+      error: 'unknown flag --fast (see --help)',
+    });
     const bad = parseBenchFlags(['--only', 'node,gpus']);
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && !bad.help && bad.error).toMatch(/unknown section gpus \(known: node, cpu,/);
+    expect(!bad.ok && !bad.help && bad.error).toMatch(
+      /^--only: unknown section gpus \(known: node, cpu,/,
+    );
     expect(parseBenchFlags(['--out'])).toEqual({ ok: false, error: '--out needs a value' });
     expect(parseBenchFlags(['--only', '--quick'])).toEqual({
       ok: false,

@@ -34,7 +34,7 @@ const base = [
   '--quiet',
 ];
 
-async function lines(argv: string[]): Promise<string[]> {
+async function lines(argv: string[], log?: (stderr: string) => void): Promise<string[]> {
   const out: string[] = [];
   let err = '';
   const code = await main(argv, {
@@ -46,6 +46,7 @@ async function lines(argv: string[]): Promise<string[]> {
     repoRoot,
   });
   expect(code, err).toBe(0);
+  log?.(err);
   return out;
 }
 
@@ -60,13 +61,19 @@ const untimed = (ls: string[]): unknown[] =>
 describe('sweep --workers', () => {
   for (const search of ['grid', 'bisect']) {
     it(`${search}: more worker threads write the same JSON Lines (seconds aside)`, async () => {
-      const argv = [...base, '--search', search];
+      // With progress on: the summary line is checked below.
+      const argv = [...base.filter((a) => a !== '--quiet'), '--search', search];
       const one = await lines([...argv, '--workers', '1']);
       expect(one.length).toBeGreaterThan(6);
-      for (const n of search === 'grid' ? ['2', '3'] : ['3'])
-        expect(untimed(await lines([...argv, '--workers', n])), `${n} workers`).toEqual(
-          untimed(one),
-        );
+      for (const n of search === 'grid' ? ['2', '3'] : ['3']) {
+        let err = '';
+        expect(
+          untimed(await lines([...argv, '--workers', n], (e) => (err = e))),
+          `${n} workers`,
+        ).toEqual(untimed(one));
+        // Two columns: λ_0 measured once each, however many threads ran parts of them.
+        expect(err).toMatch(/λ0 measured 2 times for 2 columns/);
+      }
     });
   }
 

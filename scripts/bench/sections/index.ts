@@ -8,6 +8,7 @@ import { gpuSection } from './gpu';
 import { cpuSection, nodeSection } from './kernels';
 import { paperSection } from './paper';
 import { sweepSection } from './sweep';
+import { workersSection } from './workers';
 
 export const SECTION_RUNNERS: Record<Section, SectionRunner> = {
   node: nodeSection,
@@ -19,4 +20,5 @@ export const SECTION_RUNNERS: Record<Section, SectionRunner> = {
   conv: convSection,
   gpu: gpuSection,
   browser: browserSection,
+  workers: workersSection,
 };

@@ -22,21 +22,32 @@ import {
 import type { PaperFigures, SectionRunner } from '../types';
 
 /**
- * Where the CIFAR-10 batches are looked for: $PHASE_DATA_DIR/cifar10; the section is skipped
- * without them.
+ * Where the CIFAR-10 batches are looked for: DIR/cifar10 of --data-dir (else $PHASE_DATA_DIR,
+ * `Options.dataDir`); the sections that need them are skipped without them.
  */
-export function cifar10Dir(): string | null {
-  const root = process.env['PHASE_DATA_DIR'];
-  return root ? path.resolve(root, 'cifar10') : null;
+export function cifar10Dir(dataDir: string | null): string | null {
+  return dataDir ? path.resolve(dataDir, 'cifar10') : null;
+}
+
+/** The CIFAR-10 folder, or why there is none (the reason a section is skipped). */
+export function cifar10DirOrWhy(dataDir: string | null): { dir: string } | { why: string } {
+  const dir = cifar10Dir(dataDir);
+  if (!dir)
+    return {
+      why: 'no CIFAR-10 (pass --data-dir or set PHASE_DATA_DIR to the folder holding cifar10/)',
+    };
+  if (!fs.existsSync(dir)) return { why: `no CIFAR-10 at ${dir} (--data-dir or PHASE_DATA_DIR)` };
+  return { dir };
 }
 
 async function paperFigures(
   quick: boolean,
   bestRateGflops: number | null,
+  dataDir: string | null,
 ): Promise<PaperFigures | string> {
-  const dir = cifar10Dir();
-  if (!dir) return 'no CIFAR-10 (set PHASE_DATA_DIR to the folder holding cifar10/)';
-  if (!fs.existsSync(dir)) return `no CIFAR-10 at ${dir} (PHASE_DATA_DIR)`;
+  const found = cifar10DirOrWhy(dataDir);
+  if ('why' in found) return found.why;
+  const dir = found.dir;
   await initNodeBackend('wasm');
   const trainSize = 8192;
   const data = loadPrepared('cifar10', dir, trainSize);
@@ -101,7 +112,7 @@ export const paperSection: SectionRunner = async ({ opts, report }) => {
     .filter((r) => r.where === 'node' && r.backend === 'wasm' && r.cell)
     .map((r) => r.cell?.cellGflops ?? 0);
   const best = wasmCells.length > 0 ? Math.max(...wasmCells) : null;
-  report.paper = await paperFigures(opts.quick, best);
+  report.paper = await paperFigures(opts.quick, best, opts.dataDir);
   if (typeof report.paper !== 'string')
     emit({ type: 'sweep', name: 'paper-scaled', backend: 'wasm', ...report.paper });
   else progress(`paper preset skipped: ${report.paper}`);

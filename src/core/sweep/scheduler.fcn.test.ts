@@ -1,7 +1,8 @@
 /**
- * θ_0 and λ_0 are recomputed by every executor that runs part of a column, not shipped: this test
- * shows the recomputation is bit-identical, so records from 1 and 2 executors (each building its
- * own copy of every column it touches) equal the one-at-a-time sweep's exactly.
+ * A real FCN on cpu: θ_0 and λ_0 of each column are measured by one executor and handed to the
+ * others (`columnInit.ts`), and the records from 1 and 2 executors equal the one-at-a-time sweep's
+ * exactly. With an injected column factory every executor measures its own λ_0 instead: the
+ * records are the same there too (the measurement is deterministic).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/backend';
@@ -11,7 +12,8 @@ import { cloneDefaults } from '../settings/codec';
 import type { Settings } from '../settings/schema';
 import type { ColumnRecord, RunRecord } from './records';
 import { runSweep } from './runSweep';
-import { localExecutor, runScheduledSweep } from './scheduler';
+import { localExecutor, runScheduledSweep, type ExecutorHooks, type SweepTask } from './scheduler';
+import { createFcnColumn } from '../train/fcnColumn';
 
 let data: PreparedData;
 
@@ -43,7 +45,7 @@ type Rec = RunRecord | ColumnRecord;
 const untimed = (r: Rec): Rec => (r.type === 'run' ? { ...r, seconds: 0 } : r);
 
 describe('scheduled FCN sweep', () => {
-  it('1 and 2 executors give exactly the records of runSweep (θ_0, λ_0 rebuilt bit for bit)', async () => {
+  it('1 and 2 executors give exactly the records of runSweep (λ_0 measured once per column)', async () => {
     const s = settings();
     const want: Rec[] = [];
     await runSweep(s, data, [], {
@@ -52,12 +54,30 @@ describe('scheduled FCN sweep', () => {
       onColumn: (c) => want.push(c),
     });
     expect(want.some((r) => r.type === 'run' && r.diverged)).toBe(true);
-    for (const n of [1, 2]) {
-      const executors = Array.from({ length: n }, () =>
-        localExecutor(s, data, { now: () => 0, keepColumns: 1 }),
-      );
+    const cases = [
+      { n: 1, factory: false },
+      { n: 2, factory: false },
+      { n: 2, factory: true },
+    ];
+    for (const { n, factory } of cases) {
+      const label = `${n} executors${factory ? ', injected factory' : ''}`;
+      const handed: SweepTask[] = [];
+      const executors = Array.from({ length: n }, () => {
+        const e = localExecutor(s, data, {
+          now: () => 0,
+          keepColumns: 1,
+          ...(factory ? { fcnFactory: createFcnColumn } : {}),
+        });
+        return {
+          run(task: SweepTask, hooks: ExecutorHooks) {
+            if (task.init) handed.push(task);
+            return e.run(task, hooks);
+          },
+          dispose: () => e.dispose(),
+        };
+      });
       const got: Rec[] = [];
-      await runScheduledSweep(
+      const res = await runScheduledSweep(
         s,
         executors,
         [],
@@ -65,7 +85,14 @@ describe('scheduled FCN sweep', () => {
         { order: 'canonical' },
       );
       executors.forEach((e) => e.dispose());
-      expect(got.map(untimed), `${n} executors`).toEqual(want.map(untimed));
+      expect(got.map(untimed), label).toEqual(want.map(untimed));
+      // Two columns: λ_0 measured twice, whatever n (and never with a factory, which hides it).
+      expect(res.lambda0Measured, label).toBe(factory ? 0 : 2);
+      if (!factory) {
+        expect(handed.length, label).toBe(res.started - 2);
+        const col = want.find((r) => r.type === 'column' && r.seed === handed[0]!.column.seed);
+        expect(handed[0]!.init!.lambda0).toBe(col?.type === 'column' ? col.lambda0 : NaN);
+      }
     }
   });
 });

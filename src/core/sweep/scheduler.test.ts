@@ -13,6 +13,7 @@ import {
   planDispatch,
   recordable,
   runScheduledSweep,
+  type ColumnInit,
   type RecordOrder,
   type SweepExecutor,
 } from './scheduler';
@@ -200,6 +201,74 @@ describe('runScheduledSweep', () => {
     expect(res.runs).toBeLessThan(10);
   });
 
+  it('λ_0 once per column: one run measures it, every later task of the column carries it', async () => {
+    const s = uvSettings('grid');
+    const want = await sequential(s);
+    // The uv column reports no start of its own; these executors hand out a made-up one (the uv
+    // runner ignores it), as a tensor column's executor does.
+    const tasks: { column: string; init: ColumnInit | undefined; inFlight: number }[] = [];
+    const inits = new Map<string, ColumnInit>();
+    const active = new Map<string, number>();
+    const executors = shuffledExecutors(s, 3, 21).map((e): SweepExecutor => ({
+      async run(task, hooks) {
+        const id = `${task.column.width}/${task.column.seed}`;
+        tasks.push({ column: id, init: task.init, inFlight: active.get(id) ?? 0 });
+        active.set(id, (active.get(id) ?? 0) + 1);
+        try {
+          if (!task.init) {
+            await new Promise((r) => setTimeout(r, 2)); // measuring takes a while
+            const init: ColumnInit = {
+              loss0: task.column.width,
+              lambda0: task.column.seed,
+              lambda0Iters: 7,
+              lambda0Residual: 1e-5,
+              lambda0Hvps: 7,
+              vector: new Float32Array([task.column.width]),
+            };
+            inits.set(id, init);
+            hooks.onInit?.(init);
+          }
+          return await e.run(task, hooks);
+        } finally {
+          active.set(id, active.get(id)! - 1);
+        }
+      },
+    }));
+    const got = await scheduled(s, executors, 'canonical');
+    expect(got.records).toEqual(want);
+    expect(got.res.lambda0Measured).toBe(4);
+    for (const [id, init] of inits) {
+      const mine = tasks.filter((t) => t.column === id);
+      // The first task measures; it ran alone; every other one got exactly what it measured.
+      expect(mine[0]!.init).toBeUndefined();
+      expect(mine[0]!.inFlight).toBe(0);
+      for (const t of mine.slice(1)) expect(t.init).toBe(init);
+    }
+    expect(got.res.started).toBe(tasks.length);
+  });
+
+  it('an executor that reports no start (uv) releases the column at its step 0', async () => {
+    const s = uvSettings('grid');
+    s.widths = [256];
+    s.seeds = [0];
+    let most = 0;
+    let active = 0;
+    const executors = shuffledExecutors(s, 3, 6).map((e): SweepExecutor => ({
+      async run(task, hooks) {
+        expect(task.init).toBeUndefined();
+        most = Math.max(most, ++active);
+        try {
+          return await e.run(task, hooks);
+        } finally {
+          active--;
+        }
+      },
+    }));
+    const got = await scheduled(s, executors, 'canonical');
+    expect(got.res.lambda0Measured).toBe(0);
+    expect(most).toBe(3); // one column, three executors: speculation went on
+  });
+
   it('reports each column start once with λ_0 and L_0, and steps as ratios', async () => {
     const s = uvSettings('grid');
     const starts: string[] = [];
@@ -306,5 +375,29 @@ describe('policy', () => {
       { column: 0, c: 3 },
     ]);
     expect(plan.cancel).toEqual([{ column: 0, c: 9 }]);
+  });
+
+  it('dispatch: at most startLimit new runs per column (λ_0 being measured: none)', () => {
+    const wanted = [
+      { c: 1, depth: 0 },
+      { c: 2, depth: 1 },
+      { c: 3, depth: 2 },
+    ];
+    const plan = planDispatch(
+      [
+        { wanted, inFlight: [], startLimit: 1 },
+        { wanted, inFlight: [5], startLimit: 0 },
+        { wanted, inFlight: [] },
+      ],
+      4,
+    );
+    expect(plan.start).toEqual([
+      { column: 0, c: 1 },
+      { column: 2, c: 1 },
+      { column: 2, c: 2 },
+      { column: 2, c: 3 },
+    ]);
+    // A limit stops new starts, not cancellation of runs no longer wanted.
+    expect(plan.cancel).toEqual([{ column: 1, c: 5 }]);
   });
 });

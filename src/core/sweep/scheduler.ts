@@ -13,9 +13,15 @@
  * sweep (`runSweep`) whatever N is; a speculative run the planner never asks for (one above the
  * first divergence, say) is cancelled while in flight or discarded when finished, never recorded.
  *
- * θ_0 and λ_0 are not shipped between executors: each executor builds the column itself from the
- * seed, which is deterministic, so every executor holds the same θ_0 and λ_0 bit for bit (the
- * tests compare records from 1, 2 and 3 executors exactly).
+ * θ_0 and λ_0 of a tensor column are computed once and handed on (`columnInit.ts`): the first
+ * executor that runs a column measures L_0 and λ_0 (with λ_0's Lanczos vector, the warm start of
+ * every run's λ_1, and the diagnostics the records carry) and reports them through `onInit`; the
+ * scheduler starts no other run of that column until they arrive, then puts them in every later
+ * task of the column (`SweepTask.init`), so other executors only upload the data and draw θ_0 from
+ * the seed (deterministic, cheap). The values travel exactly, so the records equal the one-at-a-time
+ * sweep's bit for bit (the tests compare records from 1, 2 and 3 executors). An executor that
+ * reports no start (the uv model, whose λ_0 is exact and cheap; an injected column factory) is
+ * noticed at its run's step 0: the column is then released and every executor builds it itself.
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
@@ -27,6 +33,9 @@ import { uvColumnFor } from '../train/uvColumn';
 import { modelInfo } from '../models/kinds';
 import { planColumns, plannerFor, type ColumnPlanner, type PlannedRun } from './plan';
 import { columnRecord, stepRatios, type FcnColumnFactory, type SweepHooks } from './runSweep';
+import type { ColumnInit } from './columnInit';
+
+export type { ColumnInit } from './columnInit';
 
 /** One run to compute: a column and a c. */
 export interface SweepTask {
@@ -34,6 +43,8 @@ export interface SweepTask {
   id: number;
   column: ColumnKey;
   c: number;
+  /** The column's L_0 and λ_0 when another executor has measured them: use them, do not remeasure. */
+  init?: ColumnInit;
 }
 
 /** What an executor returns for a finished task. */
@@ -46,13 +57,20 @@ export interface TaskResult {
 /**
  * Something that computes runs: one at a time, on its own thread or worker. `run` resolves to null
  * when the task was cancelled (`isCancelled` turned true between two steps) and rejects when the
- * executor failed (a lost worker or device); the scheduler then hands the task out again.
+ * executor failed (a lost worker or device); the scheduler then hands the task out again. An
+ * executor that measures a column's start (the task had no `init`) reports it through `onInit`
+ * before the run's step 0, so the scheduler can hand it to the others.
  */
 export interface SweepExecutor {
-  run(
-    task: SweepTask,
-    hooks: { onStep(p: RunProgress): void; isCancelled(): boolean },
-  ): Promise<TaskResult | null>;
+  run(task: SweepTask, hooks: ExecutorHooks): Promise<TaskResult | null>;
+}
+
+/** What an executor's run reports back while it runs. */
+export interface ExecutorHooks {
+  onStep(p: RunProgress): void;
+  isCancelled(): boolean;
+  /** The column's L_0 and λ_0, as soon as this executor has measured them. */
+  onInit?(init: ColumnInit): void;
 }
 
 /** Hypothetical outcomes of a run in flight, as the planners see them. */
@@ -156,13 +174,18 @@ export interface ColumnView {
   wanted: readonly WantedRun[];
   /** c values in flight. */
   inFlight: readonly number[];
+  /**
+   * At most this many new runs of the column may start now (default: no limit). The scheduler
+   * uses 1 while nobody has measured the column's λ_0 and 0 while one executor is measuring it.
+   */
+  startLimit?: number;
 }
 
 /**
  * Which runs to start on `free` executors and which in-flight runs to cancel. Every column's wanted
  * runs are ranked by depth (certain work first), then by column order, then by the column's own
- * order; the best `free` not in flight start. A run in flight that its column no longer wants is
- * cancelled.
+ * order; the best `free` not in flight start, at most `startLimit` per column. A run in flight
+ * that its column no longer wants is cancelled.
  */
 export function planDispatch(
   columns: readonly ColumnView[],
@@ -179,10 +202,16 @@ export function planDispatch(
     });
   });
   candidates.sort((a, b) => a.depth - b.depth || a.column - b.column || a.pos - b.pos);
-  return {
-    start: candidates.slice(0, Math.max(0, free)).map(({ column, c }) => ({ column, c })),
-    cancel,
-  };
+  const start: { column: number; c: number }[] = [];
+  const perColumn = new Map<number, number>();
+  for (const x of candidates) {
+    if (start.length >= free) break;
+    const n = perColumn.get(x.column) ?? 0;
+    if (n >= (columns[x.column]!.startLimit ?? Infinity)) continue;
+    perColumn.set(x.column, n + 1);
+    start.push({ column: x.column, c: x.c });
+  }
+  return { start, cancel };
 }
 
 /** A RunRecord from an executor's raw run (the same summary and regime `runSweep` gives). */
@@ -220,6 +249,10 @@ export interface ScheduledSweepResult {
   discarded: number;
   /** Runs cancelled while in flight because they were no longer needed. */
   cancelledRuns: number;
+  /** Runs handed to executors, counting speculative ones and retries. */
+  started: number;
+  /** Times an executor measured a column's λ_0 (at most once per tensor column; 0 for uv). */
+  lambda0Measured: number;
 }
 
 interface ColumnState {
@@ -233,6 +266,12 @@ interface ColumnState {
   started: boolean;
   /** Records waiting for canonical order. */
   held: (RunRecord | ColumnRecord)[];
+  /** L_0 and λ_0 as one executor measured them, once known. */
+  init: ColumnInit | null;
+  /** The task measuring them (no other run of the column starts meanwhile), or null. */
+  initTask: number | null;
+  /** False once an executor ran the column without reporting its start: each builds its own. */
+  shareInit: boolean;
 }
 
 interface Flight {
@@ -274,6 +313,9 @@ export async function runScheduledSweep(
       complete: false,
       started: false,
       held: [],
+      init: null,
+      initTask: null,
+      shareInit: true,
     };
   });
   const doneIds = new Set(done.map(runId));
@@ -282,6 +324,8 @@ export async function runScheduledSweep(
     cancelled: false,
     discarded: 0,
     cancelledRuns: 0,
+    started: 0,
+    lambda0Measured: 0,
   };
   const flights = new Map<number, Flight>();
   const busy = new Set<number>();
@@ -342,10 +386,13 @@ export async function runScheduledSweep(
     const col = cols[j]!;
     const inFlight = [...flights.values()].filter((f) => f.column === j && !f.cancelled);
     if (col.complete) return { wanted: [], inFlight: inFlight.map((f) => f.task.c) };
-    return {
+    const v: ColumnView = {
       wanted: columnFrontier(col.planner, classes, col.recorded, col.known, executors.length),
       inFlight: inFlight.map((f) => f.task.c),
     };
+    // λ_0 not yet known: one run measures it, the others wait for it rather than remeasure.
+    if (col.shareInit && !col.init) v.startLimit = col.initTask === null ? 1 : 0;
+    return v;
   };
 
   return new Promise<ScheduledSweepResult>((resolve, reject) => {
@@ -368,12 +415,37 @@ export async function runScheduledSweep(
 
     const launch = (j: number, c: number, executor: number): void => {
       const col = cols[j]!;
-      const task: SweepTask = { id: nextTaskId++, column: col.key, c };
+      const task: SweepTask = {
+        id: nextTaskId++,
+        column: col.key,
+        c,
+        ...(col.init ? { init: col.init } : {}),
+      };
       const flight: Flight = { task, column: j, executor, cancelled: false };
       flights.set(task.id, flight);
       busy.add(executor);
+      result.started++;
       lastColumnOf.set(executor, columnId(col.key));
+      if (col.shareInit && !col.init) col.initTask = task.id;
+      /** The task ends or shows it will not measure the start: release the column. */
+      const releaseInit = (): void => {
+        if (col.initTask !== task.id) return;
+        col.initTask = null;
+        void pump();
+      };
+      const onInit = (init: ColumnInit): void => {
+        if (task.init) return;
+        result.lambda0Measured++;
+        if (col.init) return;
+        col.init = init;
+        releaseInit();
+      };
       const onStep = (p: RunProgress): void => {
+        if (p.step === 0 && !col.init && col.initTask === task.id) {
+          // The executor ran without reporting the column's start: it does not hand one out.
+          col.shareInit = false;
+          releaseInit();
+        }
         if (flight.cancelled) return;
         const loss0 = p.loss[0] ?? NaN;
         const lambda0 = p.sharpness[0] ?? NaN;
@@ -391,10 +463,11 @@ export async function runScheduledSweep(
       };
       const isCancelled = (): boolean =>
         flight.cancelled || result.cancelled || failure !== null || cancelled();
-      executors[executor]!.run(task, { onStep, isCancelled }).then(
+      executors[executor]!.run(task, { onStep, isCancelled, onInit }).then(
         (out) => {
           flights.delete(task.id);
           busy.delete(executor);
+          releaseInit();
           if (out === null) {
             if (flight.cancelled) result.cancelledRuns++;
           } else if (col.complete) {
@@ -409,6 +482,7 @@ export async function runScheduledSweep(
         (err: unknown) => {
           flights.delete(task.id);
           busy.delete(executor);
+          releaseInit();
           const id = runId({ ...col.key, c });
           const n = (attempts.get(id) ?? 0) + 1;
           attempts.set(id, n);
@@ -472,9 +546,12 @@ export async function runScheduledSweep(
 }
 
 /**
- * An in-process executor: builds each column's runner on first use (θ_0, λ_0 from the seed) and
- * keeps the most recent `keepColumns` of them. Used by tests, by `--workers 1`, and inside each
- * worker thread or Web Worker of a pool.
+ * An in-process executor: builds each column's runner on first use and keeps the most recent
+ * `keepColumns` of them. A tensor column's L_0 and λ_0 come from the task when another executor
+ * measured them (θ_0 is drawn again from the seed), else they are measured here and reported
+ * through `onInit`. With an injected `fcnFactory` every executor measures its own (the factory's
+ * runner does not expose λ_0's vector). Used by tests, by `--workers 1`, and inside each worker
+ * thread or Web Worker of a pool.
  */
 export function localExecutor(
   settings: Settings,
@@ -489,17 +566,24 @@ export function localExecutor(
 ): SweepExecutor & { dispose(): void } {
   const { now, fcnFactory } = options;
   const keepColumns = options.keepColumns ?? 2;
-  const runners = new Map<string, Promise<ColumnRunner>>();
-  const build = async (key: ColumnKey): Promise<ColumnRunner> => {
+  interface Built {
+    runner: ColumnRunner;
+    /** The start to hand on, when this runner has one. */
+    init: ColumnInit | null;
+  }
+  const runners = new Map<string, Promise<Built>>();
+  const build = async (key: ColumnKey, init: ColumnInit | undefined): Promise<Built> => {
     // As in runSweep: a model with its own column (uv) needs no tfjs; the rest go through the
     // column factory, which reads the model registry.
-    if (modelInfo(settings.model).ownColumn) return uvColumnFor(settings, key);
+    if (modelInfo(settings.model).ownColumn)
+      return { runner: uvColumnFor(settings, key), init: null };
     if (!data)
       throw new Error(`localExecutor: a ${modelInfo(settings.model).label} sweep needs data`);
-    const factory = fcnFactory ?? (await import('../train/fcnColumn')).createFcnColumn;
-    return factory({ settings, data, ...key });
+    if (fcnFactory) return { runner: await fcnFactory({ settings, data, ...key }), init: null };
+    const { tensorColumnWithInit } = await import('./columnInit');
+    return tensorColumnWithInit({ settings, data, ...key }, init ?? null);
   };
-  const runnerFor = (key: ColumnKey): Promise<ColumnRunner> => {
+  const runnerFor = (key: ColumnKey, init: ColumnInit | undefined): Promise<Built> => {
     const id = columnId(key);
     let r = runners.get(id);
     if (r) {
@@ -507,24 +591,30 @@ export function localExecutor(
       runners.set(id, r);
       return r;
     }
-    r = build(key);
+    r = build(key, init);
+    // A column that failed to build is built again on its next task.
+    r.catch(() => {
+      if (runners.get(id) === r) runners.delete(id);
+    });
     runners.set(id, r);
     while (runners.size > Math.max(1, keepColumns)) {
-      const [oldId, old] = runners.entries().next().value as [string, Promise<ColumnRunner>];
+      const [oldId, old] = runners.entries().next().value as [string, Promise<Built>];
       runners.delete(oldId);
-      void old.then((x) => x.dispose()).catch(() => undefined);
+      void old.then((x) => x.runner.dispose()).catch(() => undefined);
     }
     return r;
   };
   return {
     async run(task, hooks) {
-      const runner = await runnerFor(task.column);
+      const { runner, init } = await runnerFor(task.column, task.init);
+      if (init && !task.init) hooks.onInit?.(init);
       const t0 = now();
       const raw = await runner.run(task.c, hooks.onStep, hooks.isCancelled);
       return raw === null ? null : { raw, seconds: (now() - t0) / 1000 };
     },
     dispose() {
-      for (const r of runners.values()) void r.then((x) => x.dispose()).catch(() => undefined);
+      for (const r of runners.values())
+        void r.then((x) => x.runner.dispose()).catch(() => undefined);
       runners.clear();
     },
   };

@@ -1,0 +1,230 @@
+/**
+ * Section `workers`: the CLI's `--workers N` (Node worker threads on the core scheduler) on the
+ * quick demo and on the CIFAR-10 column of issue 11 (FCN d = 4, w = 256, N = 4096, M = 1024,
+ * B = 512, T = 10, c = 1, 2, 4, a fixed 5 HVPs per sharpness estimate), with 1, 2 and all cores'
+ * worth of threads, side by side in one run: wall seconds, speed-up over one thread, peak RSS and
+ * memory per added thread, achieved GFLOP/s against N × the one-core wasm matMul rate, runs
+ * started and thrown away, thread start-up, and the load average before and after each timing.
+ *
+ * One thread is `--workers 1` on a thread too (not the CLI's in-process path), so the ratios
+ * compare threads with threads. The threads start from a `sweepThread.js` built from the current
+ * source into tmp/bench/ (under tsx each thread would load tsx and compile the core again:
+ * seconds of start-up each), unless `--thread-entry tsx`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { initNodeBackend } from '../../../src/node/backend';
+import { cloneDefaults, expandCGrid } from '../../../src/core/settings/codec';
+import type { Settings } from '../../../src/core/settings/schema';
+import type { PreparedData } from '../../../src/core/data/types';
+import type { RunRecord } from '../../../src/core/sweep/records';
+import { fcnSpec } from '../../../src/core/train/fcnBase';
+import { forwardFlops, lanczosFlops, runFlops } from '../../../src/core/train/flops';
+import { measureMatmul } from '../../../src/bench/measure';
+import { loadSweepData } from '../../../src/node/loadData';
+import { runOnThreads } from '../../../src/cli/workers';
+import { emit, now, progress, repoRoot } from '../common';
+import { cifar10DirOrWhy } from './paper';
+import type { SectionRunner, WorkersCase, WorkersRow } from '../types';
+
+const loadavg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** The CLI's thread entry built from the current source (never a stale dist-cli/). */
+async function builtThreadEntry(): Promise<URL> {
+  const out = path.join(repoRoot, 'tmp', 'bench', 'sweepThread.js');
+  await build({
+    entryPoints: [path.join(repoRoot, 'src/cli/sweepThread.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Packages resolve from the repository's node_modules, as the built CLI's do.
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return pathToFileURL(out);
+}
+
+/** FLOPs of the recorded runs and of λ_0 once per column: the same work for any N. */
+function sweepFlops(s: Settings, data: PreparedData, runs: readonly RunRecord[]): number {
+  let total = 0;
+  const columns = new Set<string>();
+  for (const r of runs) {
+    const spec = fcnSpec(s, data, r.depth, r.width);
+    total += runFlops(spec, s.batch, s.measureSize, r.lanczosIters.slice(1));
+    const key = `${r.depth}/${r.width}/${r.seed}`;
+    if (!columns.has(key)) {
+      columns.add(key);
+      total +=
+        forwardFlops(spec, s.measureSize) +
+        lanczosFlops(spec, s.measureSize, r.lanczosIters[0] ?? 0);
+    }
+  }
+  return total;
+}
+
+async function timeOne(
+  s: Settings,
+  data: PreparedData,
+  workers: number,
+  entry: URL | undefined,
+  rate: number,
+): Promise<Omit<WorkersRow, 'speedup' | 'cpuOverOne' | 'mbPerAddedWorker'>> {
+  const runs: RunRecord[] = [];
+  const loadBefore = loadavg();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  let r: Awaited<ReturnType<typeof runOnThreads>>;
+  try {
+    r = await runOnThreads(
+      s,
+      data,
+      'wasm',
+      workers,
+      { now, onRun: (run) => runs.push(run), onColumn: () => {} },
+      undefined,
+      entry,
+    );
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const flops = sweepFlops(s, data, runs);
+  const gflops = flops / seconds / 1e9;
+  return {
+    workers,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    runs: r.runs,
+    started: r.started,
+    discarded: r.discarded,
+    cancelledInFlight: r.cancelledRuns,
+    lambda0Measured: r.lambda0Measured,
+    restarts: r.restarts,
+    threadStartupSeconds: r.startupMs.map((ms) => ms / 1000),
+    idleShare: 1 - r.busyMs.reduce((a, b) => a + b, 0) / 1000 / (workers * seconds),
+    peakRssMb: peak / 2 ** 20,
+    flops,
+    gflops,
+    ofNMatmul: gflops / (workers * rate),
+    loadBefore,
+    loadAfter: loadavg(),
+  };
+}
+
+async function timeCase(
+  name: string,
+  description: string,
+  s: Settings,
+  data: PreparedData,
+  counts: readonly number[],
+  entry: URL | undefined,
+  rate: number,
+): Promise<WorkersCase> {
+  progress(`workers: ${name}: ${description}`);
+  const rows: WorkersRow[] = [];
+  for (const n of counts) {
+    const t = await timeOne(s, data, n, entry, rate);
+    const one = rows[0];
+    const row: WorkersRow = {
+      ...t,
+      speedup: one ? one.seconds / t.seconds : 1,
+      cpuOverOne: one ? t.cpuSeconds / one.cpuSeconds : 1,
+      mbPerAddedWorker:
+        one && n > one.workers ? (t.peakRssMb - one.peakRssMb) / (n - one.workers) : null,
+    };
+    rows.push(row);
+    progress(
+      `  ${n} thread${n > 1 ? 's' : ''}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
+        `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
+        `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${n}× matMul, ` +
+        `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
+    );
+    emit({ type: 'workers', name, ...row });
+  }
+  return { name, description, settings: s, rows };
+}
+
+/** The issue's CIFAR-10 column: a fixed 5 HVPs per sharpness estimate (λ_0 included). */
+export function cifarColumnSettings(quick: boolean): Settings {
+  return {
+    ...cloneDefaults(),
+    dataset: 'cifar10',
+    depths: [4],
+    widths: [256],
+    trainSize: 4096,
+    measureSize: 1024,
+    batch: 512,
+    steps: 10,
+    lanczosMaxIters: 5,
+    // No tolerance: every estimate takes exactly lanczosMaxIters HVPs, as the issue's column does.
+    lanczosTol: 0,
+    cGrid: { kind: 'list', values: quick ? [1, 2] : [1, 2, 4] },
+  };
+}
+
+export const workersSection: SectionRunner = async ({ opts, report }) => {
+  const cores = os.availableParallelism();
+  const counts = opts.workers ?? [...new Set([1, 2, cores])].sort((a, b) => a - b);
+  await initNodeBackend('wasm');
+  const mm = await measureMatmul(512, 8, now);
+  progress(`workers: one-core wasm matMul 512³ ${mm.gflops.toFixed(1)} GFLOP/s (median of 8)`);
+  const entry = opts.threadEntry === 'built' ? await builtThreadEntry() : undefined;
+  const cases: WorkersCase[] = [];
+
+  const demo = cloneDefaults();
+  if (opts.quick) demo.widths = [16, 64];
+  const demoData = loadSweepData(demo, { dataDir: null, repoRoot });
+  if (!demoData.ok || !demoData.value)
+    throw new Error(`workers: no built-in MNIST (${demoData.ok ? 'no data' : demoData.error})`);
+  cases.push(
+    await timeCase(
+      'quick-demo',
+      `quick demo (built-in MNIST, d = ${demo.depths.join(', ')}, w = ${demo.widths.join(', ')}, ${expandCGrid(demo.cGrid).length} c values, Lanczos to tolerance ${demo.lanczosTol})`,
+      demo,
+      demoData.value,
+      counts,
+      entry,
+      mm.gflops,
+    ),
+  );
+
+  let cifar: WorkersCase | string;
+  const found = cifar10DirOrWhy(opts.dataDir);
+  if ('why' in found) {
+    cifar = found.why;
+    progress(`workers: CIFAR-10 column skipped: ${cifar}`);
+  } else {
+    const s = cifarColumnSettings(opts.quick);
+    const data = loadSweepData(s, { dataDir: found.dir, repoRoot });
+    if (!data.ok || !data.value)
+      throw new Error(`workers: CIFAR-10 (${data.ok ? 'no data' : data.error})`);
+    const cs = s.cGrid.kind === 'list' ? s.cGrid.values.join(', ') : '';
+    cifar = await timeCase(
+      'cifar10-column',
+      `CIFAR-10 column (FCN d = 4, w = 256, N = 4096, M = 1024, B = 512, T = 10, c = ${cs}, 5 HVPs per estimate)`,
+      s,
+      data.value,
+      counts,
+      entry,
+      mm.gflops,
+    );
+  }
+  report.workers = {
+    cores,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    matmul: mm,
+    threadEntry: opts.threadEntry,
+    demo: cases[0]!,
+    cifar,
+  };
+};
