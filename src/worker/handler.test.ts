@@ -669,6 +669,43 @@ describe('pool tasks', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('reports the column start it measured, and a task handed that start computes the same run', async () => {
+    const settings: Settings = {
+      ...cloneDefaults(),
+      dataset: 'synthetic',
+      trainSize: 64,
+      measureSize: 32,
+      batch: 32,
+      depths: [2],
+      widths: [8],
+      steps: 2,
+      lanczosMaxIters: 4,
+    };
+    const col = { ...column, width: 8 };
+    const send = async (h: ReturnType<typeof harness>, id: number, c: number, extra = {}) => {
+      await h.send({ ...(task('s', id, c, settings) as object), column: col, ...extra });
+    };
+    const first = harness();
+    await first.send({ type: 'init', backends: ['cpu'] });
+    await send(first, 1, 1);
+    const init = first.of('task-init')[0]!.init;
+    // Handed its own start back (as the scheduler does), the worker's kept column reports nothing.
+    await send(first, 2, 2, { init });
+    expect(first.of('task-init').map((e) => e.taskId)).toEqual([1]);
+    expect(init.vector).toBeInstanceOf(Float32Array);
+
+    const handed = harness();
+    await handed.send({ type: 'init', backends: ['cpu'] });
+    await send(handed, 3, 2, { init });
+    expect(handed.of('task-init')).toEqual([]);
+    const [own] = first.of('task-done').filter((d) => d.taskId === 2);
+    const [other] = handed.of('task-done');
+    expect(other!.raw!.loss).toEqual(own!.raw!.loss);
+    expect(other!.raw!.sharpness).toEqual(own!.raw!.sharpness);
+    expect(other!.raw!.lambda0).toBe(init.lambda0);
+    expect(handed.of('error')).toEqual([]);
+  });
+
   it('refuses a task while another runs, and fails one whose data is missing (not fatally)', async () => {
     const h = harness();
     await h.send({ type: 'init', backends: ['cpu'] });

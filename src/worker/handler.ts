@@ -400,8 +400,13 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
         lastStepPost = env.now();
       };
       const out = await current.executor.run(
-        { id: cmd.taskId, column: cmd.column, c: cmd.c },
+        { id: cmd.taskId, column: cmd.column, c: cmd.c, ...(cmd.init ? { init: cmd.init } : {}) },
         {
+          onInit(init) {
+            // Sent as soon as λ_0 is known, before the run's first step: the scheduler holds the
+            // column's other runs back until it has it.
+            if (!state.cancelled) post({ type: 'task-init', ...ids, init });
+          },
           onStep(p) {
             pending = p;
             if (env.now() - lastStepPost >= STEP_BATCH_MS) flushStep();

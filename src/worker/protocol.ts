@@ -7,6 +7,7 @@ import type { ColumnKey, ColumnRecord, RunRecord } from '../core/sweep/records';
 import type { RawRun } from '../core/train/column';
 import type { StepUpdate } from '../core/sweep/runSweep';
 import type { MnistSource } from '../core/data/source';
+import type { ColumnInit } from '../core/sweep/columnInit';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -82,6 +83,8 @@ export type Command =
       column: ColumnKey;
       c: number;
       mnistSource?: MnistSource;
+      /** The column's L_0 and λ_0 when another worker measured them: used, not remeasured. */
+      init?: ColumnInit;
       /** Test hook: fail (fatally) once this many tasks of the sweep have finished here. */
       failAfterRuns?: number;
       /** Test hook: destroy the WebGPU device once this many tasks have finished here. */
@@ -147,6 +150,8 @@ export type WorkerEvent =
       loss: (number | null)[];
       sharpness: (number | null)[];
     }
+  /** The task's column start, measured here (the scheduler hands it to the column's other tasks). */
+  | { type: 'task-init'; sweepId: string; taskId: number; init: ColumnInit }
   /** A task finished (`raw`), or was cancelled (`raw: null`). */
   | { type: 'task-done'; sweepId: string; taskId: number; raw: RawRun | null; seconds: number }
   /** A task could not run for a reason that is not the backend's (its data is missing, say). */

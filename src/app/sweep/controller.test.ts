@@ -519,6 +519,32 @@ function poolSetup(extra: Parameters<typeof setup>[0] = {}) {
   return h;
 }
 
+/** A column start as a worker reports it (the values only need to be recognisable). */
+const INIT = {
+  loss0: 0.5,
+  lambda0: 10,
+  lambda0Iters: 7,
+  lambda0Residual: 1e-4,
+  lambda0Hvps: 7,
+  vector: new Float32Array([0.6, 0.8]),
+};
+
+/**
+ * Starts a pool sweep as real workers would: worker 0's first task measures its column's λ_0 and
+ * reports it (`task-init`) before the scheduler hands that column's other runs out.
+ */
+async function startPool(
+  controller: { start(): string | null },
+  workers: readonly FakeWorker[],
+): Promise<void> {
+  expect(controller.start()).toBeNull();
+  await settle();
+  const first = tasksOf(workers[0]!)[0];
+  if (!first) return;
+  workers[0]!.emit({ type: 'task-init', sweepId: first.sweepId, taskId: first.taskId, init: INIT });
+  await settle();
+}
+
 describe('SweepController with a pool of workers', () => {
   it('starts the rest of the pool on the backend worker 0 found, without probing again', () => {
     const { controller, workers } = setup({ cpuPool: 3 });
@@ -549,11 +575,13 @@ describe('SweepController with a pool of workers', () => {
 
   it('runs a grid column on two workers: records in order as they finish, nothing above the divergence', async () => {
     const { store, controller, workers, runStore, marker } = poolSetup();
-    expect(controller.start()).toBeNull();
-    await settle();
+    await startPool(controller, workers);
     const [w0, w1] = [workers[0]!, workers[1]!];
     expect(tasksOf(w0).map((t) => t.c)).toEqual([1]);
     expect(tasksOf(w1).map((t) => t.c)).toEqual([2]);
+    // c = 2 went out only once worker 0 had measured the column's λ_0, and carries it.
+    expect(tasksOf(w0)[0]!.init).toBeUndefined();
+    expect(tasksOf(w1)[0]!.init).toEqual(INIT);
     expect(controller.pool.getState().sweepWorkers).toBe(2);
     // c = 2 finishes first: drawn as running, not as a finished cell, until c = 1 is in.
     answer(w1, tasksOf(w1)[0]!);
@@ -589,8 +617,7 @@ describe('SweepController with a pool of workers', () => {
 
   it('cancels a speculative run in flight once it is not needed, and stops drawing it', async () => {
     const { store, controller, workers } = poolSetup();
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     const [w0, w1] = [workers[0]!, workers[1]!];
     answer(w0, tasksOf(w0)[0]!); // c = 1
     answer(w1, tasksOf(w1)[0]!); // c = 2
@@ -643,8 +670,7 @@ describe('SweepController with a pool of workers', () => {
       refused: [],
       alive: 'lock-2',
     });
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     const [w0, w1] = [workers[0]!, workers[1]!];
     expect(tasksOf(w1).map((t) => t.c)).toEqual([2]);
     locks.release('lock-2');
@@ -692,8 +718,7 @@ describe('SweepController with a pool of workers', () => {
 
   it('a fatal error in one worker moves that worker alone down the chain', async () => {
     const { store, controller, workers } = poolSetup({ failAfterRuns: 1 });
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     const [w0, w1] = [workers[0]!, workers[1]!];
     const t = tasksOf(w0)[0]!;
     expect(t.failAfterRuns).toBe(1);
@@ -718,8 +743,7 @@ describe('SweepController with a pool of workers', () => {
 
   it('pause hands out no new run; stop cancels the runs in flight and ends the sweep', async () => {
     const { store, controller, workers } = poolSetup();
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     const [w0, w1] = [workers[0]!, workers[1]!];
     controller.pause();
     expect(store.getState().status).toBe('paused');
@@ -744,8 +768,7 @@ describe('SweepController with a pool of workers', () => {
 
   it('a worker that does not answer Stop in time is replaced', async () => {
     const { store, controller, workers } = poolSetup();
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     controller.stop();
     await new Promise((r) => setTimeout(r, 40));
     await settle();
@@ -757,8 +780,7 @@ describe('SweepController with a pool of workers', () => {
 
   it('a new pool size chosen mid-sweep applies when the sweep ends', async () => {
     const { store, controller, workers } = poolSetup();
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     controller.setPoolSize(1);
     expect(workers[1]!.terminated).toBe(false);
     expect(controller.pool.getState().pending).toBe(true);
@@ -774,8 +796,7 @@ describe('SweepController with a pool of workers', () => {
     const { controller, workers, store } = poolSetup();
     store.getState().replaceSettings({ ...store.getState().settings, ensemble: 4 });
     store.getState().setResults(resultsKey(store.getState().settings, 'builtin'), [], []);
-    controller.start();
-    await settle();
+    await startPool(controller, workers);
     expect(workers[0]!.last('start')).toBeDefined();
     expect(tasksOf(workers[1]!)).toEqual([]);
     expect(controller.pool.getState().sweepWorkers).toBe(1);

@@ -309,6 +309,7 @@ export class SweepController {
       case 'error':
         this.onError(slot, e);
         return;
+      case 'task-init':
       case 'task-step':
       case 'task-done':
       case 'task-failed':
@@ -710,6 +711,7 @@ export class SweepController {
               c: task.c,
               mnistSource: sweep.mnistSource,
             };
+            if (task.init) cmd.init = task.init;
             // The fault hooks go to worker 0 (until it restarts).
             if (slot.index === 0 && this.failAfterRuns !== undefined)
               cmd.failAfterRuns = this.failAfterRuns;
@@ -742,10 +744,14 @@ export class SweepController {
 
   private onTaskEvent(
     slot: Slot,
-    e: Extract<WorkerEvent, { type: 'task-step' | 'task-done' | 'task-failed' }>,
+    e: Extract<WorkerEvent, { type: 'task-init' | 'task-step' | 'task-done' | 'task-failed' }>,
   ): void {
     const f = slot.flight;
     if (!f || f.sweepId !== e.sweepId || f.taskId !== e.taskId) return;
+    if (e.type === 'task-init') {
+      f.hooks.onInit?.(e.init);
+      return;
+    }
     if (e.type === 'task-step') {
       f.hooks.onStep({ step: e.step, loss: e.loss, sharpness: e.sharpness });
       this.sendCancels();
