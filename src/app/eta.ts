@@ -200,7 +200,7 @@ export function etaOf(planned: PlannedWork, s: Settings, backend: BackendName, r
   const words =
     rate.source === 'measured' || s.model === 'uv'
       ? `≈ ${said} on ${where} here`
-      : `≈ ${said} on ${where} (typical speed; measured here after a first run)`;
+      : `≈ ${said} on ${where} (typical speed)`;
   return {
     seconds,
     runs: planned.runs,

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { REGIMES } from '../../core/sweep/records';
 import { REGIME_COLORS, REGIME_DESCRIPTIONS, REGIME_LABELS } from '../charts/palette';
 import { useApp } from '../store/store';
+import { usePanelOpen } from '../hooks/usePanelOpen';
 
 const DISMISSED_KEY = 'phase-explorer:how-to-read-dismissed';
 
@@ -19,15 +20,19 @@ function storage(): Storage | null {
  */
 export function HowToRead() {
   const steps = useApp((s) => s.settings.steps);
-  const [open, setOpen] = useState(() => storage()?.getItem(DISMISSED_KEY) !== '1');
+  const [firstVisit] = useState(() => storage()?.getItem(DISMISSED_KEY) !== '1');
+  // Open on a first visit; a link names its state ('help' in `open=`).
+  const [open, setOpen] = usePanelOpen('help', firstVisit);
+  const openRef = useRef(open);
+  openRef.current = open;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setOpen((o) => !o);
+      if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setOpen(!openRef.current);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [setOpen]);
 
   const close = (): void => {
     setOpen(false);

@@ -223,22 +223,22 @@ export function SweepBar() {
         >
           Clear results
         </button>
-        {eta && !active && !(imported !== null && !shownOnly) && eta.runs > 0 ? (
-          <span
-            className="run-eta"
-            id="run-eta"
-            data-testid="run-eta"
-            title={
-              settings.search === 'bisect'
-                ? 'The most runs bisection may take; it usually takes fewer.'
-                : 'The most runs the grid may take: a column stops at its first divergence.'
-            }
-          >
-            {settings.search === 'bisect' ? 'at most ' : ''}
-            {eta.runs} {eta.runs === 1 ? 'run' : 'runs'} · {eta.words}
-          </span>
-        ) : null}
       </div>
+      {eta && !active && !(imported !== null && !shownOnly) && eta.runs > 0 ? (
+        <span
+          className="run-eta"
+          id="run-eta"
+          data-testid="run-eta"
+          title={
+            settings.search === 'bisect'
+              ? 'The most runs bisection may take (it usually takes fewer), at the speed measured by this browser’s last sweep on this backend, or a typical one before it has run.'
+              : 'The most runs the grid may take (a column stops at its first divergence), at the speed measured by this browser’s last sweep on this backend, or a typical one before it has run.'
+          }
+        >
+          {settings.search === 'bisect' ? 'at most ' : ''}
+          {eta.runs} {eta.runs === 1 ? 'run' : 'runs'} · {eta.words}
+        </span>
+      ) : null}
       {confirming && eta !== null && eta.seconds !== null ? (
         <div
           className="run-confirm"
@@ -247,9 +247,9 @@ export function SweepBar() {
           data-testid="run-confirm"
         >
           <p id="run-confirm-text">
-            This sweep is {eta.words.replace(/^≈/, 'about')}
-            {settings.search === 'bisect' ? ' at most' : ''} ({eta.runs} runs). The tab must stay
-            open; finished cells are kept if it closes.
+            This sweep would take {settings.search === 'bisect' ? 'at most ' : ''}
+            {eta.words} ({eta.runs} runs). The tab must stay open; finished cells are kept if it
+            closes.
             {alternative?.exact && shownOnly
               ? ' Its precomputed result is on screen now.'
               : alternative?.preset
