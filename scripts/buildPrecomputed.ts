@@ -5,9 +5,15 @@
  * made from, so that a test notices when the preset changes and the file goes stale (that test
  * prints this command with the preset's current hash).
  *
- * Usage: `tsx scripts/buildPrecomputed.ts <preset-id> '<hash>'`, e.g.
+ * Usage: `tsx scripts/buildPrecomputed.ts <preset-id> '<hash>' [--from <file.jsonl> --command '<cmd>']`, e.g.
  *   tsx scripts/buildPrecomputed.ts quick 'v=1'
  * Minutes per preset on one CPU core; the quick demo's file is about 40 kB.
+ *
+ * `--from` ships a results file computed elsewhere (hours of CIFAR-10 on another machine) instead
+ * of running the sweep here: the file must start with the CLI's sweep header, whose settings must
+ * be the hash's run settings (else it is refused, naming the settings that differ), and its runs
+ * must all be readable. `--command` records the command that made it (default: the one this
+ * script would have run).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { cloneDefaults, formatField, sameValue } from '../src/core/settings/codec';
 import { SCHEMA, type Settings } from '../src/core/settings/schema';
 import { decodeSettings } from '../src/core/settings/url';
+import { describeDifferences, readHeader, settingsDifferences } from '../src/core/sweep/header';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'public', 'precomputed');
@@ -43,9 +50,26 @@ function flagsFor(settings: Settings): string[] {
   return argv;
 }
 
-const [id, hash] = process.argv.slice(2);
-if (!id || !/^[\w-]+$/.test(id) || hash === undefined) {
-  console.error("usage: tsx scripts/buildPrecomputed.ts <preset-id> '<hash>'");
+const args = process.argv.slice(2);
+/** `--name value` options, taken out of the positional arguments. */
+function option(name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) {
+    console.error(`buildPrecomputed: --${name} needs a value`);
+    process.exit(2);
+  }
+  args.splice(at, 2);
+  return value;
+}
+const from = option('from');
+const givenCommand = option('command');
+const [id, hash, ...extra] = args;
+if (!id || !/^[\w-]+$/.test(id) || hash === undefined || extra.length > 0) {
+  console.error(
+    "usage: tsx scripts/buildPrecomputed.ts <preset-id> '<hash>' [--from <file.jsonl> --command '<cmd>']",
+  );
   process.exit(2);
 }
 const { settings, issues } = decodeSettings(hash);
@@ -69,12 +93,67 @@ const command = [
   `public/precomputed/${file}`,
   ...flagsFor(settings),
 ];
-console.error(`buildPrecomputed: ${command.join(' ')}`);
 const started = Date.now();
-const res = spawnSync(command[0]!, command.slice(1), { cwd: root, stdio: 'inherit' });
-if (res.status !== 0) {
-  console.error(`buildPrecomputed: the sweep for "${id}" failed (exit ${res.status})`);
-  process.exit(1);
+if (from !== undefined) {
+  copyResults(from);
+} else {
+  console.error(`buildPrecomputed: ${command.join(' ')}`);
+  const res = spawnSync(command[0]!, command.slice(1), { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.error(`buildPrecomputed: the sweep for "${id}" failed (exit ${res.status})`);
+    process.exit(1);
+  }
+}
+
+/** Check a results file made elsewhere against the hash's settings and copy it in place. */
+function copyResults(source: string): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(source, 'utf8');
+  } catch (e) {
+    console.error(`buildPrecomputed: cannot read ${source}: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const first = text.slice(0, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'));
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(first);
+  } catch {
+    // Reported below as a missing header.
+  }
+  const header = readHeader(parsed);
+  if (!header.ok) {
+    console.error(
+      `buildPrecomputed: ${source} must start with the CLI's sweep header (${header.error})`,
+    );
+    process.exit(2);
+  }
+  const diffs = settingsDifferences(header.value.settings, settings);
+  if (diffs.length > 0) {
+    console.error(
+      `buildPrecomputed: ${source} was made with other settings than '${hash}': ${describeDifferences(diffs, 'the file', 'the hash')}`,
+    );
+    process.exit(2);
+  }
+  const bad = text
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => line.trim() !== '')
+    .filter(({ line }) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  if (bad.length > 0) {
+    console.error(
+      `buildPrecomputed: ${source}: line ${bad[0]!.i + 1} is not JSON (${bad.length} such lines); is the sweep still running?`,
+    );
+    process.exit(2);
+  }
+  fs.writeFileSync(path.join(outDir, file), text.endsWith('\n') ? text : `${text}\n`);
 }
 const lines = fs.readFileSync(path.join(outDir, file), 'utf8').split('\n').filter(Boolean);
 const entry: Entry = {
@@ -83,7 +162,7 @@ const entry: Entry = {
   hash,
   runs: lines.filter((l) => l.includes('"type":"run"')).length,
   columns: lines.filter((l) => l.includes('"type":"column"')).length,
-  command: command.join(' '),
+  command: givenCommand ?? command.join(' '),
   made: new Date().toISOString().slice(0, 10),
 };
 const at = index.findIndex((e) => e.preset === id);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BackendBadge } from './components/BackendBadge';
 import { ColumnTable } from './components/ColumnTable';
 import { DiagramPanel } from './components/DiagramPanel';
@@ -16,6 +16,7 @@ import { Toast } from './components/Toast';
 import { TrajectoryPanel } from './components/TrajectoryPanel';
 import { UrlNotice } from './components/UrlNotice';
 import { useApp } from './store/store';
+import { usePanelOpen } from './hooks/usePanelOpen';
 
 const WIDE = '(min-width: 900px)';
 
@@ -38,8 +39,14 @@ export function App() {
   const lecture = useApp((s) => s.lecture);
   const setLecture = useApp((s) => s.setLecture);
   const wide = useMedia(WIDE);
-  const [controlsOpen, setControlsOpen] = useState(wide);
-  useEffect(() => setControlsOpen(wide), [wide]);
+  // Open on a wide screen, collapsed on a phone, unless the link says otherwise; crossing the
+  // width (a rotated tablet) applies the width's default again.
+  const [controlsOpen, setControlsOpen] = usePanelOpen('settings', wide);
+  const firstWide = useRef(true);
+  useEffect(() => {
+    if (firstWide.current) firstWide.current = false;
+    else setControlsOpen(wide);
+  }, [wide, setControlsOpen]);
 
   return (
     <div

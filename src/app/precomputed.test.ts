@@ -7,7 +7,7 @@ import { parseResultsText } from './io/importResults';
 import { loadPrecomputed, startPrecomputed, type PrecomputedEntry } from './precomputed';
 import { createAppStore } from './store/store';
 import { resultsKey } from './sweep/resultsKey';
-import { presetById } from './presets';
+import { PRESETS, presetById } from './presets';
 import { runSettingsText } from './sweep/resultsKey';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public/precomputed');
@@ -16,6 +16,11 @@ const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as 
 describe('precomputed results shipped with the app', () => {
   it('ship the quick demo', () => {
     expect(index.map((e) => e.preset)).toContain('quick');
+  });
+
+  it('ship a file for exactly the presets marked `shipped` (their buttons skip the file picker)', () => {
+    const marked = PRESETS.filter((p) => p.shipped === true).map((p) => p.id);
+    expect(index.map((e) => e.preset).sort()).toEqual([...marked].sort());
   });
 
   for (const entry of index) {

@@ -6,6 +6,7 @@
  */
 import type { ColumnRecord, RunRecord } from '../core/sweep/records';
 import { decodeSettings } from '../core/settings/url';
+import type { Settings } from '../core/settings/schema';
 import { parseResultsText } from './io/importResults';
 import { presetById } from './presets';
 import type { AppStore } from './store/store';
@@ -41,6 +42,57 @@ export const browserFetchText: FetchText = async (url) => {
     return null;
   }
 };
+
+/** The index of shipped results (entries with a readable hash and file name only); [] if none. */
+export async function loadPrecomputedIndex(
+  fetchText: FetchText = browserFetchText,
+  base: string = baseUrl(),
+): Promise<PrecomputedEntry[]> {
+  const text = await fetchText(`${base}precomputed/index.json`);
+  if (text === null) return [];
+  let index: unknown;
+  try {
+    index = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(index)) return [];
+  return (index as unknown[]).filter(
+    (e): e is PrecomputedEntry =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as PrecomputedEntry).hash === 'string' &&
+      typeof (e as PrecomputedEntry).preset === 'string' &&
+      typeof (e as PrecomputedEntry).file === 'string' &&
+      /^[\w.-]+\.jsonl$/.test((e as PrecomputedEntry).file),
+  );
+}
+
+/**
+ * A shipped result to offer instead of a long computation: the one made with these very run
+ * settings, else one of a preset on the same dataset, model and depths (the Paper preset's
+ * validation scale for the paper's own). Null when none fits.
+ */
+export function precomputedAlternative(
+  index: readonly PrecomputedEntry[],
+  settings: Settings,
+): { entry: PrecomputedEntry; exact: boolean } | null {
+  const mine = runSettingsText(settings, 'builtin');
+  const exact = index.find(
+    (e) => runSettingsText(decodeSettings(e.hash).settings, 'builtin') === mine,
+  );
+  if (exact) return { entry: exact, exact: true };
+  const near = index.find((e) => {
+    const s = decodeSettings(e.hash).settings;
+    return (
+      s.dataset === settings.dataset &&
+      s.model === settings.model &&
+      s.depths.join(',') === settings.depths.join(',') &&
+      presetById(e.preset) !== undefined
+    );
+  });
+  return near ? { entry: near, exact: false } : null;
+}
 
 /** The shipped results for these run settings, or null (none shipped, or unreadable). */
 export async function loadPrecomputed(

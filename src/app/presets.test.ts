@@ -24,10 +24,17 @@ describe('presets', () => {
     },
   );
 
-  it('the paper preset asks for CIFAR-10 and the four-regimes preset shows raw λ', () => {
+  it('the paper preset is the validation scale, asks for CIFAR-10 to compute, and the four-regimes preset shows raw λ', () => {
     const paper = PRESETS.find((p) => p.id === 'paper-cifar')!;
     expect(paper.needsFile).toBe('cifar10');
-    expect(paper.settings.widths).toEqual([64, 128, 256, 512, 1024, 2048]);
+    expect(paper.shipped).toBe(true);
+    expect(paper.settings).toMatchObject({
+      widths: [32, 64, 128, 256],
+      depths: [8],
+      measureSize: 256,
+      trainSize: 10000,
+      search: 'bisect',
+    });
     const four = PRESETS.find((p) => p.id === 'four-regimes')!;
     expect(four.view?.rawSharpness).toBe(true);
     expect(four.settings.steps).toBeGreaterThanOrEqual(500);

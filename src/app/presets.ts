@@ -14,8 +14,13 @@ export interface Preset {
   settings: Settings;
   /** Trajectory view to switch to. */
   view?: { rawSharpness?: boolean; logY?: boolean };
-  /** A dataset the user must load from files first. */
+  /** A dataset the user must load from files first (to compute; not to view a shipped result). */
   needsFile?: FileDataset;
+  /**
+   * A result computed from these settings ships with the app (public/precomputed/): the preset
+   * opens it without computing, so its button does not ask for the dataset file first.
+   */
+  shipped?: boolean;
 }
 
 function preset(overrides: Partial<Settings>): Settings {
@@ -29,22 +34,27 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Built-in MNIST, small networks: fills in about a minute and shows c_loss near 2 at small d/w and a sharpness-reduction phase at large d/w.',
     settings: preset({}),
+    shipped: true,
   },
   {
     id: 'paper-cifar',
     label: 'Paper: d = 8 FCN on CIFAR-10',
     description:
-      'The paper’s setting: SP ReLU FCN, depth 8, widths 64–2048, B = 512, M = 4096, c = 2^x in steps of 0.1. Needs the CIFAR-10 file (cifar-10-binary.tar.gz). Slow: minutes to hours depending on the backend.',
+      'The paper’s first figure at this project’s validation scale, shipped with the app so that it opens without computing: SP ReLU FCN, depth 8, widths 32–256 (d/w from 1/32 to 1/4), CIFAR-10 N = 10000, B = 512, M = 256, T = 10, seed 0, with c_loss, c_sharp and c_max found by bisection on a 0.1 log₂ lattice over c = 1 … 2^5.5 (22 minutes with the CLI on a loaded 2-core machine). As in the paper, c_loss rises with d/w: 4.59 at w = 256, 18.38 at w = 32. This is not the paper’s own scale (M = 4096, widths up to 2048): for that, set widths 64,128,256,512,1024,2048 and M = 4096 here (days on WebAssembly; meant for a GPU), or run the CLI: npm run sweep -- --dataset cifar10 --data-dir <folder> --depths 8 --widths 64,128,256,512,1024,2048 --measure-size 4096 --train-size 10000 --batch 512 --search bisect --c log2:0:5.5:0.1 --lanczos-max-iters 30. Run computes this scale here and needs the CIFAR-10 file (cifar-10-binary.tar.gz).',
     settings: preset({
       dataset: 'cifar10',
       depths: [8],
-      widths: [64, 128, 256, 512, 1024, 2048],
-      cGrid: { kind: 'log2', start: 0, stop: 4.5, step: 0.1 },
+      widths: [32, 64, 128, 256],
+      cGrid: { kind: 'log2', start: 0, stop: 5.5, step: 0.1 },
+      search: 'bisect',
+      bisectResolution: 0.1,
       batch: 512,
-      trainSize: 8192,
-      measureSize: 4096,
+      trainSize: 10000,
+      measureSize: 256,
+      lanczosMaxIters: 30,
     }),
     needsFile: 'cifar10',
+    shipped: true,
   },
   {
     id: 'cnn-small',
@@ -107,6 +117,7 @@ export const PRESETS: readonly Preset[] = [
       widths: [64, 256],
       cGrid: { kind: 'log2', start: 0.5, stop: 3, step: 0.1 },
     }),
+    shipped: true,
   },
   {
     id: 'cross-entropy',

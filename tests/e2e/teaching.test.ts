@@ -234,3 +234,122 @@ describe('before any run', () => {
     await page.close();
   });
 });
+
+describe('the first screen at the sizes people use', () => {
+  it.each([
+    [1440, 900],
+    [1280, 720],
+    [390, 844],
+  ])('at %d×%d the help strip leaves the diagram in the first screen', async (width, height) => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width, height });
+      await page.goto(`${server.url}?backends=wasm`);
+      await expect.poll(() => cellCount(page), { timeout: 30_000 }).toBeGreaterThan(30);
+      // Open, as on a first visit (another test of this browser may have folded it).
+      if ((await page.getByTestId('how-to-read').count()) === 0)
+        await page.getByRole('button', { name: 'How to read this' }).click();
+      const help = await page.getByTestId('how-to-read').boundingBox();
+      expect(help).not.toBeNull();
+      // A strip, not a page: at most an eighth of the screen's height.
+      expect(help!.height).toBeLessThanOrEqual(height / 8);
+      // The diagram's top row of cells is in view without scrolling.
+      const tops = await page
+        .locator(CELL)
+        .evaluateAll((els: Element[]) => els.map((e) => e.getBoundingClientRect().top));
+      expect(Math.min(...tops)).toBeLessThan(height);
+      // "More" unfolds the rest in place, and folds it again.
+      await page.getByRole('button', { name: 'More', exact: true }).click();
+      expect(await page.getByTestId('how-to-read').textContent()).toContain('Sharpness λ');
+      await page.getByRole('button', { name: 'Less', exact: true }).click();
+      expect(await page.locator('#how-to-read-more').isVisible()).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('counts, estimates and panels', () => {
+  it('the planned count and the estimate follow the typing, before Enter or blur', async () => {
+    const page = await browser.newPage();
+    // The uv model at widths no other test here computes (nothing stored for them).
+    await page.goto(
+      `${server.url}?backends=wasm#v=1&ds=uv&m=uv&d=2&w=64,128&c=log2%3A0%3A2.5%3A0.25`,
+    );
+    await waitForBackend(page);
+    const done = page.getByTestId('cells-done');
+    // Two widths × 11 c values.
+    await expect.poll(() => done.textContent()).toMatch(/\/ 22 cells/);
+    const eta = page.getByTestId('run-eta');
+    await expect.poll(() => eta.textContent()).toMatch(/^22 runs · /);
+    const widths = page.locator('#setting-widths');
+    await widths.click();
+    await widths.press('End');
+    await widths.pressSequentially(',512', { delay: 30 });
+    await expect.poll(() => done.textContent()).toMatch(/\/ 33 cells/);
+    await expect.poll(() => eta.textContent()).toMatch(/^33 runs · /);
+    // Still typing: the field kept its focus and its text.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('setting-widths');
+    expect(await widths.inputValue()).toBe('64,128,512');
+    await page.close();
+  });
+
+  it('the Paper preset opens its shipped result; a long Run asks first and offers it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?backends=wasm`);
+    await waitForBackend(page);
+    await page.getByRole('button', { name: 'Paper: d = 8 FCN on CIFAR-10', exact: true }).click();
+    const banner = page.getByTestId('import-banner');
+    await expect.poll(() => banner.getAttribute('data-source')).toBe('precomputed');
+    await expect.poll(() => cellCount(page)).toBe(51);
+    expect(Number(await appAttr(page, 'data-computed-runs'))).toBe(0);
+    // The paper's own scale: days on WebAssembly, so Run asks, naming the estimate.
+    const widths = page.locator('#setting-widths');
+    await widths.fill('64,128,256,512,1024,2048');
+    await page.locator('#setting-measureSize').fill('4096');
+    await page.locator('#setting-measureSize').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('run-eta').textContent())
+      .toMatch(/days on WebAssembly/);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const confirm = page.getByTestId('run-confirm');
+    await expect.poll(() => confirm.isVisible()).toBe(true);
+    expect(await confirm.textContent()).toMatch(/would take at most ≈ \d+ days on WebAssembly/);
+    expect(await appAttr(page, 'data-status')).toBe('idle');
+    await page.getByRole('button', { name: 'Open the precomputed result' }).click();
+    await expect.poll(() => banner.getAttribute('data-source')).toBe('precomputed');
+    await expect.poll(() => cellCount(page)).toBe(51);
+    expect(await widths.inputValue()).toBe('32,64,128,256');
+    expect(await appAttr(page, 'data-status')).toBe('idle');
+    await page.close();
+  });
+
+  it('a link carries which panels are open, and a fresh browser opens them so', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?backends=wasm${LINKS.uv}`);
+    await waitForBackend(page);
+    // Fold Settings and the help (with its key, which, unlike "Got it", is not remembered).
+    await page.locator('.app-controls > details > summary').click();
+    if ((await page.getByTestId('how-to-read').count()) === 1) await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('how-to-read').count()).toBe(0);
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(/open=[^&]*-help/);
+    expect(hash).toMatch(/open=[^&]*-settings/);
+    await page.close();
+
+    const fresh = await launch({ webgpu: false });
+    try {
+      const other = await fresh.newPage();
+      await other.goto(`${server.url}?backends=wasm${hash}`);
+      await waitForBackend(other);
+      expect(await other.locator('.app-controls > details').getAttribute('open')).toBeNull();
+      expect(await other.getByTestId('how-to-read').count()).toBe(0);
+      // A first visit would show the help: the link's choice wins.
+      await other.getByRole('button', { name: 'How to read this' }).click();
+      await expect.poll(() => other.evaluate(() => location.hash)).toMatch(/open=[^&]*\bhelp/);
+    } finally {
+      await fresh.close();
+      dropProfile(fresh.profileDir);
+    }
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * Presets hold what their words promise: each preset's settings run through the CLI (or, for the
- * quick demo, the CLI's own output shipped in public/precomputed/) and the result is compared
- * with the description. Presets that need hours (the paper's CIFAR-10 grid) or 500 steps (four
- * regimes) are not run here; their words are checked by docs/VALIDATION.md's run instead.
+ * quick demo, the zero readout and the Paper preset, the CLI's own output shipped in
+ * public/precomputed/) and the result is compared with the description. Presets that need hours
+ * or 500 steps (four regimes) are not run here; their words are checked by docs/VALIDATION.md's
+ * run instead.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,5 +117,29 @@ describe('presets hold what they say', () => {
     expect(window(narrowest.width)).toBe(2);
     expect(window(widest.width)).toBe(0);
     expect(preset.description).toMatch(/two grid steps at w = 64 and none at w = 256/);
+  });
+  it('Paper preset (its shipped CLI output): the validation scale it says, c_loss rising with d/w as it says', () => {
+    const preset = presetById('paper-cifar')!;
+    const s = preset.settings;
+    // The scale the words name is the one it was computed at.
+    expect(preset.description).toContain(`depth ${s.depths.join(', ')}`);
+    expect(preset.description).toContain(`widths ${s.widths[0]}–${s.widths[s.widths.length - 1]}`);
+    expect(preset.description).toContain(`M = ${s.measureSize},`);
+    expect(preset.description).toContain(`N = ${s.trainSize}`);
+    expect(preset.description).toMatch(/not the paper’s own scale \(M = 4096, widths up to 2048\)/);
+    const text = readFileSync(path.join(repoRoot, 'public/precomputed/paper-cifar.jsonl'), 'utf8');
+    const parsed = parseResultsText(text);
+    expect(parsed.rejected).toEqual([]);
+    const cols = [...parsed.columns].sort((a, b) => b.width - a.width);
+    expect(cols.map((c) => c.width)).toEqual([...s.widths].sort((a, b) => b - a));
+    // From the smallest d/w (widest) to the largest, c_loss never falls and ends higher.
+    for (let i = 1; i < cols.length; i++)
+      expect(cols[i]!.c_loss!).toBeGreaterThanOrEqual(cols[i - 1]!.c_loss!);
+    const widest = cols[0]!;
+    const narrowest = cols[cols.length - 1]!;
+    expect(narrowest.c_loss!).toBeGreaterThan(2 * widest.c_loss!);
+    expect(preset.description).toContain(
+      `${widest.c_loss!.toFixed(2)} at w = ${widest.width}, ${narrowest.c_loss!.toFixed(2)} at w = ${narrowest.width}`,
+    );
   });
 });

@@ -1,8 +1,9 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useReportFieldError } from '../hooks/useReportFieldError';
 import { expandCGrid, formatCGrid, parseField } from '../../core/settings/codec';
 import type { CGrid, RowOf, Settings, SettingKey } from '../../core/settings/schema';
 import { HelpToggle } from './HelpToggle';
+import { TYPING_COMMIT_MS } from './SettingField';
 
 interface Props {
   row: RowOf<'cGrid'>;
@@ -44,7 +45,25 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
   useReportFieldError('cGrid', error);
   const formatted = formatCGrid(value);
 
+  type Parts = { start: string; stop: string; step: string; list: string };
+  const textOf = (m: CGrid['kind'], parts: Parts): string =>
+    m === 'log2'
+      ? `log2:${parts.start.trim()}:${parts.stop.trim()}:${parts.step.trim()}`
+      : parts.list;
+  const typedRef = useRef({ mode, parts: { start, stop, step, list } });
+  typedRef.current = { mode, parts: { start, stop, step, list } };
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelPending = (): void => {
+    if (pending.current !== null) clearTimeout(pending.current);
+    pending.current = null;
+  };
+  useEffect(() => cancelPending, []);
+
   useEffect(() => {
+    // A grid committed from what is being typed leaves the text as typed (no caret jump).
+    const typed = parseField(row, textOf(typedRef.current.mode, typedRef.current.parts));
+    if (typed.ok && formatCGrid(typed.value as CGrid) === formatted) return;
+    cancelPending();
     setMode(value.kind);
     if (value.kind === 'log2') {
       setStart(num(value.start));
@@ -55,24 +74,14 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
     // `formatted` captures every field of the value.
   }, [formatted]);
 
-  const textOf = (
-    m: CGrid['kind'],
-    parts: { start: string; stop: string; step: string; list: string },
-  ): string =>
-    m === 'log2'
-      ? `log2:${parts.start.trim()}:${parts.stop.trim()}:${parts.step.trim()}`
-      : parts.list;
-
   const validate = (t: string): ReturnType<typeof parseField> => {
     const parsed = parseField(row, t);
     setError(parsed.ok ? null : `${row.label}: ${parsed.error}`);
     return parsed;
   };
 
-  const commit = (
-    m: CGrid['kind'],
-    parts: { start: string; stop: string; step: string; list: string },
-  ): void => {
+  const commit = (m: CGrid['kind'], parts: Parts): void => {
+    cancelPending();
     const parsed = validate(textOf(m, parts));
     if (!parsed.ok) return;
     if (formatCGrid(parsed.value as CGrid) === formatted) return;
@@ -81,6 +90,12 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
   };
 
   const parts = { start, stop, step, list };
+  /** After a keystroke: check at once, commit once typing pauses (the counts follow). */
+  const typed = (next: Parts): void => {
+    cancelPending();
+    if (validate(textOf(mode, next)).ok)
+      pending.current = setTimeout(() => commit(mode, next), TYPING_COMMIT_MS);
+  };
   const describedBy = [helpId, error ? errorId : null].filter(Boolean).join(' ');
   const onKey = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter') commit(mode, parts);
@@ -104,7 +119,7 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
         aria-describedby={describedBy}
         onChange={(e) => {
           set(e.target.value);
-          validate(textOf('log2', { ...parts, [key]: e.target.value }));
+          typed({ ...parts, [key]: e.target.value });
         }}
         onBlur={() => commit(mode, parts)}
         onKeyDown={onKey}
@@ -157,7 +172,7 @@ export function CGridField({ row, value, disabled, helpId, onCommit }: Props) {
           aria-describedby={describedBy}
           onChange={(e) => {
             setList(e.target.value);
-            validate(e.target.value);
+            typed({ ...parts, list: e.target.value });
           }}
           onBlur={() => commit(mode, parts)}
           onKeyDown={onKey}

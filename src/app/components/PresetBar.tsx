@@ -22,8 +22,9 @@ export function PresetBar() {
     // A preset is a figure: its own view, or the plain one (not the last preset's raw λ).
     st.setRawSharpness(p.view?.rawSharpness ?? false);
     st.setLogY(p.view?.logY ?? false);
-    // Still inside the click, so the browser lets us open the file picker.
-    if (p.needsFile && !st.datasets[p.needsFile]) openFilePicker();
+    // Still inside the click, so the browser lets us open the file picker. A preset with a
+    // shipped result opens that instead: the file is asked for only when Run computes it.
+    if (p.needsFile && !p.shipped && !st.datasets[p.needsFile]) openFilePicker();
   };
 
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { formatField, parseField } from '../../core/settings/codec';
 import type { Row, Settings, SettingKey } from '../../core/settings/schema';
 import { useReportFieldError } from '../hooks/useReportFieldError';
@@ -14,6 +14,13 @@ export interface SettingFieldProps {
 }
 
 const TEXT_KINDS = new Set(['int', 'number', 'intList']);
+
+/**
+ * Typed text is committed this long after the last keystroke (when it parses), so that the
+ * planned cell count, the Run button's estimate and the diagram's axes follow the typing
+ * without a commit, a link rewrite and a results lookup for every character.
+ */
+export const TYPING_COMMIT_MS = 120;
 
 function placeholder(row: Row): string | undefined {
   if (row.kind === 'intList') return 'e.g. 64,128,256';
@@ -31,26 +38,43 @@ export function SettingField({ row, value, disabled, onCommit }: SettingFieldPro
   const [text, setText] = useState(formatted);
   const [error, setError] = useState<string | null>(null);
   useReportFieldError(row.key, error);
+  const textRef = useRef(text);
+  textRef.current = text;
+  /** The value when the field took focus: Escape goes back to it. */
+  const atFocus = useRef<string | null>(null);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelPending = (): void => {
+    if (pending.current !== null) clearTimeout(pending.current);
+    pending.current = null;
+  };
+  useEffect(() => cancelPending, []);
 
-  // A preset or a new link replaces the value: show it.
+  // A preset or a new link replaces the value: show it. A value committed from the text being
+  // typed leaves that text alone ("64, 128" stays as typed, the caret where it is).
   useEffect(() => {
+    const typed = parseField(row, textRef.current);
+    if (typed.ok && formatField(row, typed.value) === formatted) return;
+    cancelPending();
     setText(formatted);
     setError(null);
-  }, [formatted]);
+  }, [formatted, row]);
 
-  const commitText = (t: string): void => {
+  /** Commit the text if it parses; returns its canonical form when it is the value now. */
+  const commitText = (t: string): string | null => {
+    cancelPending();
     const parsed = parseField(row, t);
     if (!parsed.ok) {
       setError(`${row.label}: ${parsed.error}`);
-      return;
+      return null;
     }
-    if (formatField(row, parsed.value) === formatted) {
+    const canonical = formatField(row, parsed.value);
+    if (canonical === formatted) {
       setError(null);
-      setText(formatted);
-      return;
+      return canonical;
     }
     const refused = onCommit(parsed.value);
     setError(refused ? `${row.label}: ${refused}` : null);
+    return refused ? null : canonical;
   };
 
   const describedBy = [helpId, error ? errorId : null].filter(Boolean).join(' ');
@@ -112,8 +136,10 @@ export function SettingField({ row, value, disabled, onCommit }: SettingFieldPro
     const onKey = (e: KeyboardEvent<HTMLInputElement>): void => {
       if (e.key === 'Enter') commitText(text);
       if (e.key === 'Escape') {
-        setText(formatted);
-        setError(null);
+        // Back to the value before this edit, which typing may have committed already.
+        const before = atFocus.current ?? formatted;
+        setText(before);
+        commitText(before);
       }
     };
     control = (
@@ -128,12 +154,23 @@ export function SettingField({ row, value, disabled, onCommit }: SettingFieldPro
         disabled={disabled}
         aria-invalid={error !== null}
         aria-describedby={describedBy}
-        onChange={(e) => {
-          setText(e.target.value);
-          const parsed = parseField(row, e.target.value);
-          setError(parsed.ok ? null : `${row.label}: ${parsed.error}`);
+        onFocus={() => {
+          atFocus.current = formatted;
         }}
-        onBlur={() => commitText(text)}
+        onChange={(e) => {
+          const t = e.target.value;
+          setText(t);
+          const parsed = parseField(row, t);
+          setError(parsed.ok ? null : `${row.label}: ${parsed.error}`);
+          cancelPending();
+          if (parsed.ok) pending.current = setTimeout(() => commitText(t), TYPING_COMMIT_MS);
+        }}
+        onBlur={() => {
+          atFocus.current = null;
+          // Leaving the field shows the value as the link and the CLI write it.
+          const canonical = commitText(text);
+          if (canonical !== null) setText(canonical);
+        }}
         onKeyDown={onKey}
       />
     );

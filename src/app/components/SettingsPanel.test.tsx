@@ -8,6 +8,7 @@ import { DEFAULTS, GROUPS, SCHEMA, rowApplies } from '../../core/settings/schema
 import { ServicesContext, type Services } from '../services';
 import { appStore } from '../store/store';
 import { SettingsPanel } from './SettingsPanel';
+import { TYPING_COMMIT_MS } from './SettingField';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -191,6 +192,50 @@ describe('SettingsPanel', () => {
     }
     expect(el.querySelector('#setting-stem')).not.toBeNull();
     expect(el.querySelector('#setting-activation')).toBeNull();
+    await act(async () => root.unmount());
+    appStore.getState().replaceSettings(cloneDefaults());
+  });
+  /** Type text into a field as keystrokes do: input events, no Enter, no blur. */
+  async function type(input: HTMLInputElement, text: string) {
+    await act(async () => {
+      input.focus();
+      setValue.call(input, text);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }
+  const pause = (ms: number) => act(() => new Promise<void>((r) => setTimeout(r, ms)));
+
+  it('commits what is typed once typing pauses, without Enter or blur, and keeps the text as typed', async () => {
+    appStore.getState().replaceSettings(cloneDefaults());
+    const { el, root } = await mount();
+    const widths = el.querySelector<HTMLInputElement>('#setting-widths')!;
+    await type(widths, '32, 64');
+    // Not yet: a keystroke does not commit at once.
+    expect(appStore.getState().settings.widths).toEqual(DEFAULTS.widths);
+    await pause(TYPING_COMMIT_MS + 60);
+    expect(appStore.getState().settings.widths).toEqual([32, 64]);
+    expect(widths.value).toBe('32, 64');
+    expect(document.activeElement).toBe(widths);
+    // Text that does not parse commits nothing and holds Run back.
+    await type(widths, '32, 6x');
+    await pause(TYPING_COMMIT_MS + 60);
+    expect(appStore.getState().settings.widths).toEqual([32, 64]);
+    expect(appStore.getState().fieldErrors['widths']).toMatch(/^Widths w:/);
+    // Escape goes back to the value the field had before this edit, committed or not.
+    await act(async () => {
+      widths.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(appStore.getState().settings.widths).toEqual(DEFAULTS.widths);
+    expect(appStore.getState().fieldErrors['widths']).toBeUndefined();
+
+    // The c grid's parts too: a step of 0.25 over the default range.
+    const step = [...el.querySelectorAll<HTMLLabelElement>('label.cgrid-part')]
+      .find((l) => l.textContent?.startsWith('step'))!
+      .querySelector('input')!;
+    await type(step, '0.25');
+    await pause(TYPING_COMMIT_MS + 60);
+    expect(appStore.getState().settings.cGrid).toMatchObject({ kind: 'log2', step: 0.25 });
+    expect(step.value).toBe('0.25');
     await act(async () => root.unmount());
     appStore.getState().replaceSettings(cloneDefaults());
   });

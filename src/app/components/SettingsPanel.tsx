@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { conflictWords, editSetting, nameByLabel } from '../../core/settings/checks';
 import {
   GROUPS,
@@ -11,6 +12,32 @@ import { useApp } from '../store/store';
 import { sweepInProgress } from '../store/sweepSlice';
 import { DatasetPanel } from './DatasetPanel';
 import { SettingField } from './SettingField';
+import { usePanelOpen } from '../hooks/usePanelOpen';
+
+/** A group shown folded (Advanced): whether it is open travels in the link as a panel. */
+function CollapsedGroup({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = usePanelOpen(id, false);
+  return (
+    <details
+      className="settings-group"
+      open={open}
+      onToggle={(e) => {
+        if (e.currentTarget.open !== open) setOpen(e.currentTarget.open);
+      }}
+    >
+      <summary>{title}</summary>
+      {children}
+    </details>
+  );
+}
 
 /** The form's groups, in the table's order; the diagram's settings live on its toolbar. */
 const FORM_GROUPS = GROUPS.filter((g) => g.placement !== 'diagram');
@@ -67,10 +94,9 @@ export function SettingsPanel() {
           </>
         );
         return g.placement === 'collapsed' ? (
-          <details key={g.id} className="settings-group">
-            <summary>{g.title}</summary>
+          <CollapsedGroup key={g.id} id={g.id} title={g.title}>
             {body}
-          </details>
+          </CollapsedGroup>
         ) : (
           <fieldset key={g.id} className="settings-group">
             <legend>{g.title}</legend>

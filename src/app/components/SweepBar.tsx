@@ -1,10 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  CONFIRM_ABOVE_S,
+  etaOf,
+  measuredRate,
+  plannedWork,
+  readMeasuredRate,
+  typicalRate,
+  writeMeasuredRate,
+  type Rate,
+} from '../eta';
+import {
+  loadPrecomputedIndex,
+  precomputedAlternative,
+  type PrecomputedEntry,
+} from '../precomputed';
+import { presetById } from '../presets';
 import { useServices } from '../services';
 import { useApp } from '../store/store';
 import { sweepInProgress } from '../store/sweepSlice';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
 import { formatDuration, progressOf, rateAndEta } from '../sweep/progress';
 import { PoolControl } from './PoolControl';
+import { isSoftwareAdapter } from '../sweep/poolSize';
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 const STATUS_TEXT = {
   idle: 'Ready',
@@ -39,10 +64,21 @@ export function SweepBar() {
   const importedRuns = Object.keys(runs).length;
   // Results from a link or shipped with the app give way to Run; an imported file does not.
   const shownOnly = imported !== null && (imported.source ?? 'file') !== 'file';
-  const run = (): void => {
+  /** Asking before a long sweep starts (the estimate is over CONFIRM_ABOVE_S). */
+  const [confirming, setConfirming] = useState(false);
+  const start = (): void => {
+    setConfirming(false);
     if (!shownOnly) controller.start();
     else void reloadResults().then(() => controller.start());
   };
+  const [shipped, setShipped] = useState<PrecomputedEntry[]>([]);
+  useEffect(() => {
+    let live = true;
+    void loadPrecomputedIndex().then((index) => live && setShipped(index));
+    return () => {
+      live = false;
+    };
+  }, []);
   const workerState = useApp((s) => s.workerState);
   const persistence = useApp((s) => s.persistence);
   const restored = useApp((s) => s.restoredRuns);
@@ -89,6 +125,47 @@ export function SweepBar() {
   }, [activeSince]);
 
   const active = sweepInProgress(status);
+
+  // The estimate before Run: what it would compute (everything, when the results on screen are
+  // a link's or shipped ones) at this backend's rate, measured here once a sweep has run.
+  const backend = useApp((s) => s.backend);
+  const [measured, setMeasured] = useState<number | null>(() =>
+    backend ? readMeasuredRate(safeStorage(), backend.name) : null,
+  );
+  useEffect(() => {
+    setMeasured(backend ? readMeasuredRate(safeStorage(), backend.name) : null);
+  }, [backend]);
+  // When a sweep ends (or pauses), its runs over its active time are this backend's rate here.
+  useEffect(() => {
+    if (status !== 'done' && status !== 'stopped' && status !== 'paused') return;
+    const st = store.getState();
+    if (!st.backend) return;
+    const gflops = measuredRate(st.settings, st.sweepComputed, st.activeMs);
+    if (gflops === null) return;
+    writeMeasuredRate(safeStorage(), st.backend.name, gflops);
+    setMeasured(gflops);
+  }, [status, store]);
+  const eta = useMemo(() => {
+    if (!backend) return null;
+    const rate: Rate =
+      measured !== null
+        ? { gflops: measured, source: 'measured' }
+        : typicalRate(backend.name, isSoftwareAdapter(backend.adapter));
+    const planned = shownOnly
+      ? plannedWork(settings, {}, {})
+      : plannedWork(settings, runs, columns);
+    return etaOf(planned, settings, backend.name, rate);
+  }, [backend, measured, settings, runs, columns, shownOnly]);
+  const alternative = useMemo(() => {
+    const alt = precomputedAlternative(shipped, settings);
+    return alt ? { ...alt, preset: presetById(alt.entry.preset) } : null;
+  }, [shipped, settings]);
+  // A settings change or a sweep starting answers the question.
+  useEffect(() => setConfirming(false), [settings, active]);
+  const run = (): void => {
+    if (eta !== null && eta.seconds !== null && eta.seconds > CONFIRM_ABOVE_S) setConfirming(true);
+    else start();
+  };
   const { done, total } = progressOf(settings, runs, columns);
   const elapsed = activeMs + (activeSince !== null ? Math.max(0, now - activeSince) : 0);
   const remaining = total === null ? null : Math.max(0, total - done);
@@ -108,7 +185,7 @@ export function SweepBar() {
             workerState !== 'ready' ||
             badFields.length > 0
           }
-          aria-describedby={badFields.length > 0 ? 'run-blocked' : undefined}
+          aria-describedby={badFields.length > 0 ? 'run-blocked' : eta ? 'run-eta' : undefined}
           onClick={run}
           title={
             complete
@@ -149,6 +226,63 @@ export function SweepBar() {
         </button>
         <PoolControl />
       </div>
+      {eta && !active && !(imported !== null && !shownOnly) && eta.runs > 0 ? (
+        <span
+          className="run-eta"
+          id="run-eta"
+          data-testid="run-eta"
+          title={
+            settings.search === 'bisect'
+              ? 'The most runs bisection may take (it usually takes fewer), at the speed measured by this browser’s last sweep on this backend, or a typical one before it has run.'
+              : 'The most runs the grid may take (a column stops at its first divergence), at the speed measured by this browser’s last sweep on this backend, or a typical one before it has run.'
+          }
+        >
+          {settings.search === 'bisect' ? 'at most ' : ''}
+          {eta.runs} {eta.runs === 1 ? 'run' : 'runs'} · {eta.words}
+        </span>
+      ) : null}
+      {confirming && eta !== null && eta.seconds !== null ? (
+        <div
+          className="run-confirm"
+          role="alertdialog"
+          aria-labelledby="run-confirm-text"
+          data-testid="run-confirm"
+        >
+          <p id="run-confirm-text">
+            This sweep would take {settings.search === 'bisect' ? 'at most ' : ''}
+            {eta.words} ({eta.runs} runs). The tab must stay open; finished cells are kept if it
+            closes.
+            {alternative?.exact && shownOnly
+              ? ' Its precomputed result is on screen now.'
+              : alternative?.preset
+                ? ` A precomputed result of “${alternative.preset.label}” opens at once instead.`
+                : ''}
+          </p>
+          <div className="run-confirm-buttons">
+            <button type="button" className="primary" onClick={start}>
+              Run anyway
+            </button>
+            {alternative?.preset && !(alternative.exact && shownOnly) ? (
+              <button
+                type="button"
+                onClick={() => {
+                  const p = alternative.preset!;
+                  const st = store.getState();
+                  st.replaceSettings(p.settings);
+                  st.setRawSharpness(p.view?.rawSharpness ?? false);
+                  st.setLogY(p.view?.logY ?? false);
+                  setConfirming(false);
+                }}
+              >
+                Open the precomputed result
+              </button>
+            ) : null}
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {alternative?.exact && shownOnly ? 'Keep the precomputed result' : 'Cancel'}
+            </button>
+          </div>
+        </div>
+      ) : null}
       <div className="sweep-progress">
         <div
           className="progress-track"

@@ -109,6 +109,11 @@ export interface UiSlice {
   persistence: 'pending' | 'ok' | 'unavailable' | 'failed' | 'full';
   /** A short message for the user (copied, exported, ...). */
   toast: string | null;
+  /**
+   * Which collapsible panels are open (true) or collapsed (false), by id ('settings', 'help',
+   * 'advanced', …): each panel registers its state through `usePanelOpen`, and links carry it.
+   */
+  panels: Readonly<Record<string, boolean>>;
   setBackend(info: BackendInfo | null, state: UiSlice['workerState']): void;
   setLogY(v: boolean): void;
   setRawSharpness(v: boolean): void;
@@ -118,6 +123,9 @@ export interface UiSlice {
   setDatasetLoading(name: FileDataset | null, error: string | null): void;
   setPersistence(p: UiSlice['persistence']): void;
   setToast(message: string | null): void;
+  setPanelOpen(id: string, open: boolean): void;
+  /** Several panels at once (a link's), the others as they are. */
+  mergePanels(panels: Readonly<Record<string, boolean>>): void;
 }
 
 export type SelectMode = 'replace' | 'toggle' | 'range';

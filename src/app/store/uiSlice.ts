@@ -13,6 +13,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   datasetError: null,
   persistence: 'pending',
   toast: null,
+  panels: {},
   setBackend: (backend, workerState) => set({ backend, workerState }),
   setLogY: (logY) => set({ logY }),
   setRawSharpness: (rawSharpness) => set({ rawSharpness }),
@@ -34,4 +35,12 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setDatasetLoading: (datasetLoading, datasetError) => set({ datasetLoading, datasetError }),
   setPersistence: (persistence) => set({ persistence }),
   setToast: (toast) => set({ toast }),
+  setPanelOpen: (id, open) =>
+    set((st) => (st.panels[id] === open ? {} : { panels: { ...st.panels, [id]: open } })),
+  mergePanels: (panels) =>
+    set((st) =>
+      Object.entries(panels).every(([id, open]) => st.panels[id] === open)
+        ? {}
+        : { panels: { ...st.panels, ...panels } },
+    ),
 });

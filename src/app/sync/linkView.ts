@@ -1,6 +1,7 @@
 /**
  * The view in a link, beside the settings: `ly=1` (log y), `raw=1` (raw λ), `sel=<run ids>`,
- * `lecture=1` (lecture mode) and `res=<payload>` (the results, see resultsPayload.ts). These keys
+ * `lecture=1` (lecture mode), `open=<panels>` (which panels are open: `open=settings,-help`, a
+ * leading `-` for a collapsed one) and `res=<payload>` (the results, see resultsPayload.ts). These keys
  * are split off before the settings are decoded, so the settings codec never sees them; they
  * follow the settings in the hash: `#v=1&w=32,64&ly=1&sel=d2-w32-s0-c2.00000000000`.
  */
@@ -16,6 +17,8 @@ export interface LinkView {
   selected: string[];
   /** A results payload, undecoded. */
   results: string | null;
+  /** Panels named by the link: open (true) or collapsed (false); others are left as they are. */
+  panels: Readonly<Record<string, boolean>>;
 }
 
 export const EMPTY_VIEW: Readonly<LinkView> = Object.freeze({
@@ -24,13 +27,17 @@ export const EMPTY_VIEW: Readonly<LinkView> = Object.freeze({
   lecture: false,
   selected: [],
   results: null,
+  panels: Object.freeze({}),
 });
 
 /** Most selected runs a link carries. */
 export const MAX_LINK_SELECTION = 200;
+/** Most panels a link names (there are a handful; more is not a link this app made). */
+export const MAX_LINK_PANELS = 32;
+const PANEL_ID = /^[a-z][a-z0-9-]{0,31}$/;
 /** Longest hash looked at for view keys; longer ones go whole to the settings decoder. */
 const MAX_VIEW_HASH_CHARS = MAX_HASH_CHARS + MAX_RESULTS_CHARS + 64;
-const VIEW_KEYS = new Set(['ly', 'raw', 'lecture', 'sel', 'res']);
+const VIEW_KEYS = new Set(['ly', 'raw', 'lecture', 'sel', 'res', 'open']);
 const RUN_ID = /^d\d{1,4}-w\d{1,6}-s\d{1,6}-c[0-9.e+-]{1,20}$/;
 
 function flag(key: string, value: string, issues: SettingIssue[]): boolean {
@@ -52,7 +59,7 @@ export function splitLinkView(hash: string): {
   view: LinkView;
   issues: SettingIssue[];
 } {
-  const view: LinkView = { ...EMPTY_VIEW, selected: [] };
+  const view: LinkView = { ...EMPTY_VIEW, selected: [], panels: {} };
   const issues: SettingIssue[] = [];
   let text = typeof hash === 'string' ? hash : '';
   if (text.startsWith('#')) text = text.slice(1);
@@ -69,6 +76,7 @@ export function splitLinkView(hash: string): {
     if (key === 'ly') view.logY = flag(key, value, issues);
     else if (key === 'raw') view.rawSharpness = flag(key, value, issues);
     else if (key === 'lecture') view.lecture = flag(key, value, issues);
+    else if (key === 'open') view.panels = parsePanels(value, issues);
     else if (key === 'res') {
       if (value.length > MAX_RESULTS_CHARS)
         issues.push({
@@ -96,6 +104,31 @@ export function splitLinkView(hash: string): {
   return { settingsHash: rest.join('&'), view, issues };
 }
 
+/**
+ * `settings,-help` → { settings: true, help: false }. A name that is not a panel id, a panel
+ * named twice or a list over MAX_LINK_PANELS is ignored whole, with one issue: the panels then
+ * stay as this browser has them.
+ */
+function parsePanels(value: string, issues: SettingIssue[]): Record<string, boolean> {
+  const names = value.split(',').filter((n) => n !== '');
+  const out: Record<string, boolean> = {};
+  const refuse = (why: string): Record<string, boolean> => {
+    issues.push({ key: 'hash', message: `open panels: ${why}; ignored` });
+    return {};
+  };
+  if (names.length > MAX_LINK_PANELS)
+    return refuse(`${names.length} named, at most ${MAX_LINK_PANELS}`);
+  for (const name of names) {
+    const closed = name.startsWith('-');
+    const id = closed ? name.slice(1) : name;
+    if (!PANEL_ID.test(id))
+      return refuse(`${JSON.stringify(name.slice(0, 30))} is not a panel name`);
+    if (id in out) return refuse(`"${id}" is named twice`);
+    out[id] = !closed;
+  }
+  return out;
+}
+
 /** The view's part of a hash (to append after the settings), '' for the default view. */
 export function formatLinkView(view: Partial<LinkView>): string {
   const parts: string[] = [];
@@ -104,6 +137,13 @@ export function formatLinkView(view: Partial<LinkView>): string {
   if (view.lecture) parts.push('lecture=1');
   if (view.selected && view.selected.length > 0)
     parts.push(`sel=${view.selected.slice(0, MAX_LINK_SELECTION).join(',')}`);
+  const panels = Object.entries(view.panels ?? {})
+    .filter(([id]) => PANEL_ID.test(id))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, MAX_LINK_PANELS);
+  if (panels.length > 0)
+    parts.push(`open=${panels.map(([id, open]) => (open ? id : `-${id}`)).join(',')}`);
+  // Last: the longest, and a truncated link then loses only its results.
   if (view.results) parts.push(`res=${view.results}`);
   return parts.join('&');
 }

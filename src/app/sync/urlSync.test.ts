@@ -5,6 +5,7 @@ import { runId } from '../../core/sweep/records';
 import { fakeSweep, log2Grid } from '../charts/fixtures';
 import { encodeResults } from './resultsPayload';
 import { hashFor, startUrlSync } from './urlSync';
+import { formatLinkView, splitLinkView } from './linkView';
 
 describe('URL sync', () => {
   it('reads the link, writes changes with replaceState, and follows hashchange', () => {
@@ -95,6 +96,53 @@ describe('the view and the results in the link', () => {
     // None of the view keys reaches the settings decoder as an unknown field.
     expect(messages).not.toMatch(/unknown link field/);
     expect(window.location.hash).not.toContain('res=');
+    stop();
+  });
+});
+
+describe('open panels in the link', () => {
+  it('round-trips which panels are open and collapsed, sorted, "-" for collapsed', () => {
+    const { view, issues } = splitLinkView('#v=1&w=32&open=settings,-help,advanced&ly=1');
+    expect(issues).toEqual([]);
+    expect(view.panels).toEqual({ settings: true, help: false, advanced: true });
+    expect(formatLinkView(view)).toBe('ly=1&open=advanced,-help,settings');
+    expect(splitLinkView(`#${formatLinkView(view)}`).view.panels).toEqual(view.panels);
+  });
+
+  it('opens the panels a link names, leaves the others, and writes a change back', () => {
+    window.history.replaceState(null, '', '/#v=1&open=-settings,help');
+    const store = createAppStore();
+    store.getState().setPanelOpen('advanced', true);
+    const stop = startUrlSync(store);
+    expect(store.getState().panels).toEqual({ settings: false, help: true, advanced: true });
+    expect(store.getState().urlIssues).toEqual([]);
+    store.getState().setPanelOpen('help', false);
+    expect(window.location.hash).toContain('open=advanced,-help,-settings');
+    // A pasted link that names no panels leaves them as they are.
+    window.location.hash = '#v=1&w=32';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(store.getState().panels).toEqual({ settings: false, help: false, advanced: true });
+    stop();
+  });
+
+  it.each([
+    // The address bar percent-encodes the brackets.
+    ['open=<script>', /open panels: "%3Cscript%3E" is not a panel name; ignored/],
+    ['open=help,-help', /open panels: "help" is named twice; ignored/],
+    [`open=${Array.from({ length: 40 }, (_, i) => `p${i}`).join(',')}`, /40 named, at most 32/],
+    ['open=settings,Help%20me', /"Help%20me" is not a panel name/],
+  ])('ignores a hostile list whole with a named notice: %s', (field, words) => {
+    window.history.replaceState(null, '', `/#v=1&w=32&${field}`);
+    const store = createAppStore();
+    store.getState().setPanelOpen('settings', false);
+    const stop = startUrlSync(store);
+    const st = store.getState();
+    expect(st.panels).toEqual({ settings: false });
+    expect(st.settings.widths).toEqual([32]);
+    expect(st.urlIssues.map((i) => i.message).join(' | ')).toMatch(words);
+    // The address bar shows what applies, not the hostile text.
+    expect(window.location.hash).toContain('open=-settings');
+    expect(window.location.hash).not.toContain('script');
     stop();
   });
 });

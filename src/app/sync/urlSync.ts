@@ -1,7 +1,7 @@
 /**
  * Settings and view <-> the URL hash. The hash is read on load and on every `hashchange` (a pasted
  * link); it is written back with `history.replaceState`, so editing a field adds no history
- * entry. The view (log y, raw λ, lecture mode, the selected cells) follows the settings; results
+ * entry. The view (log y, raw λ, lecture mode, open panels, the selected cells) follows the settings; results
  * carried by a shared link are shown as imported ones and stay in the hash while on screen.
  * Problems in a link are kept in the store for the notice.
  */
@@ -26,6 +26,7 @@ export function hashFor(
     logY: st.logY,
     rawSharpness: st.rawSharpness,
     lecture: st.lecture,
+    panels: st.panels,
     selected: extra.selected ?? [...st.selected],
     results: extra.results ?? null,
   });
@@ -50,6 +51,7 @@ export function startUrlSync(store: AppStore, opts: UrlSyncOptions = {}): () => 
     st.setLogY(view.logY);
     st.setRawSharpness(view.rawSharpness);
     st.setLecture(view.lecture);
+    if (Object.keys(view.panels).length > 0) st.mergePanels(view.panels);
     const all: SettingIssue[] = [...issues, ...viewIssues];
     linkResults = null;
     if (view.results !== null) {
@@ -102,6 +104,7 @@ export function startUrlSync(store: AppStore, opts: UrlSyncOptions = {}): () => 
       s.logY !== prev.logY ||
       s.rawSharpness !== prev.rawSharpness ||
       s.lecture !== prev.lecture ||
+      s.panels !== prev.panels ||
       s.selected !== prev.selected ||
       s.imported !== prev.imported
     )
