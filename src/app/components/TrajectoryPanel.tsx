@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { compareRuns } from '../../core/sweep/order';
 import { columnId, type RunRecord } from '../../core/sweep/records';
-import { REGIME_COLORS, REGIME_NAMES, seriesColor } from '../charts/palette';
+import { REGIME_COLORS, seriesColor } from '../charts/palette';
+import { columnLabel, runLabel, seriesOfRun, typicalCells } from '../charts/runSeries';
 import { BAND_NAMES, BAND_RULES } from '../charts/regimeBands';
 import {
   multiplesGrid,
@@ -17,7 +18,7 @@ import {
   type TrajectoryLayout,
   type TrajectorySeries,
 } from '../charts/trajectories';
-import { richestColumn, typicalRuns } from '../charts/typicalRuns';
+import { richestColumn } from '../charts/typicalRuns';
 import { useElementSize } from '../hooks/useElementSize';
 import { useServices } from '../services';
 import type { LiveRun } from '../store/types';
@@ -32,49 +33,14 @@ const READOUT_MAX = 6;
 
 type View = 'typical' | 'overlay';
 
-function fmtC(c: number): string {
-  return Number(c.toPrecision(3)).toString();
-}
-
-function label(
-  r: { depth: number; width: number; seed: number; c: number },
-  seeds: boolean,
-): string {
-  return `d=${r.depth} w=${r.width}${seeds ? ` s=${r.seed}` : ''} c=${fmtC(r.c)}`;
-}
-
-function ratio(values: readonly (number | null)[], ref: number): (number | null)[] {
-  return values.map((v) => (v === null || !Number.isFinite(v) ? null : v / ref));
-}
-
 function fromArray(a: Float64Array, scale = 1): (number | null)[] {
   return Array.from(a, (v) => (Number.isFinite(v) ? v * scale : null));
-}
-
-/** A finished run as a chart series; `divergenceLoss` is the threshold its loss is capped at. */
-export function seriesOfRun(
-  r: RunRecord,
-  seeds: boolean,
-  divergenceLoss?: number,
-): TrajectorySeries {
-  const s: TrajectorySeries = {
-    id: `${columnId(r)}-c${r.c}`,
-    label: label(r, seeds),
-    loss: ratio(r.loss, r.loss0),
-    sharp: ratio(r.sharpness, r.lambda0),
-    sharpRaw: r.sharpness,
-    eta: r.eta,
-    divergedAt: r.diverged ? (r.divergedAt ?? r.loss.length - 1) : null,
-  };
-  if (divergenceLoss !== undefined && r.loss0 > 0) s.lossCap = divergenceLoss / r.loss0;
-  if (r.saturation) s.saturation = { step: r.saturation.step, K: r.saturation.K };
-  return s;
 }
 
 function seriesOfLive(l: LiveRun, lambda0: number | undefined, seeds: boolean): TrajectorySeries {
   const s: TrajectorySeries = {
     id: l.id,
-    label: label(l, seeds),
+    label: runLabel(l, seeds),
     loss: fromArray(l.lossRatio),
     sharp: fromArray(l.sharpRatio),
     live: true,
@@ -84,14 +50,6 @@ function seriesOfLive(l: LiveRun, lambda0: number | undefined, seeds: boolean): 
     s.eta = l.c / lambda0;
   }
   return s;
-}
-
-function columnLabel(r: { depth: number; width: number; seed: number }, seeds: boolean): string {
-  return `d = ${r.depth}, w = ${r.width}${seeds ? `, seed ${r.seed}` : ''}`;
-}
-
-function capitalised(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** A value for the readout: three significant digits, compact when large. */
@@ -172,14 +130,13 @@ export function TrajectoryPanel() {
   }, [allRuns]);
   const chosenColumn = column !== 'auto' && columns.some(([id]) => id === column) ? column : null;
 
-  const typicalCells: MultipleCell[] = useMemo(
+  const typicalCellsShown: MultipleCell[] = useMemo(
     () =>
-      typicalRuns(allRuns, chosenColumn ?? undefined).map((r) => ({
-        regime: r.regime,
-        title: capitalised(REGIME_NAMES[r.regime]),
-        subtitle: `c = ${fmtC(r.c)} · ${columnLabel(r, manySeeds)}`,
-        series: { ...seriesOfRun(r, manySeeds, divergenceLoss), color: REGIME_COLORS[r.regime] },
-      })),
+      typicalCells(allRuns, {
+        column: chosenColumn ?? undefined,
+        seeds: manySeeds,
+        divergenceLoss,
+      }),
     [allRuns, chosenColumn, manySeeds, divergenceLoss],
   );
   const liveSeries = useMemo(
@@ -192,7 +149,9 @@ export function TrajectoryPanel() {
 
   // While a cell runs and nothing is selected, its live curve is worth more than the multiples.
   const shown: View =
-    view === 'typical' && typicalCells.length > 0 && !(selected.size === 0 && liveSeries.length)
+    view === 'typical' &&
+    typicalCellsShown.length > 0 &&
+    !(selected.size === 0 && liveSeries.length)
       ? 'typical'
       : 'overlay';
 
@@ -227,7 +186,7 @@ export function TrajectoryPanel() {
     };
   }, [selected, runs, allRuns, liveSeries, lastRunId, manySeeds, divergenceLoss]);
 
-  const shownSeries = shown === 'typical' ? typicalCells.map((c) => c.series) : series;
+  const shownSeries = shown === 'typical' ? typicalCellsShown.map((c) => c.series) : series;
   const maxLen = Math.max(0, ...shownSeries.map((s) => s.loss.length));
   const lastStep = imported ? maxLen - 1 : Math.max(steps, maxLen - 1);
   const longRun = lastStep >= LONG_RUN_STEPS;
@@ -235,7 +194,7 @@ export function TrajectoryPanel() {
 
   const height =
     shown === 'typical'
-      ? multiplesGrid(typicalCells.length, width).height
+      ? multiplesGrid(typicalCellsShown.length, width).height
       : baseHeight + trajectoryLegendHeight(series, width);
 
   const [bandsShown, setBandsShown] = useState(false);
@@ -246,7 +205,7 @@ export function TrajectoryPanel() {
     const stepOpt = imported ? {} : { steps };
     if (shown === 'typical') {
       overlayLayout.current = null;
-      multiplesLayout.current = renderSmallMultiples(svg, typicalCells, {
+      multiplesLayout.current = renderSmallMultiples(svg, typicalCellsShown, {
         width,
         logY,
         rawSharpness: raw,
@@ -274,7 +233,7 @@ export function TrajectoryPanel() {
     }
   }, [
     shown,
-    typicalCells,
+    typicalCellsShown,
     series,
     width,
     baseHeight,
@@ -300,7 +259,7 @@ export function TrajectoryPanel() {
     if (multiplesLayout.current) {
       const hit: MultiplesHit | null = multiplesLayout.current.hit(px, py);
       multiplesLayout.current.setHover(hit);
-      const cell = hit ? typicalCells[hit.index] : undefined;
+      const cell = hit ? typicalCellsShown[hit.index] : undefined;
       if (!hit || !cell) return setReadout(null);
       place(`${cell.title} · step ${hit.step}`, [
         {
@@ -350,7 +309,7 @@ export function TrajectoryPanel() {
                 type="radio"
                 name="trajectory-view"
                 checked={shown === 'typical'}
-                disabled={typicalCells.length === 0}
+                disabled={typicalCellsShown.length === 0}
                 onChange={() => setView('typical')}
               />
               Typical run per phase
