@@ -52,7 +52,7 @@ export interface MultiplesLayout {
 }
 
 /** A small chart is at least this wide; as many as fit go in a row. */
-export const MULTIPLE_MIN_WIDTH = 250;
+export const MULTIPLE_MIN_WIDTH = 200;
 export const MULTIPLE_HEIGHT = 260;
 /** Left margin inside a small chart: the widest compact tick label must fit in it. */
 export const MULTIPLE_MARGIN_LEFT = 52;
