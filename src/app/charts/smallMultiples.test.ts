@@ -62,10 +62,12 @@ describe('renderSmallMultiples', () => {
   });
 
   it('lays charts out in a grid as wide as fits, with tick labels inside the margin', () => {
-    expect(multiplesGrid(5, 1100)).toMatchObject({ cols: 4, rows: 2, height: 2 * MULTIPLE_HEIGHT });
+    expect(multiplesGrid(5, 1100)).toMatchObject({ cols: 5, rows: 1, height: MULTIPLE_HEIGHT });
+    expect(multiplesGrid(5, 900)).toMatchObject({ cols: 4, rows: 2, height: 2 * MULTIPLE_HEIGHT });
     expect(multiplesGrid(5, 300)).toMatchObject({ cols: 1, rows: 5 });
     expect(multiplesGrid(2, 1100)).toMatchObject({ cols: 2, rows: 1 });
     renderSmallMultiples(svg, cells, { width: 300, logY: false, rawSharpness: true });
+    expect(multiplesGrid(cells.length, 300).cols).toBe(1);
     expect(Number(svg.getAttribute('height'))).toBe(cells.length * MULTIPLE_HEIGHT);
     for (const t of svg.querySelectorAll('g.y-axis .tick text'))
       expect(textWidth(t.textContent ?? '')).toBeLessThanOrEqual(MULTIPLE_MARGIN_LEFT - TICK_SPACE);
