@@ -3,7 +3,7 @@ import { compareRuns } from '../../core/sweep/order';
 import { columnId, type RunRecord } from '../../core/sweep/records';
 import { REGIME_COLORS, seriesColor } from '../charts/palette';
 import { columnLabel, runLabel, seriesOfRun, typicalCells } from '../charts/runSeries';
-import { BAND_NAMES, BAND_RULES } from '../charts/regimeBands';
+import { BAND_NAMES, BAND_NUMERALS, BAND_RULES } from '../charts/regimeBands';
 import {
   multiplesGrid,
   renderSmallMultiples,
@@ -114,10 +114,10 @@ export function TrajectoryPanel() {
   const { width } = useElementSize(boxRef);
   const baseHeight = Math.round(Math.min(560, Math.max(340, width * 0.6)));
 
-  // The view follows the selection (a click shows the clicked runs; clearing it shows the
-  // typical runs again) until the toggle picks one.
-  const [view, setView] = useState<View>(selected.size > 0 ? 'overlay' : 'typical');
-  useEffect(() => setView(selected.size > 0 ? 'overlay' : 'typical'), [selected]);
+  // 'auto' follows the selection (a click shows the clicked runs; clearing it shows the typical
+  // runs again); the toggle picks a view until the selection next changes.
+  const [view, setView] = useState<View | 'auto'>('auto');
+  useEffect(() => setView('auto'), [selected]);
   const [column, setColumn] = useState<string>('auto');
   const [logStepsChoice, setLogStepsChoice] = useState<boolean | null>(null);
   const [readout, setReadout] = useState<Readout | null>(null);
@@ -147,13 +147,19 @@ export function TrajectoryPanel() {
     [live, columnStarts, manySeeds],
   );
 
-  // While a cell runs and nothing is selected, its live curve is worth more than the multiples.
-  const shown: View =
-    view === 'typical' &&
-    typicalCellsShown.length > 0 &&
-    !(selected.size === 0 && liveSeries.length)
+  // Automatically, the multiples need two phases to compare (one run, such as the long
+  // "Four regimes" run, is better shown with its bands); and while a cell runs with nothing
+  // selected, its live curve is worth more than they are.
+  const autoView: View =
+    selected.size === 0 && liveSeries.length === 0 && typicalCellsShown.length >= 2
       ? 'typical'
       : 'overlay';
+  const shown: View =
+    view === 'auto'
+      ? autoView
+      : view === 'typical' && typicalCellsShown.length > 0
+        ? 'typical'
+        : 'overlay';
 
   const { series, hidden, source } = useMemo(() => {
     const chosen = [...selected]
@@ -425,7 +431,7 @@ export function TrajectoryPanel() {
         <p className="hint" data-testid="band-help">
           Bands from this run’s own λ_t/(2/η):{' '}
           {(['transient', 'saturation', 'sharpening', 'edge'] as const)
-            .map((k) => `${BAND_NAMES[k]}: ${BAND_RULES[k]}`)
+            .map((k) => `(${BAND_NUMERALS[k]}) ${BAND_NAMES[k]}: ${BAND_RULES[k]}`)
             .join('; ')}
           .{selectedRun?.saturation ? ' Dotted line: the saturation step τ = K/c.' : ''}
         </p>
