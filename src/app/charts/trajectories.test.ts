@@ -493,3 +493,31 @@ describe('the legend and the empty chart', () => {
     expect(svg.querySelector('g.panel-sharp text.empty-note')!.textContent).toBe('');
   });
 });
+
+describe('non-finite values', () => {
+  it('never reach an attribute, on any axis', () => {
+    const bad: TrajectorySeries = {
+      id: 'n',
+      label: 'n',
+      loss: [1, Number.NaN, 3, Number.POSITIVE_INFINITY],
+      sharp: [1, Number.NEGATIVE_INFINITY, null, Number.NaN],
+      sharpRaw: [10, Number.NaN, null, Number.POSITIVE_INFINITY],
+      eta: Number.NaN,
+      divergedAt: 3,
+      lossCap: Number.POSITIVE_INFINITY,
+    };
+    for (const logY of [false, true])
+      for (const logSteps of [false, true])
+        for (const rawSharpness of [false, true]) {
+          renderTrajectories(
+            svg,
+            { series: [bad] },
+            opts({ logY, logSteps, rawSharpness, bands: true }),
+          );
+          const values = Array.from(svg.querySelectorAll('*')).flatMap((el) =>
+            Array.from(el.attributes, (a) => a.value),
+          );
+          expect(values.filter((v) => /NaN|Infinity/.test(v))).toEqual([]);
+        }
+  });
+});
