@@ -71,6 +71,52 @@ describe('a first visit', () => {
   });
 });
 
+describe('the typical curves', () => {
+  it('show one small chart per phase, clipped where a run diverged, read out rounded', async () => {
+    const fresh = await launch({ webgpu: false });
+    try {
+      const page = await fresh.newPage();
+      const errors = collectErrors(page);
+      await page.goto(server.url);
+      await expect.poll(() => cellCount(page), { timeout: 30_000 }).toBeGreaterThan(30);
+      const svg = page.locator('#trajectories-svg');
+      await expect.poll(() => svg.getAttribute('data-view')).toBe('typical');
+      const regimes = await svg
+        .locator('g.multiple')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-regime')));
+      expect(regimes.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(regimes).size).toBe(regimes.length);
+      expect(regimes).toContain('divergence');
+      expect(
+        await svg
+          .locator('g.multiple[data-regime="divergence"] g.diverged-marker')
+          .first()
+          .textContent(),
+      ).toMatch(/^diverged at step \d+$/);
+      // The readout sits by the cursor, with rounded numbers.
+      const point = svg.locator('g.multiple g.panel-loss circle').nth(3);
+      await point.scrollIntoViewIfNeeded();
+      const at = (await point.boundingBox())!;
+      await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+      const readout = page.getByTestId('trajectory-readout');
+      await expect.poll(() => readout.isVisible()).toBe(true);
+      expect(await readout.textContent()).toMatch(/step 3/);
+      expect(await readout.textContent()).not.toMatch(/\d\.\d{4,}/);
+      await screenshot(page, 'typical-curves');
+      // The other view: the latest run that did not diverge.
+      await page.getByLabel('Selected runs').check();
+      await expect.poll(() => svg.getAttribute('data-view')).toBe('overlay');
+      expect(await page.getByTestId('trajectory-caption').textContent()).toContain(
+        'did not diverge',
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+      dropProfile(fresh.profileDir);
+    }
+  });
+});
+
 describe('a shared link', () => {
   it('opens in a fresh browser with the same cells, selection and Log y, without running', async () => {
     const page = await browser.newPage();

@@ -1,9 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seriesColor } from './palette';
+import { textWidth } from './svgUtil';
 import {
+  MARGIN_LEFT,
   POINTS_MAX_STEPS,
+  TICK_SPACE,
   renderTrajectories,
+  trajectoryLegendHeight,
   type TrajectoryOptions,
   type TrajectorySeries,
 } from './trajectories';
@@ -85,8 +89,9 @@ describe('renderTrajectories', () => {
     for (const panel of ['loss', 'sharp'] as const) {
       const markers = seriesGroup(panel, 'b').querySelectorAll('g.diverged-marker');
       expect(markers).toHaveLength(1);
-      expect(markers[0]!.getAttribute('data-step')).toBe('2');
-      expect(markers[0]!.textContent).toBe('diverged');
+      // Without a recorded step, the run diverged on the step after its last finite value.
+      expect(markers[0]!.getAttribute('data-step')).toBe('3');
+      expect(markers[0]!.textContent).toBe('diverged at step 3');
     }
     // The marker sits on the series' last point.
     const m = seriesGroup('loss', 'b').querySelector('g.diverged-marker')!;
@@ -217,5 +222,302 @@ describe('the step axis', () => {
     expect(labels.length).toBeGreaterThan(0);
     expect(new Set(labels).size).toBe(labels.length);
     for (const l of labels) expect(Number.isInteger(Number(l))).toBe(true);
+  });
+});
+
+function cys(g: Element): number[] {
+  return Array.from(g.querySelectorAll('g.points circle'), (c) => Number(c.getAttribute('cy')));
+}
+
+function frameHeight(panel: 'loss' | 'sharp'): number {
+  return Number(svg.querySelector(`g.panel-${panel} rect.frame`)!.getAttribute('height'));
+}
+
+describe('diverged curves', () => {
+  const wild: TrajectorySeries = {
+    id: 'w',
+    label: 'c = 22.6',
+    loss: [1, 6, 400, 2e9],
+    sharp: [1, 3, 40, null],
+    divergedAt: 3,
+    lossCap: 2e5,
+  };
+  const catapult: TrajectorySeries = {
+    id: 'k',
+    label: 'c = 5.66',
+    loss: [1, 3, 1.5, 0.8, 0.7],
+    sharp: [1, 0.6, 0.5, 0.5, 0.5],
+    divergedAt: null,
+  };
+
+  for (const logY of [false, true]) {
+    it(`are clipped and marked, and never flatten the others (log y ${logY})`, () => {
+      renderTrajectories(svg, { series: [catapult, wild] }, opts({ logY }));
+      const top = Number(svg.querySelector('g.panel-loss')!.getAttribute('data-top'));
+      // The axis is fitted to the calm run, with a little headroom, not to 2·10⁹.
+      expect(top).toBeLessThan(logY ? 31 : 4.6);
+      const clip = Number(seriesGroup('loss', 'w').getAttribute('data-clip'));
+      expect(clip).toBeLessThanOrEqual(top);
+      expect(clip).toBeLessThanOrEqual(wild.lossCap!);
+      // Every drawn point of the diverged run lies inside the frame.
+      for (const cy of cys(seriesGroup('loss', 'w'))) expect(cy).toBeGreaterThanOrEqual(-1e-9);
+      // The catapult keeps a good part of the panel's height.
+      const calm = cys(seriesGroup('loss', 'k'));
+      expect(Math.max(...calm) - Math.min(...calm)).toBeGreaterThan(0.3 * frameHeight('loss'));
+      const marker = seriesGroup('loss', 'w').querySelector('g.diverged-marker')!;
+      expect(marker.textContent).toBe('diverged at step 3');
+      expect(marker.querySelector('line.cap')).not.toBeNull();
+      // The sharpness panel marks it too, at its last finite λ.
+      const sharpMarker = seriesGroup('sharp', 'w').querySelector('g.diverged-marker')!;
+      expect(sharpMarker.textContent).toBe('diverged at step 3');
+      expect(seriesGroup('loss', 'k').querySelector('g.diverged-marker')).toBeNull();
+      expect(seriesGroup('loss', 'k').getAttribute('data-clip')).toBeNull();
+    });
+  }
+
+  it('alone, is drawn up to the divergence threshold and no higher', () => {
+    renderTrajectories(svg, { series: [wild] }, opts({ logY: true }));
+    const clip = Number(seriesGroup('loss', 'w').getAttribute('data-clip'));
+    expect(clip).toBe(2e5);
+    for (const cy of cys(seriesGroup('loss', 'w'))) expect(cy).toBeGreaterThanOrEqual(-1e-9);
+    // The marker sits on the cap: the highest drawn point.
+    const marker = seriesGroup('loss', 'w').querySelector('g.diverged-marker')!;
+    const my = Number(
+      /translate\([-\d.e]+,([-\d.e]+)\)/.exec(marker.getAttribute('transform')!)![1],
+    );
+    expect(my).toBeCloseTo(Math.min(...cys(seriesGroup('loss', 'w'))), 6);
+  });
+});
+
+describe('tick labels', () => {
+  it('fit the left margin, however large the values', () => {
+    const huge: TrajectorySeries = {
+      id: 'h',
+      label: 'h',
+      loss: [1, 1e3, 1e6, 1e9, 2.5e9],
+      sharp: [1, 2500, 1e5, 1e7, 3e8],
+    };
+    for (const logY of [false, true]) {
+      renderTrajectories(svg, { series: [huge] }, opts({ logY }));
+      const left = Number(
+        /translate\(([-\d.e]+),/.exec(
+          svg.querySelector('g.panel-loss')!.getAttribute('transform')!,
+        )![1],
+      );
+      expect(left).toBe(MARGIN_LEFT);
+      const labels = Array.from(
+        svg.querySelectorAll('g.y-axis .tick text'),
+        (t) => t.textContent ?? '',
+      );
+      expect(labels.filter((l) => l !== '').length).toBeGreaterThan(3);
+      for (const l of labels) expect(textWidth(l)).toBeLessThanOrEqual(MARGIN_LEFT - TICK_SPACE);
+      expect(labels.some((l) => /^[\d.]+e9$|^[\d.]+k$|^[\d.]+e\d$/.test(l))).toBe(true);
+      expect(labels.join(' ')).not.toMatch(/000000/);
+    }
+  });
+});
+
+describe('2/η lines', () => {
+  it('draws one line and one label per distinct η', () => {
+    const twin: TrajectorySeries = { ...calm, id: 'a2', label: 'same η, other seed' };
+    renderTrajectories(svg, { series: [calm, twin, diverging] }, opts({ rawSharpness: true }));
+    const lines = Array.from(svg.querySelectorAll('g.panel-sharp g.eta-line'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.getAttribute('data-series')).toBe('a a2');
+    expect(lines.map((l) => l.textContent)).toEqual(['2/η', '2/η']);
+  });
+
+  it('never stacks labels: lines too close to label share the first one', () => {
+    const six = Array.from({ length: 6 }, (_, i): TrajectorySeries => ({
+      ...calm,
+      id: `e${i}`,
+      label: `e${i}`,
+      eta: 0.01 * (1 + i * 0.004),
+    }));
+    renderTrajectories(svg, { series: six }, opts({ rawSharpness: true }));
+    const lines = Array.from(svg.querySelectorAll('g.panel-sharp g.eta-line'));
+    expect(lines).toHaveLength(6);
+    const ys = lines
+      .filter((l) => l.textContent === '2/η')
+      .map((l) => Number(/translate\(0,([-\d.e]+)\)/.exec(l.getAttribute('transform')!)![1]))
+      .sort((p, q) => p - q);
+    expect(ys.length).toBeGreaterThanOrEqual(1);
+    expect(ys.length).toBeLessThan(6);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('the log step axis', () => {
+  const n = 101;
+  const series: TrajectorySeries = {
+    id: 's',
+    label: 's',
+    loss: Array.from({ length: n }, (_, t) => 1 / (1 + t)),
+    sharp: Array.from({ length: n }, () => 1),
+  };
+
+  it('is logarithmic in t + 1, labelled 0, 1, 2, 5, 10, …', () => {
+    renderTrajectories(svg, { series: [series] }, opts({ logSteps: true }));
+    expect(svg.querySelector('g.panel-loss')!.getAttribute('data-step-scale')).toBe('log');
+    const cx = Array.from(seriesGroup('loss', 's').querySelectorAll('circle'), (c) =>
+      Number(c.getAttribute('cx')),
+    );
+    // log(2) − log(1) = log(4) − log(2): steps 0→1 and 1→3 are equally wide.
+    expect(cx[1]! - cx[0]!).toBeCloseTo(cx[3]! - cx[1]!, 6);
+    expect(cx[0]).toBe(0);
+    const labels = Array.from(svg.querySelectorAll('g.panel-sharp g.x-axis .tick text'), (t) =>
+      Number(t.textContent),
+    );
+    expect(labels).toEqual(expect.arrayContaining([0, 1, 10, 100]));
+    for (const l of labels) expect(Number.isInteger(l)).toBe(true);
+    expect(texts()).toContain('step t (log scale)');
+
+    renderTrajectories(svg, { series: [series] }, opts({ logSteps: false }));
+    expect(svg.querySelector('g.panel-loss')!.getAttribute('data-step-scale')).toBe('linear');
+    const lin = Array.from(seriesGroup('loss', 's').querySelectorAll('circle'), (c) =>
+      Number(c.getAttribute('cx')),
+    );
+    expect(lin[3]! - lin[1]!).toBeCloseTo(2 * (lin[1]! - lin[0]!), 6);
+  });
+
+  it('maps a pointer position back to its step, and shows the hover line there', () => {
+    const layout = renderTrajectories(svg, { series: [series] }, opts({ logSteps: true }));
+    const circle = seriesGroup('loss', 's').querySelectorAll('circle')[20]!;
+    const top = Number(
+      /,([-\d.e]+)\)/.exec(svg.querySelector('g.panel-loss')!.getAttribute('transform')!)![1],
+    );
+    expect(layout.stepAt(MARGIN_LEFT + Number(circle.getAttribute('cx')), top + 5)).toBe(20);
+    expect(layout.stepAt(MARGIN_LEFT - 5, top + 5)).toBeNull();
+    layout.setHover(20);
+    const line = svg.querySelector('g.panel-loss g.hover-line line')!;
+    expect(line.getAttribute('display')).toBeNull();
+    expect(Number(line.getAttribute('x1'))).toBeCloseTo(Number(circle.getAttribute('cx')), 6);
+    layout.setHover(null);
+    expect(line.getAttribute('display')).toBe('none');
+  });
+});
+
+describe('regime bands and τ', () => {
+  // λ_t/(2/η) = 1.5 → a plateau near 0.45 (steps 3–20) → climbs to 0.9 at step 60 → edge.
+  const T = 200;
+  const eta = 0.02;
+  const edgeRatio = Array.from({ length: T + 1 }, (_, t) => {
+    if (t < 3) return 1.5 - 0.35 * t;
+    if (t <= 20) return 0.45;
+    if (t < 60) return 0.45 + (0.44 * (t - 20)) / 40;
+    return 0.95 + 0.05 * Math.sin(t);
+  });
+  const run: TrajectorySeries = {
+    id: 'r',
+    label: 'four regimes',
+    loss: edgeRatio.map((_, t) => 1 / (1 + t / 50)),
+    sharp: edgeRatio.map((r) => r / 1.5),
+    sharpRaw: edgeRatio.map((r) => (2 * r) / eta),
+    eta,
+    saturation: { step: 33, K: 100 },
+  };
+
+  it('shades and labels the four bands of one long run, and marks τ = K/c', () => {
+    const layout = renderTrajectories(
+      svg,
+      { series: [run] },
+      opts({ width: 900, bands: true, logSteps: true, rawSharpness: true }),
+    );
+    const bands = Array.from(svg.querySelectorAll('g.panel-loss g.band'));
+    expect(bands.map((b) => b.getAttribute('data-kind'))).toEqual([
+      'transient',
+      'saturation',
+      'sharpening',
+      'edge',
+    ]);
+    expect(layout.bands.map((b) => b.kind)).toHaveLength(4);
+    expect(bands.at(-1)!.getAttribute('data-from')).toBe('60');
+    expect(bands.map((b) => b.querySelector('text')!.textContent)).toContain('edge of stability');
+    // Each band's rect spans its steps on the step axis.
+    for (const b of bands) {
+      const w = Number(b.querySelector('rect')!.getAttribute('width'));
+      expect(w).toBeGreaterThan(0);
+    }
+    const tau = svg.querySelectorAll('g.panel-loss g.tau-marker');
+    expect(tau).toHaveLength(1);
+    expect(tau[0]!.getAttribute('data-step')).toBe('33');
+    expect(tau[0]!.textContent).toBe('τ = K/c = 33');
+  });
+
+  it('draws no bands for several runs or when off, and no τ beyond the axis', () => {
+    renderTrajectories(svg, { series: [run, { ...run, id: 'r2' }] }, opts({ bands: true }));
+    expect(svg.querySelectorAll('g.band')).toHaveLength(0);
+    renderTrajectories(svg, { series: [run] }, opts({ bands: false }));
+    expect(svg.querySelectorAll('g.band')).toHaveLength(0);
+    expect(svg.querySelectorAll('g.tau-marker')).toHaveLength(0);
+    renderTrajectories(
+      svg,
+      { series: [{ ...run, saturation: { step: 500, K: 100 } }] },
+      opts({ bands: true }),
+    );
+    expect(svg.querySelectorAll('g.tau-marker')).toHaveLength(0);
+  });
+});
+
+describe('the legend and the empty chart', () => {
+  it('lists every series inside the chart, with no "+N more"', () => {
+    const many = Array.from({ length: 12 }, (_, i): TrajectorySeries => ({
+      ...calm,
+      id: `m${i}`,
+      label: `loss and sharpness catapult: d=4 w=128 s=${i} c=${(5.6568 + i).toFixed(4)}`,
+    }));
+    const width = 420;
+    const extra = trajectoryLegendHeight(many, width);
+    renderTrajectories(svg, { series: many }, opts({ width }));
+    expect(Number(svg.getAttribute('height'))).toBe(480 + extra);
+    expect(svg.querySelectorAll('g.legend-item')).toHaveLength(12);
+    expect(svg.querySelector('.legend-more')).toBeNull();
+    for (const item of svg.querySelectorAll('g.legend-item')) {
+      const x = Number(/translate\(([-\d.e]+),/.exec(item.getAttribute('transform')!)![1]);
+      const text = item.querySelector('text')!.textContent ?? '';
+      expect(12 + x + 30 + textWidth(text)).toBeLessThanOrEqual(width);
+    }
+    // The panels start below the last legend row.
+    const top = Number(
+      /,([-\d.e]+)\)/.exec(svg.querySelector('g.panel-loss')!.getAttribute('transform')!)![1],
+    );
+    expect(top).toBeGreaterThan(extra);
+  });
+
+  it('puts the placeholder inside the loss plot, clear of the sharpness title', () => {
+    renderTrajectories(svg, { series: [] }, opts({ emptyText: 'Click a cell' }));
+    const note = svg.querySelector('g.panel-loss text.empty-note')!;
+    expect(note.textContent).toBe('Click a cell');
+    expect(Number(note.getAttribute('y'))).toBeLessThan(frameHeight('loss'));
+    expect(Number(note.getAttribute('y'))).toBeGreaterThan(0);
+    expect(svg.querySelector('g.panel-sharp text.empty-note')!.textContent).toBe('');
+  });
+});
+
+describe('non-finite values', () => {
+  it('never reach an attribute, on any axis', () => {
+    const bad: TrajectorySeries = {
+      id: 'n',
+      label: 'n',
+      loss: [1, Number.NaN, 3, Number.POSITIVE_INFINITY],
+      sharp: [1, Number.NEGATIVE_INFINITY, null, Number.NaN],
+      sharpRaw: [10, Number.NaN, null, Number.POSITIVE_INFINITY],
+      eta: Number.NaN,
+      divergedAt: 3,
+      lossCap: Number.POSITIVE_INFINITY,
+    };
+    for (const logY of [false, true])
+      for (const logSteps of [false, true])
+        for (const rawSharpness of [false, true]) {
+          renderTrajectories(
+            svg,
+            { series: [bad] },
+            opts({ logY, logSteps, rawSharpness, bands: true }),
+          );
+          const values = Array.from(svg.querySelectorAll('*')).flatMap((el) =>
+            Array.from(el.attributes, (a) => a.value),
+          );
+          expect(values.filter((v) => /NaN|Infinity/.test(v))).toEqual([]);
+        }
   });
 });
