@@ -425,7 +425,7 @@ function maxPoolInputGradient(
       const first = tf.mul(isMax, tf.sub(1, taken));
       taken = tf.add(taken, first);
       const part = untapSlice(tf.mul(first, dy) as Tensor4D, k, l, [hp, wp], strides);
-      dxPadded = dxPadded === null ? part : tf.add(dxPadded, part);
+      dxPadded = dxPadded === null ? part : tf.add<Tensor4D>(dxPadded, part);
     }
   }
   if (dxPadded === null) throw new Error('max pool gradient: empty window');
@@ -456,13 +456,14 @@ export const maxPoolGrad: GradConfig = {
         if (tf.getBackend() === 'wasm') return maxPoolInputGradient(dy, x, y, poolInfo(x, attrs));
         const { strides, pad, dimRoundingMode } = convAttrs(attrs);
         const filterSize = pair(attrs['filterSize'], 'filterSize');
-        return tf
-          .engine()
-          .runKernel(
-            tf.MaxPoolGrad,
-            { dy, input: x, output: y },
-            { filterSize, strides, pad, dimRoundingMode },
-          ) as Tensor4D;
+        return tf.engine().runKernel(
+          tf.MaxPoolGrad,
+          { dy, input: x, output: y },
+          // The stock config passes no rounding mode; pass it only where the forward had one.
+          dimRoundingMode === undefined
+            ? { filterSize, strides, pad }
+            : { filterSize, strides, pad, dimRoundingMode },
+        ) as Tensor4D;
       },
     };
   },
