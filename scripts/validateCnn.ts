@@ -264,7 +264,7 @@ async function cnnValidation(): Promise<void> {
   const lines = [
     CNN_HEADING,
     '',
-    `Myrtle (SP, random readout, MSE, no biases) on ${dataWords}, N = ${n}, B = ${s.batch}, M = ${m}, T = 10, no loss barrier or saturation step. Each column is bisected on the lattice c = 2^x, x = 0, ${resolution}, …, 7 (\`--search bisect\`, resolution ${resolution}): c_max first, then c_loss and c_sharp below it, so a critical value is bracketed to one lattice step, or reported censored when it lies beyond 2^7. Seeds ${seeds.join(', ')}; wasm, ${os.cpus().length} CPU cores shared with other work (load average ${load.toFixed(1)} at the end). ${runs.length} runs in ${(seconds / 60).toFixed(1)} min${given.fromRecords === undefined ? '' : ' of run time'}.`,
+    `Myrtle (SP, random readout, MSE, no biases) on ${dataWords}, N = ${n}, B = ${s.batch}, M = ${m}, T = 10, no loss barrier or saturation step. Each column is bisected on the lattice c = 2^x, x = 0, ${resolution}, …, 7 (\`--search bisect\`, resolution ${resolution}): c_max first, then c_loss and c_sharp below it, so a critical value is bracketed to one lattice step, or reported censored when it lies beyond 2^7. Seeds ${seeds.join(', ')}; wasm, ${os.cpus().length} CPU cores shared with other work (${given.fromRecords === undefined ? `load average ${load.toFixed(1)} at the end` : 'time from the records'}). ${runs.length} runs in ${(seconds / 60).toFixed(1)} min${given.fromRecords === undefined ? '' : ' of run time'}.`,
     '',
     '| d | w | d/w | λ₀ | c_loss | c_sharp | c_max | runs | min |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -291,7 +291,7 @@ async function cnnValidation(): Promise<void> {
   ].join(' ');
   const bracketed = (k: CriticalKind) => {
     const c = summarizeCritical(columns, k);
-    return `${k} in ${c.seen.n} of ${columns.length} columns (${c.censored} censored, ${c.unknown} without a divergence on the lattice)`;
+    return `${k} in ${c.seen.n} of ${columns.length} columns (${c.unknown} not reached up to 2^7, ${c.censored} not before the column's first divergence)`;
   };
   lines.push(
     '',
@@ -312,7 +312,7 @@ async function cnnValidation(): Promise<void> {
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${text.trimEnd()}\n`);
   process.stderr.write(
-    `validate:cnn: wrote the Myrtle section of ${path.relative(repoRoot, outFile)} (${runs.length} runs in ${(seconds / 60).toFixed(1)} min; records in ${path.relative(repoRoot, recordsFile)})\n`,
+    `validate:cnn: wrote the Myrtle section of ${path.relative(repoRoot, outFile)} (${runs.length} runs in ${(seconds / 60).toFixed(1)} min; ${given.fromRecords === undefined ? `records in ${path.relative(repoRoot, recordsFile)}` : `from ${given.fromRecords}`})\n`,
   );
 }
 
