@@ -44,6 +44,25 @@ describe('conv-net HVPs on wasm match the float64 reference', () => {
 });
 
 describe('the MaxPool registration is needed on wasm', () => {
+  // Four 2×2 windows: all zero, all negative, one max, a tie. dx takes each window's first max
+  // (cpu's convention, and that of the second-order MaxPoolGrad config); wasm's kernel gives the
+  // negative window nothing and the tie to its last max.
+  const x = [0, 0, 0, 0, -1, -2, -3, -0.5, 0, -1, 0, 2, 0, 1, 1, 0];
+  const firstMax = [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0];
+  const dx = () =>
+    tf.tidy(() => {
+      const xt = tf.tensor4d(x, [4, 2, 2, 1]);
+      return Array.from(
+        tf
+          .grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(xt)
+          .dataSync(),
+      );
+    });
+  it('dx goes to the first max of every window, negative ones included', () => {
+    expect(dx()).toEqual(firstMax);
+    expect(withStockGradients(['MaxPool'], dx)).not.toEqual(firstMax);
+  });
+
   // With the stock MaxPool gradient, wasm's MaxPoolGrad kernel runs: windows whose inputs are all
   // negative get no gradient, so the gradient (and the HVP) of this network is wrong.
   it(signedMaxPoolCase.name, async () => {

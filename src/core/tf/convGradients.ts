@@ -14,12 +14,14 @@
  * - **MaxPoolGrad** has no gradient. It is linear in dy (dx = Sᵀ dy, S selecting each window's
  *   argmax) and piecewise constant in x, so ddy = S ddx and the x and y gradients are 0. S ddx is
  *   built from the window's k² shifted slices: the first position, in row-major window order,
- *   whose input equals the pooled output (the order the backends' kernels scan in). Ties matter
+ *   whose input equals the pooled output (the order cpu's kernel scans in). Ties matter
  *   only where several entries equal the max; after a ReLU that happens at 0, where the ReLU's
  *   own derivative (0) zeroes every candidate's ddx, so the choice cannot change an HVP.
  * - **MaxPool**: the stock gradient calls the MaxPoolGrad kernel, and tfjs-backend-wasm's kernel
- *   drops dy for every window whose inputs are all negative. On wasm dx = Sᵀ dy is built from the
- *   same shifted slices instead, each placed back by a pad (`maxPoolGrad`).
+ *   drops dy for every window whose inputs are all negative, and gives a tied window's dy to its
+ *   last max, where cpu (and the S above) take the first. On wasm dx = Sᵀ dy is built from the
+ *   same shifted slices instead, each placed back by a pad (`maxPoolGrad`), so first and second
+ *   order pick the same entry.
  * - **Conv2D** and **Conv2DBackpropInput**: their stock gradients are correct, but both call the
  *   Conv2DBackpropFilter kernel, which tfjs-backend-wasm does not have (even first-order training
  *   of a conv net fails there). These configs compute the filter gradient with that kernel where
@@ -438,7 +440,10 @@ function maxPoolInputGradient(
  * MaxPool(x): dx = Sᵀ dy. The stock config calls the MaxPoolGrad kernel, and tfjs-backend-wasm's
  * kernel (4.22) drops dy for every window whose entries are all negative: it gives those windows
  * no gradient at all (measured against the cpu kernel; after a ReLU no window is negative, which
- * is why networks that pool after a ReLU matched float64 there). Where the active backend is
+ * is why networks that pool after a ReLU matched float64 there). It also sends a tied window's
+ * dy to the last max, not the first (ties are real after a ReLU on flat image regions). The
+ * ops cost more: 113 ms against the kernel's 7.5 ms for a 3×3/2 SAME pool on [32, 14, 14, 8]
+ * under load. Where the active backend is
  * wasm, dx is built from ops (`maxPoolInputGradient`), whose second derivative tfjs then takes
  * through those ops; elsewhere the backend's kernel runs, and `maxPoolGradGrad` gives its
  * second derivative. Both pick the same entry of each window.
