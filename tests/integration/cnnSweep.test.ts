@@ -3,10 +3,11 @@
  * column records, and the zero-readout fact (docs/PROTOCOL.md §5: with f = 0 at init, L_0 = 0.05 and
  * c_loss = 2 within a grid step). The architecture is the `model` setting (and `stem`), as a link
  * or the CLI gives it. Sizes are the smallest that keep each assertion able to fail: 8×8 images,
- * few c values around 2 (one below the grid's first step, so a c_loss below 2 is caught), and
- * N = 256, B = 64, M = 128: smaller sets (N = 128, with B = M = 32 or B = 64, M = 128) moved the
- * measured Myrtle c_loss to 2^1.2, outside the fact's grid step. On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a folder holding
- * cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
+ * two or three c values on the 0.1 lattice around 2 (the fewest runs that pin c_loss to a grid
+ * step), and N = 256, B = 64, M = 128: smaller sets (N = 128, with B = M = 32 or B = 64,
+ * M = 128) moved the measured Myrtle c_loss to 2^1.2, outside the fact's grid step. Every case
+ * shares one synthetic set. On synthetic images always; on CIFAR-10 when PHASE_DATA_DIR names a
+ * folder holding cifar-10-batches-bin (or cifar10/cifar-10-batches-bin).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +55,18 @@ function expectRecords(columns: ColumnRecord[], runs: RunRecord[], depth: number
   expect(col.lambda0).toBeGreaterThan(0);
 }
 
-/** Zero readout on a grid around c = 2: L_0 = 0.05 and c_loss within one step of 2. */
+/**
+ * The zero-readout fact from two runs: no loss rise at c = 2^(1 − 2·STEP) and a rise at
+ * 2^(1 + STEP). On the lattice of spacing STEP (and a loss rise monotone in c) the first c
+ * with a rise is then one of 2^(1 − STEP), 2, 2^(1 + STEP): c_loss = 2 within one grid step,
+ * for two runs instead of the five of that grid.
+ */
+const AROUND_TWO: Settings['cGrid'] = {
+  kind: 'list',
+  values: [2 ** (1 - 2 * STEP), 2 ** (1 + STEP)],
+};
+
+/** Zero readout around c = 2 (`AROUND_TWO`): L_0 = 0.05 and c_loss = 2 within one grid step. */
 function expectZeroReadoutFact(
   columns: ColumnRecord[],
   runs: RunRecord[],
@@ -63,10 +75,9 @@ function expectZeroReadoutFact(
 ) {
   expectRecords(columns, runs, depth, width);
   const col = columns[0]!;
-  expect(col.c_loss).not.toBeNull();
-  expect(Math.abs(Math.log2(col.c_loss!) - 1), `c_loss = ${col.c_loss}`).toBeLessThanOrEqual(
-    STEP + 1e-9,
-  );
+  expect(runs).toHaveLength(2);
+  expect(col.c_loss, `c_loss = ${col.c_loss}`).not.toBeNull();
+  expect(Math.log2(col.c_loss!)).toBeCloseTo(1 + STEP, 9);
 }
 
 function zeroReadout(over: Partial<Settings>): Settings {
@@ -75,7 +86,7 @@ function zeroReadout(over: Partial<Settings>): Settings {
     readout: 'zero',
     sharpEpsilon: 0.05,
     seeds: [0],
-    cGrid: { kind: 'log2', start: 0.8, stop: 1.2, step: STEP },
+    cGrid: AROUND_TWO,
     trainSize: 128,
     batch: 32,
     measureSize: 32,
@@ -109,29 +120,39 @@ describe('conv nets through runSweep on synthetic 8×8 images', () => {
     expectZeroReadoutFact(columns, runs, 5, 8);
   }, 600_000);
 
-  // The zero-readout fact is a limit (c_loss → 2 as the network nears its linearisation); a
-  // ResNet-18 at w = 8 is far from it: c_loss = 2^1.3 was measured with the CIFAR stem on these
-  // images (c values 2^0.8 … 2^1.4), and with the ImageNet stem at w = 8 the loss already rose at
-  // 2^0.8. What holds for the CIFAR stem at this size is that the loss does not rise below
-  // c = 2: that is asserted at 2^0.8 and 2^0.9, with one c above 2 where it rises (c_loss is not
-  // null). The CIFAR stem keeps the 8×8 maps.
-  it('ResNet-18 (CIFAR stem), w = 8: records, L_0 = 0.05, no loss rise below c = 2', async () => {
-    const s = zeroReadout({
+  // The zero-readout fact is a limit (c_loss → 2 as the network nears its linearisation), and a
+  // ResNet-18 at CPU size is not there yet. Measured with the CIFAR stem (which keeps the 8×8
+  // maps) on these images, N = 256, B = 64, M = 128, on the 0.1 lattice: w = 8, c_loss = 2^1.3
+  // (no rise at 2^0.8 … 2^1.2); w = 16, c_loss = 2^1.2 (no rise at 2^0.9, 2, 2^1.1; one run there
+  // takes about 2 min on a shared core, so w = 32 was not measured). With the ImageNet stem at
+  // w = 8 the loss already rose at 2^0.8. So what is asserted is the trend: at w = 8, no rise
+  // below 2 and c_loss = 2^1.3 exactly; at w = 16 the loss already rises at 2^1.2, where w = 8's
+  // does not, so c_loss falls toward 2 as the width doubles (one w = 16 run: the costly one).
+  const resnet = (width: number, xs: readonly number[]) =>
+    zeroReadout({
       model: 'resnet',
       stem: 'cifar',
       depths: [18],
-      widths: [8],
+      widths: [width],
       trainSize: 256,
       batch: 64,
       measureSize: 128,
-      cGrid: { kind: 'list', values: [2 ** 0.8, 2 ** (1 - STEP), 2 ** 1.5] },
+      cGrid: { kind: 'list', values: xs.map((x) => 2 ** x) },
     });
-    const { runs, columns } = await sweep(s, data);
-    expectRecords(columns, runs, 18, 8);
-    const col = columns[0]!;
-    expect(col.c_loss).not.toBeNull();
-    expect(Math.log2(col.c_loss!)).toBeGreaterThanOrEqual(1 - STEP - 1e-9);
-  }, 900_000);
+
+  it('ResNet-18 (CIFAR stem): L_0 = 0.05; c_loss = 2^1.3 at w = 8, at most 2^1.2 at w = 16', async () => {
+    const narrow = await sweep(resnet(8, [1 - STEP, 1.2, 1.3]), data);
+    expectRecords(narrow.columns, narrow.runs, 18, 8);
+    const c8 = narrow.columns[0]!.c_loss;
+    expect(c8, `w = 8: c_loss = ${c8}`).not.toBeNull();
+    expect(Math.log2(c8!)).toBeCloseTo(1.3, 9);
+
+    const wide = await sweep(resnet(16, [1.2]), data);
+    expectRecords(wide.columns, wide.runs, 18, 16);
+    const c16 = wide.columns[0]!.c_loss;
+    expect(c16, `w = 16: c_loss = ${c16}`).not.toBeNull();
+    expect(c16!).toBeLessThan(c8!);
+  }, 1_200_000);
 });
 
 function cifarDir(): string | null {

@@ -100,6 +100,32 @@ export const maxPoolCase: ConvCase = {
   },
 };
 
+/**
+ * Max pools on signed inputs (no ReLU before them), so many windows hold only negative entries:
+ * tfjs-backend-wasm's MaxPoolGrad kernel gives such windows no gradient (convGradients.ts,
+ * `maxPoolGrad`), which a network that pools after a ReLU never shows.
+ */
+export const signedMaxPoolCase: ConvCase = {
+  name: 'max pools on signed inputs (8×8×2)',
+  batch: 2,
+  net: {
+    input: [8, 8, 2],
+    paramShapes: [
+      [3, 3, 2, 3],
+      [3, 3, 3, 4],
+      [16, 3],
+    ],
+    ops: [
+      conv(0),
+      { op: 'maxPool', size: 2, stride: 2, pad: 'valid' },
+      conv(1),
+      { op: 'maxPool', size: 3, stride: 2, pad: 'same' },
+      { op: 'flatten' },
+      { op: 'dense', param: 2 },
+    ],
+  },
+};
+
 export const CONV_CASES: readonly ConvCase[] = [myrtleCase, resBlockCase, maxPoolCase];
 
 /** Random parameters (He-scaled), images, targets and direction of a case, deterministic. */

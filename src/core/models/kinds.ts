@@ -71,6 +71,10 @@ const INFO: Readonly<Record<ModelKind, ModelInfo>> = {
     depths: [5, 7, 10],
     widthMeaning: 'channels of every conv block',
     needsImageShape: true,
+    // No batched forward for conv nets: the E members of an ensemble have different kernels, and
+    // tfjs 4.22's conv2d has no grouped form, so stacking them means a conv over E·w channels
+    // with block-diagonal kernels: E times the FLOPs of E separate convs, which costs more than
+    // the FCN ensemble saves (one HVP for all members).
     batched: false,
     ownColumn: false,
   },

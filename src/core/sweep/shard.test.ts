@@ -11,6 +11,9 @@ import {
   shardColumns,
   shardOf,
 } from './shard';
+import { forwardFlops, lanczosFlops, runFlops } from '../train/flops';
+import type { ModelSpec } from '../models/model';
+import { plannerFor } from './plan';
 
 const paperLike = (): Settings => ({
   ...cloneDefaults(),
@@ -126,6 +129,62 @@ describe('shard partition', () => {
     const shards = partitionColumns(s, 5);
     expect(shards.filter((sh) => sh.columns.length === 0)).toHaveLength(3);
     expect(() => partitionColumns(s, 0)).toThrow(/positive integer/);
+  });
+});
+
+describe('conv column costs', () => {
+  const myrtle = (): Settings => ({
+    ...cloneDefaults(),
+    model: 'myrtle',
+    dataset: 'cifar10',
+    depths: [5],
+    widths: [32],
+    batch: 128,
+    measureSize: 256,
+    trainSize: 1024,
+  });
+
+  it('weighs a Myrtle column by its conv FLOPs on the 32×32×3 images', () => {
+    const s = myrtle();
+    const spec: ModelSpec = {
+      kind: 'myrtle',
+      depth: 5,
+      width: 32,
+      inputDim: 3072,
+      input: [32, 32, 3],
+      numClasses: 10,
+      activation: s.activation,
+      param: s.param,
+      readout: s.readout,
+      bias: s.bias,
+    };
+    const warm = Math.ceil(0.3 * s.lanczosMaxIters);
+    const expected =
+      forwardFlops(spec, s.measureSize) +
+      lanczosFlops(spec, s.measureSize, s.lanczosMaxIters) +
+      plannerFor(s).maxRuns *
+        runFlops(spec, s.batch, s.measureSize, new Array<number>(s.steps).fill(warm));
+    const got = estimateColumnFlops(s, { depth: 5, width: 32, seed: 0 });
+    expect(got / expected).toBeCloseTo(1, 12);
+    // Its convolutions (3×3 over 32×32 maps) cost far more than an FCN of the same depth and
+    // width would: the proxy the shards used before.
+    const fcn = estimateColumnFlops({ ...s, model: 'fcn' }, { depth: 5, width: 32, seed: 0 });
+    expect(got / fcn).toBeGreaterThan(20);
+  });
+
+  it('costs a ResNet by its stem: the CIFAR stem keeps 32×32 maps, the ImageNet one quarters them', () => {
+    const s: Settings = { ...myrtle(), model: 'resnet', depths: [18], widths: [8] };
+    const key = { depth: 18, width: 8, seed: 0 };
+    const cifar = estimateColumnFlops({ ...s, stem: 'cifar' }, key);
+    const imagenet = estimateColumnFlops({ ...s, stem: 'imagenet' }, key);
+    expect(cifar / imagenet).toBeGreaterThan(4);
+  });
+
+  it('gives the widest Myrtle column a shard of its own', () => {
+    const s: Settings = { ...myrtle(), widths: [8, 16, 64] };
+    const shards = partitionColumns(s, 2);
+    const wide = shards.find((sh) => sh.columns.some((k) => k.width === 64))!;
+    expect(wide.columns.map((k) => k.width)).toEqual([64]);
   });
 });
 

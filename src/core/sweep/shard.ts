@@ -11,18 +11,18 @@ import type { ModelSpec } from '../models/model';
 import type { ShardSpec } from './header';
 
 /**
- * Input features and classes of each dataset as the CLI loads it (the synthetic set is the CLI's
- * 8×8 one). Only ratios of costs matter to the partition, and the input size only weighs the first
- * layer against the others.
+ * Image shape [H, W, C] and classes of each dataset as the CLI loads it (the synthetic set is the
+ * CLI's 8×8 one). Only ratios of costs matter to the partition; FCNs read the image flattened,
+ * conv nets as an image (their FLOPs depend on H and W, not only on H·W·C).
  */
 const DATASET_SHAPE: Record<
   Exclude<DatasetName, 'uv'>,
-  { inputDim: number; numClasses: number }
+  { image: [number, number, number]; numClasses: number }
 > = {
-  mnist: { inputDim: 784, numClasses: 10 },
-  'fashion-mnist': { inputDim: 784, numClasses: 10 },
-  cifar10: { inputDim: 3072, numClasses: 10 },
-  synthetic: { inputDim: 64, numClasses: 10 },
+  mnist: { image: [28, 28, 1], numClasses: 10 },
+  'fashion-mnist': { image: [28, 28, 1], numClasses: 10 },
+  cifar10: { image: [32, 32, 3], numClasses: 10 },
+  synthetic: { image: [8, 8, 1], numClasses: 10 },
 };
 
 /**
@@ -45,8 +45,9 @@ export interface IterationAssumptions {
  * then the column's most runs (the planner's `maxRuns`; a column that diverges early takes
  * fewer), each T SGD steps on B examples, the loss on M and a warm λ_t estimate. For the uv model
  * (exact arithmetic in plain JS, no matrix products) a count proportional to its work: 16 · w
- * operations per step. The conv nets (Myrtle, ResNet) have no FLOP count yet and are costed as an
- * FCN of the same depth and width: a rough proxy for balance, and still a function of the settings.
+ * operations per step. The conv nets (Myrtle, ResNet) are costed the same way with their own
+ * product FLOPs from the model registry (convolutions on the dataset's image shape, the ResNet
+ * stem included), so a conv column weighs what its convolutions cost, not what an FCN would.
  */
 export function estimateColumnFlops(
   s: Settings,
@@ -56,11 +57,14 @@ export function estimateColumnFlops(
   const maxRuns = plannerFor(s).maxRuns;
   if (s.model === 'uv') return maxRuns * s.steps * 16 * key.width;
   const shape = DATASET_SHAPE[s.dataset === 'uv' ? 'synthetic' : s.dataset];
+  const [h, w, ch] = shape.image;
   const spec: ModelSpec = {
-    kind: 'fcn',
+    kind: s.model,
     depth: key.depth,
     width: key.width,
-    inputDim: shape.inputDim,
+    inputDim: h * w * ch,
+    input: shape.image,
+    stem: s.stem,
     numClasses: shape.numClasses,
     activation: s.activation,
     param: s.param,

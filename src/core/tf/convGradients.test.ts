@@ -10,6 +10,7 @@ import {
   maxPoolCase,
   myrtleCase,
   resBlockCase,
+  signedMaxPoolCase,
 } from '../hessian/convTestCases';
 
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 
 describe('conv-net HVPs on cpu match the float64 reference', () => {
-  for (const c of CONV_CASES) {
+  for (const c of [...CONV_CASES, signedMaxPoolCase]) {
     it(c.name, async () => {
       const before = tf.memory().numTensors;
       const r = await convHvpCheck(c);

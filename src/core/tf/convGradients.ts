@@ -14,9 +14,14 @@
  * - **MaxPoolGrad** has no gradient. It is linear in dy (dx = Sᵀ dy, S selecting each window's
  *   argmax) and piecewise constant in x, so ddy = S ddx and the x and y gradients are 0. S ddx is
  *   built from the window's k² shifted slices: the first position, in row-major window order,
- *   whose input equals the pooled output (the order the backends' kernels scan in). Ties matter
+ *   whose input equals the pooled output (the order cpu's kernel scans in). Ties matter
  *   only where several entries equal the max; after a ReLU that happens at 0, where the ReLU's
  *   own derivative (0) zeroes every candidate's ddx, so the choice cannot change an HVP.
+ * - **MaxPool**: the stock gradient calls the MaxPoolGrad kernel, and tfjs-backend-wasm's kernel
+ *   drops dy for every window whose inputs are all negative, and gives a tied window's dy to its
+ *   last max, where cpu (and the S above) take the first. On wasm dx = Sᵀ dy is built from the
+ *   same shifted slices instead, each placed back by a pad (`maxPoolGrad`), so first and second
+ *   order pick the same entry.
  * - **Conv2D** and **Conv2DBackpropInput**: their stock gradients are correct, but both call the
  *   Conv2DBackpropFilter kernel, which tfjs-backend-wasm does not have (even first-order training
  *   of a conv net fails there). These configs compute the filter gradient with that kernel where
@@ -358,6 +363,113 @@ export const maxPoolGradGrad: GradConfig = {
       },
       input: () => tf.zerosLike(input),
       output: () => tf.zerosLike(output),
+    };
+  },
+};
+
+/**
+ * The adjoint of `tapSlice`: `part` [N, outH, outW, C] placed at the positions tap (k, l) meets,
+ * in a zero tensor of `xPadded`'s shape [N, Hp, Wp, C] (strided placement as a pad of a
+ * reshape, so every op has a registered gradient).
+ */
+function untapSlice(
+  part: Tensor4D,
+  k: number,
+  l: number,
+  [hp, wp]: [number, number],
+  [sH, sW]: [number, number],
+): Tensor4D {
+  const [n, outH, outW, c] = part.shape;
+  let block: Tensor4D = part;
+  if (sH !== 1 || sW !== 1) {
+    const split = tf.reshape(part, [n, outH, 1, outW, 1, c]);
+    const spread = tf.pad(split, [
+      [0, 0],
+      [0, 0],
+      [0, sH - 1],
+      [0, 0],
+      [0, sW - 1],
+      [0, 0],
+    ]);
+    block = tf.reshape(spread, [n, sH * outH, sW * outW, c]);
+  }
+  return tf.pad(block, [
+    [0, 0],
+    [k, hp - k - sH * outH],
+    [l, wp - l - sW * outW],
+    [0, 0],
+  ]);
+}
+
+/**
+ * dx = Sᵀ dy of a max pool built from ops (module comment, **MaxPool**): each window's dy goes
+ * to the first position, in row-major window order, whose input equals the pooled output;
+ * padded positions never do. `taken` marks windows already served, so a tie gives one entry
+ * the whole dy, as the cpu kernel does.
+ */
+function maxPoolInputGradient(
+  dy: Tensor4D,
+  x: Tensor4D,
+  y: Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+): Tensor4D {
+  const strides: [number, number] = [info.strideHeight, info.strideWidth];
+  const fH = info.filterHeight;
+  const fW = info.filterWidth;
+  const xPadded = padForTaps(x, fH, fW, info, strides, PAD_BELOW_ALL);
+  const [, hp, wp] = xPadded.shape;
+  let taken: Tensor = tf.zerosLike(y);
+  let dxPadded: Tensor4D | null = null;
+  for (let k = 0; k < fH; k++) {
+    for (let l = 0; l < fW; l++) {
+      const xs = tapSlice(xPadded, k, l, info.outHeight, info.outWidth, strides);
+      const isMax = tf.cast(tf.equal(xs, y), 'float32');
+      const first = tf.mul(isMax, tf.sub(1, taken));
+      taken = tf.add(taken, first);
+      const part = untapSlice(tf.mul(first, dy) as Tensor4D, k, l, [hp, wp], strides);
+      dxPadded = dxPadded === null ? part : tf.add<Tensor4D>(dxPadded, part);
+    }
+  }
+  if (dxPadded === null) throw new Error('max pool gradient: empty window');
+  const { top, left } = info.padInfo;
+  const [n, h, w, c] = x.shape;
+  return tf.slice(dxPadded, [0, top, left, 0], [n, h, w, c]);
+}
+
+/**
+ * MaxPool(x): dx = Sᵀ dy. The stock config calls the MaxPoolGrad kernel, and tfjs-backend-wasm's
+ * kernel (4.22) drops dy for every window whose entries are all negative: it gives those windows
+ * no gradient at all (measured against the cpu kernel; after a ReLU no window is negative, which
+ * is why networks that pool after a ReLU matched float64 there). It also sends a tied window's
+ * dy to the last max, not the first (ties are real after a ReLU on flat image regions). The
+ * ops cost more: 113 ms against the kernel's 7.5 ms for a 3×3/2 SAME pool on [32, 14, 14, 8]
+ * under load. Where the active backend is
+ * wasm, dx is built from ops (`maxPoolInputGradient`), whose second derivative tfjs then takes
+ * through those ops; elsewhere the backend's kernel runs, and `maxPoolGradGrad` gives its
+ * second derivative. Both pick the same entry of each window.
+ */
+export const maxPoolGrad: GradConfig = {
+  kernelName: tf.MaxPool,
+  inputsToSave: ['x'],
+  outputsToSave: [true],
+  gradFunc: (dyIn, saved, attrs) => {
+    const x = savedAt(saved, 0, 'x');
+    const y = savedAt(saved, 1, 'output');
+    const dy = single(dyIn);
+    return {
+      x: () => {
+        if (tf.getBackend() === 'wasm') return maxPoolInputGradient(dy, x, y, poolInfo(x, attrs));
+        const { strides, pad, dimRoundingMode } = convAttrs(attrs);
+        const filterSize = pair(attrs['filterSize'], 'filterSize');
+        return tf.engine().runKernel(
+          tf.MaxPoolGrad,
+          { dy, input: x, output: y },
+          // The stock config passes no rounding mode; pass it only where the forward had one.
+          dimRoundingMode === undefined
+            ? { filterSize, strides, pad }
+            : { filterSize, strides, pad, dimRoundingMode },
+        ) as Tensor4D;
+      },
     };
   },
 };

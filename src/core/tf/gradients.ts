@@ -34,6 +34,7 @@ import {
   conv2dBackpropFilterGrad,
   conv2dBackpropInputGrad,
   conv2dGrad,
+  maxPoolGrad,
   maxPoolGradGrad,
 } from './convGradients';
 
@@ -55,6 +56,7 @@ export type FixedKernel =
   | 'Conv2DBackpropInput'
   | 'Conv2DBackpropFilter'
   | 'AvgPoolGrad'
+  | 'MaxPool'
   | 'MaxPoolGrad';
 
 /** All kernels of {@link FixedKernel}, in registration order. */
@@ -73,6 +75,7 @@ export const FIXED_KERNELS: readonly FixedKernel[] = [
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   'AvgPoolGrad',
+  'MaxPool',
   'MaxPoolGrad',
 ];
 
@@ -225,6 +228,7 @@ const FIXES: ReadonlyMap<FixedKernel, GradConfig> = new Map<FixedKernel, GradCon
   ['Conv2DBackpropInput', conv2dBackpropInputGrad],
   ['Conv2DBackpropFilter', conv2dBackpropFilterGrad],
   ['AvgPoolGrad', avgPoolGradGrad],
+  ['MaxPool', maxPoolGrad],
   ['MaxPoolGrad', maxPoolGradGrad],
 ]);
 
