@@ -93,6 +93,7 @@ export type WorkerEvent =
       depth: number;
       width: number;
       seed: number;
+      orderSeed: number;
       lambda0: number;
       loss0: number;
     }

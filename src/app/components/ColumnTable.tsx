@@ -37,8 +37,8 @@ function seedCell(c: ColumnRecord, k: CriticalKind): { text: string; title: stri
 const CRITICAL: readonly CriticalKind[] = ['c_loss', 'c_sharp', 'c_max'];
 
 /**
- * c_loss, c_sharp and c_max per column; with several seeds, their summary per architecture, with
- * censored seeds (event not seen before divergence) counted and bounded, e.g. "> 16 (2 of 3
+ * c_loss, c_sharp and c_max per column (one init seed and one order seed); with several
+ * columns per architecture, their summary over all of them, with censored columns (event not seen before divergence) counted and bounded, e.g. "> 16 (2 of 3
  * censored)".
  */
 export function ColumnTable() {
@@ -47,9 +47,11 @@ export function ColumnTable() {
   const runs = useApp((s) => s.runs);
   const columns = useMemo(() => Object.values(columnsById).sort(compareColumns), [columnsById]);
   const groups = useMemo(
-    () => summarizeColumns(columns).filter((g) => g.seeds.length > 1),
+    () => summarizeColumns(columns).filter((g) => g.pairs.length > 1),
     [columns],
   );
+  // The order seed J gets its own column once the results hold more than one.
+  const manyOrders = useMemo(() => new Set(columns.map((c) => c.orderSeed)).size > 1, [columns]);
 
   if (columns.length === 0) return null;
 
@@ -75,6 +77,11 @@ export function ColumnTable() {
               <th scope="col">d</th>
               <th scope="col">w</th>
               <th scope="col">seed</th>
+              {manyOrders ? (
+                <th scope="col" title="SGD-order seed J (the batch order)">
+                  order
+                </th>
+              ) : null}
               <th scope="col">λ₀</th>
               <th scope="col">L₀</th>
               <th scope="col" title="Smallest c whose loss rises above L₀ (loss catapult onset)">
@@ -98,6 +105,7 @@ export function ColumnTable() {
                 <td>{c.depth}</td>
                 <td>{c.width}</td>
                 <td>{c.seed}</td>
+                {manyOrders ? <td>{c.orderSeed}</td> : null}
                 <td>{fmt(c.lambda0, 4)}</td>
                 <td>{fmt(c.loss0, 4)}</td>
                 {CRITICAL.map((k) => {
@@ -113,7 +121,7 @@ export function ColumnTable() {
                   <button
                     type="button"
                     className="link-button"
-                    aria-label={`Select the runs of depth ${c.depth}, width ${c.width}, seed ${c.seed}`}
+                    aria-label={`Select the runs of depth ${c.depth}, width ${c.width}, seed ${c.seed}${manyOrders ? `, order seed ${c.orderSeed}` : ''}`}
                     onClick={() => selectColumn(c)}
                   >
                     select
@@ -128,7 +136,8 @@ export function ColumnTable() {
                 <tr key={`${g.depth}/${g.width}`}>
                   <td>{g.depth}</td>
                   <td>{g.width}</td>
-                  <td>mean of {g.seeds.length}</td>
+                  <td>mean of {g.pairs.length}</td>
+                  {manyOrders ? <td /> : null}
                   <td>{meanSpread(g.lambda0)}</td>
                   <td>{meanSpread(g.loss0)}</td>
                   {CRITICAL.map((k) => (

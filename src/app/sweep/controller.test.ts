@@ -33,6 +33,7 @@ function run(c: number, over: Partial<RunRecord> = {}): RunRecord {
     depth: 2,
     width: 64,
     seed: 0,
+    orderSeed: 0,
     c,
     eta: c / 10,
     lambda0: 10,
@@ -143,6 +144,7 @@ describe('SweepController', () => {
       depth: 2,
       width: 64,
       seed: 0,
+      orderSeed: 0,
       lambda0: 10,
       loss0: 0.5,
     });
@@ -154,6 +156,7 @@ describe('SweepController', () => {
           depth: 2,
           width: 64,
           seed: 0,
+          orderSeed: 0,
           c: 1,
           step: 1,
           lossRatio: new Float64Array([1, 0.8]),

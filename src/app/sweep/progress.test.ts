@@ -24,6 +24,7 @@ describe('progress', () => {
         depth: 2,
         width: 16,
         seed: 0,
+        orderSeed: 0,
         lambda0: 1,
         loss0: 1,
         c_loss: null,

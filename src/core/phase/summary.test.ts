@@ -20,6 +20,7 @@ const col = (
   depth: 4,
   width,
   seed,
+  orderSeed: 0,
   lambda0: 10 + seed,
   loss0: 0.5,
   c_loss,
