@@ -19,10 +19,12 @@ function fmtC(c: number): string {
 }
 
 function label(
-  r: { depth: number; width: number; seed: number; c: number },
+  r: { depth: number; width: number; seed: number; orderSeed: number; c: number },
   seeds: boolean,
 ): string {
-  return `d=${r.depth} w=${r.width}${seeds ? ` s=${r.seed}` : ''} c=${fmtC(r.c)}`;
+  // The order seed J is named when it is not 0, as in column ids.
+  const j = r.orderSeed !== 0 ? ` j=${r.orderSeed}` : '';
+  return `d=${r.depth} w=${r.width}${seeds ? ` s=${r.seed}` : ''}${j} c=${fmtC(r.c)}`;
 }
 
 function ratio(values: readonly (number | null)[], ref: number): (number | null)[] {

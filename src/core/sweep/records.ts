@@ -114,6 +114,17 @@ export function columnKeyOf(k: ColumnKey): ColumnKey {
   return { depth: k.depth, width: k.width, seed: k.seed, orderSeed: k.orderSeed };
 }
 
+/**
+ * A record as stored before order seeds existed (no `orderSeed`) with J filled in: `orderSeed`,
+ * the data seed of the sweep that computed it. Records that carry J are returned as they are.
+ */
+export function withOrderSeed<T extends Omit<ColumnKey, 'orderSeed'>>(
+  r: T & { orderSeed?: number },
+  orderSeed: number,
+): T & ColumnKey {
+  return typeof r.orderSeed === 'number' ? (r as T & ColumnKey) : { ...r, orderSeed };
+}
+
 /** Whether two records (or keys) belong to the same column: same depth, width, I and J. */
 export function sameColumn(a: ColumnKey, b: ColumnKey): boolean {
   return (
