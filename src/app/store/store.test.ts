@@ -6,7 +6,7 @@ import { sweepInProgress } from './sweepSlice';
 import type { SweepStatus } from './types';
 
 const run = (depth: number, width: number, c: number): RunRecord =>
-  ({ type: 'run', depth, width, seed: 0, c, loss: [1], sharpness: [1] }) as RunRecord;
+  ({ type: 'run', depth, width, seed: 0, orderSeed: 0, c, loss: [1], sharpness: [1] }) as RunRecord;
 
 describe('settings slice', () => {
   it('keeps dataset and model consistent', () => {
