@@ -1,6 +1,7 @@
 /**
- * A sweep: depths × widths × init seeds I × order seeds J columns, each over the c grid in ascending order until its
- * first divergence (as the paper does). Records are reported as they finish.
+ * A sweep: depths × widths × init seeds I × order seeds J columns, each over the c grid in
+ * ascending order until its first divergence (as the paper does). Records are reported as they
+ * finish.
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';

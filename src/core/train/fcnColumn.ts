@@ -93,7 +93,8 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
             loss0,
           );
 
-        // Past T: train on without estimating λ, then one estimate at τ (saturation.ts).
+        // λ at τ = K/c: read from the window, or, past T, trained on without estimating λ and
+        // estimated once at τ (saturation.ts).
         const saturation = await measureSaturation(
           m.saturationK,
           c,
