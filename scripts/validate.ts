@@ -41,7 +41,7 @@ import { cloneDefaults } from '../src/core/settings/codec';
 import { flagHelp, parseArgv, switchFlag, textFlag, type FlagSpec } from '../src/cli/argv';
 import type { Settings } from '../src/core/settings/schema';
 import { runSweep } from '../src/core/sweep/runSweep';
-import type { ColumnRecord, RunRecord } from '../src/core/sweep/records';
+import { withOrderSeed, type ColumnRecord, type RunRecord } from '../src/core/sweep/records';
 import { createFcnColumn } from '../src/core/train/fcnColumn';
 import { renderReport, type SectionId, type ValidationLine } from './validateReport';
 
@@ -224,11 +224,16 @@ function readRecords(file: string): ValidationLine[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l, i) => {
+      let line: ValidationLine;
       try {
-        return JSON.parse(l) as ValidationLine;
+        line = JSON.parse(l) as ValidationLine;
       } catch {
         throw new Error(`${file}:${i + 1}: not JSON`);
       }
+      // Records from before order seeds lack J: it is the data seed their line names.
+      if ((line.type === 'run' || line.type === 'column') && line.record.orderSeed === undefined)
+        line.record = withOrderSeed(line.record, line.dataSeed);
+      return line;
     });
 }
 

@@ -9,6 +9,7 @@ import { appStore, type AppStore } from './store/store';
 import { SweepController, type ControllerOptions } from './sweep/controller';
 import { cpuPoolSize, parsePoolChoice, type PoolChoice } from './sweep/poolSize';
 import { resultsKey } from './sweep/resultsKey';
+import { withOrderSeed } from '../core/sweep/records';
 import { startUrlSync } from './sync/urlSync';
 
 export interface Services {
@@ -200,7 +201,13 @@ export function startServices(store: AppStore = appStore): Services {
     if (ticket !== loading) return; // settings changed again meanwhile
     const now = store.getState();
     if (resultsKey(now.settings, now.mnistSource) !== key || now.imported) return;
-    now.setResults(key, stored.runs, stored.columns);
+    // Runs stored before order seeds lack J: under this key, it is the settings' data seed.
+    const j = now.settings.dataSeed;
+    now.setResults(
+      key,
+      stored.runs.map((r) => withOrderSeed(r, j)),
+      stored.columns.map((c) => withOrderSeed(c, j)),
+    );
     // A reload in the middle of a sweep carries on where it stopped.
     if (!resumedOnce && marker.get() === key) {
       resumedOnce = true;

@@ -80,6 +80,17 @@ describe('CLI flags', () => {
     expect(o).toMatchObject({ dataDir: '/d', backend: 'cpu', out: 'x.jsonl' });
   });
 
+  it('reads --data-seeds as a list of order seeds (empty by default) and names a bad one', () => {
+    expect(ok([]).settings.dataSeeds).toEqual([]);
+    expect(ok(['--data-seeds', '2,0,1', '--data-seed', '5']).settings).toMatchObject({
+      dataSeeds: [0, 1, 2],
+      dataSeed: 5,
+    });
+    const bad = parseFlags(['--data-seeds', '0,-1']);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/--data-seeds/);
+  });
+
   it('accepts --flag=value, lists of c and boolean flags', () => {
     const o = ok(['--c=1,2,4', '--bias', '--quiet']);
     expect(o.settings.cGrid).toEqual({ kind: 'list', values: [1, 2, 4] });

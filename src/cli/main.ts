@@ -11,6 +11,7 @@ import { parseFlags, helpText, type CliOptions } from './flags';
 import { planColumns, plannerFor } from '../core/sweep/plan';
 import { runColumns } from '../core/sweep/runColumns';
 import { columnId, type ColumnRecord, type RunRecord } from '../core/sweep/records';
+import { CRITICAL_KINDS, formatCritical, summarizeColumns } from '../core/phase/summary';
 import { sweepHeader, type SweepHeader } from '../core/sweep/header';
 import { formatShard, partitionColumns } from '../core/sweep/shard';
 import { chooseShard } from './shardEnv';
@@ -31,6 +32,24 @@ function formatSeconds(s: number): string {
   if (s < 90) return `${s.toFixed(0)} s`;
   if (s < 5400) return `${(s / 60).toFixed(1)} min`;
   return `${(s / 3600).toFixed(1)} h`;
+}
+
+/**
+ * The seed means of a sweep, one line per architecture with more than one column: every (I, J)
+ * pair's critical values averaged, censored pairs counted (`summarizeColumns`, `formatCritical`).
+ * Empty when no architecture has two columns.
+ */
+export function seedSummaryLines(columns: readonly ColumnRecord[]): string[] {
+  const f = (v: number): string => String(Number(v.toPrecision(3)));
+  const lines: string[] = [];
+  for (const g of summarizeColumns(columns)) {
+    if (g.pairs.length < 2) continue;
+    const values = CRITICAL_KINDS.map((k) => `${k} ${formatCritical(g[k], f)}`).join('; ');
+    lines.push(
+      `  d=${g.depth} w=${g.width}, ${g.pairs.length} columns (seeds ${g.seeds.join(',')} × order seeds ${g.orderSeeds.join(',')}): ${values}`,
+    );
+  }
+  return lines;
 }
 
 function loadPrepared(o: CliOptions, io: CliIo): PreparedData | null {
@@ -132,6 +151,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     let done = already.length;
     let computed = 0;
     const columnsWritten = resume?.value.columnsWritten ?? new Set<string>();
+    // Every column of this run (resumed ones included), for the seed means at the end.
+    const finished = new Map<string, ColumnRecord>();
     const hooks: SweepHooks = {
       ...backendHooks,
       now: io.now,
@@ -142,17 +163,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const elapsed = (io.now() - start) / 1000;
         const eta = (elapsed / computed) * Math.max(0, planned - done);
         log(
-          `  run ${done}/≤${planned}: d=${r.depth} w=${r.width} seed=${r.seed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(2)} s; elapsed ${formatSeconds(elapsed)}, ETA ≤ ${formatSeconds(eta)})\n`,
+          `  run ${done}/≤${planned}: d=${r.depth} w=${r.width} seed=${r.seed} order=${r.orderSeed} c=${r.c.toFixed(3)} ${r.regime} (${r.seconds.toFixed(2)} s; elapsed ${formatSeconds(elapsed)}, ETA ≤ ${formatSeconds(eta)})\n`,
         );
       },
       onColumn(c) {
+        finished.set(columnId(c), c);
         // A resumed column that was already finished is reported again by the sweep: once is enough.
         if (columnsWritten.has(columnId(c))) return;
         columnsWritten.add(columnId(c));
         write(c);
         const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
         log(
-          `  column d=${c.depth} w=${c.width} seed=${c.seed}: λ0=${c.lambda0.toPrecision(4)} L0=${c.loss0.toPrecision(4)} c_loss=${f(c.c_loss)} c_sharp=${f(c.c_sharp)} c_max=${f(c.c_max)}\n`,
+          `  column d=${c.depth} w=${c.width} seed=${c.seed} order=${c.orderSeed}: λ0=${c.lambda0.toPrecision(4)} L0=${c.loss0.toPrecision(4)} c_loss=${f(c.c_loss)} c_sharp=${f(c.c_sharp)} c_max=${f(c.c_max)}\n`,
         );
       },
     };
@@ -165,6 +187,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         `sweep: ${r.started} runs started on ${workers} threads, ${r.discarded + r.cancelledRuns} of them speculative and not needed (${r.discarded} finished and discarded, ${r.cancelledRuns} cancelled in flight); λ0 measured ${r.lambda0Measured} times for ${columns.length} columns${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
       );
     } else result = await runColumns(s, data, columns, already, hooks);
+    const means = seedSummaryLines([...finished.values()]);
+    if (means.length > 0)
+      log(`sweep: means over each architecture's columns (± sample sd)\n${means.join('\n')}\n`);
     log(
       `sweep: ${result.runs} runs computed${already.length > 0 ? ` (${already.length} were already in ${o.out})` : ''} in ${formatSeconds((io.now() - start) / 1000)}\n`,
     );

@@ -87,6 +87,7 @@ function fakeRun(c: number, over: Partial<RunRecord> = {}): RunRecord {
     depth: 2,
     width: 8,
     seed: 0,
+    orderSeed: 0,
     c,
     eta: c,
     lambda0: 1,
@@ -475,12 +476,22 @@ describe('sweep control', () => {
         h.clock.t += 1; // 1 ms per step: 50 steps per batch window
         const lossRatio = new Float64Array(step + 1).fill(0.5);
         const sharpRatio = new Float64Array(step + 1).fill(1.5);
-        hooks.onStep?.({ depth: 2, width: 8, seed: 0, c: 1, step, lossRatio, sharpRatio });
+        hooks.onStep?.({
+          depth: 2,
+          width: 8,
+          seed: 0,
+          orderSeed: 0,
+          c: 1,
+          step,
+          lossRatio,
+          sharpRatio,
+        });
       }
       hooks.onStep?.({
         depth: 2,
         width: 8,
         seed: 0,
+        orderSeed: 0,
         c: 2,
         step: 0,
         lossRatio: new Float64Array([1]),

@@ -14,6 +14,7 @@ import { registerGradientFixes } from '../core/tf/gradients';
 import { runSweep, type StepUpdate } from '../core/sweep/runSweep';
 import { localExecutor, type SweepExecutor } from '../core/sweep/scheduler';
 import type { RunProgress } from '../core/train/column';
+import { runId } from '../core/sweep/records';
 import type { Result } from '../core/result';
 import type { Settings } from '../core/settings/schema';
 import {
@@ -281,6 +282,7 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
             depth: u.depth,
             width: u.width,
             seed: u.seed,
+            orderSeed: u.orderSeed,
             c: u.c,
             step: u.step,
             lossRatio,
@@ -299,11 +301,11 @@ export function createHandler(post: Post, env: HandlerEnv): (cmd: Command) => Pr
           post({ type: 'column-start', sweepId: state.id, ...c });
         },
         onStep(u) {
-          pending.set(`${u.depth}/${u.width}/${u.seed}/${u.c}`, u);
+          pending.set(runId(u), u);
           if (env.now() - lastStepPost >= STEP_BATCH_MS) flushSteps();
         },
         onRun(record) {
-          pending.delete(`${record.depth}/${record.width}/${record.seed}/${record.c}`);
+          pending.delete(runId(record));
           flushSteps();
           runs++;
           post({ type: 'run', sweepId: state.id, record });

@@ -129,6 +129,7 @@ export type WorkerEvent =
       depth: number;
       width: number;
       seed: number;
+      orderSeed: number;
       lambda0: number;
       loss0: number;
     }
@@ -160,7 +161,7 @@ export type WorkerEvent =
    * Not sent by a worker: the pool tells the store that a cell shown as running will not finish
    * (a speculative run the column no longer needs), so it stops being drawn as live.
    */
-  | { type: 'run-dropped'; sweepId: string; depth: number; width: number; seed: number; c: number }
+  | ({ type: 'run-dropped'; sweepId: string; c: number } & ColumnKey)
   | {
       type: 'error';
       /** Where it happened: a sweep, a file load, or the backend itself. */

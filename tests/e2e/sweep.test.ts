@@ -126,7 +126,7 @@ describe('export and import', () => {
       return readFileSync((await dl.path())!, 'utf8');
     };
     const csv = (await download('Runs (CSV)')).trim().split('\n');
-    expect(csv[0]).toMatch(/^depth,width,seed,c,eta,/);
+    expect(csv[0]).toMatch(/^depth,width,seed,orderSeed,c,eta,/);
     expect(csv).toHaveLength(cells + 1);
     const jsonl = await download('Runs and columns (JSON Lines, as the CLI)');
     const lines = jsonl.trim().split('\n');

@@ -21,7 +21,7 @@ describe('serializeSvg', () => {
     const svg = document.createElementNS(SVG_NS, 'svg');
     document.body.appendChild(svg);
     const data = fakeSweep([4, 8], [64, 256], [0], [1, 2, 4, 8, 16]);
-    const focused = runId({ depth: 4, width: 64, seed: 0, c: 4 });
+    const focused = runId({ depth: 4, width: 64, seed: 0, orderSeed: 0, c: 4 });
     renderPhaseDiagram(svg, data, {
       axis: 'd/w',
       width: 900,

@@ -176,6 +176,7 @@ describe('pickInterpolationRuns and the empty states', () => {
     depth: 8,
     width: 64,
     seed: 0,
+    orderSeed: 0,
     lambda0: 1,
     loss0: 0.5,
     c_loss: 6,

@@ -31,7 +31,7 @@ function cells(): SVGRectElement[] {
 
 function cellAt(depth: number, width: number, c: number, seed = 0): SVGRectElement {
   const el = svg.querySelector<SVGRectElement>(
-    `rect.cell[data-run-id="${runId({ depth, width, seed, c })}"]`,
+    `rect.cell[data-run-id="${runId({ depth, width, seed, orderSeed: 0, c })}"]`,
   );
   if (!el) throw new Error(`no cell d${depth} w${width} s${seed} c${c}`);
   return el;
@@ -189,7 +189,7 @@ describe('renderPhaseDiagram: cells', () => {
   });
 
   it('marks selected cells with aria-pressed, a class and an outline above the cells', () => {
-    const id = runId({ depth: 4, width: 64, seed: 0, c: 3 });
+    const id = runId({ depth: 4, width: 64, seed: 0, orderSeed: 0, c: 3 });
     renderPhaseDiagram(svg, GRID, opts({ selected: new Set([id]) }));
     const el = cellAt(4, 64, 3);
     expect(el.getAttribute('aria-pressed')).toBe('true');
@@ -202,7 +202,7 @@ describe('renderPhaseDiagram: cells', () => {
   });
 
   it('draws the running cell as a dashed outline that is not a cell', () => {
-    const data = { ...GRID, running: { depth: 4, width: 128, seed: 0, c: 2 } };
+    const data = { ...GRID, running: { depth: 4, width: 128, seed: 0, orderSeed: 0, c: 2 } };
     renderPhaseDiagram(svg, data, opts());
     const running = svg.querySelectorAll('.cell-running');
     expect(running).toHaveLength(1);
@@ -487,7 +487,7 @@ describe('renderPhaseDiagram: interaction', () => {
   });
 
   it('takes the focus ring from focusedId when the host controls it', () => {
-    const id = runId({ depth: 4, width: 256, seed: 0, c: 8 });
+    const id = runId({ depth: 4, width: 256, seed: 0, orderSeed: 0, c: 8 });
     renderPhaseDiagram(svg, GRID, opts({ focusedId: id }));
     expect(cellAt(4, 256, 8).classList.contains('focused')).toBe(true);
     renderPhaseDiagram(svg, GRID, opts({ focusedId: null }));

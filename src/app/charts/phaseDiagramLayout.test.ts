@@ -139,7 +139,9 @@ describe('c_barrier marker', () => {
 
 describe('planned grid before any run', () => {
   const plan = (widths: number[], cs: number[], seeds = [0]): PlannedGrid => ({
-    columns: widths.flatMap((width) => seeds.map((seed) => ({ depth: 2, width, seed }))),
+    columns: widths.flatMap((width) =>
+      seeds.map((seed) => ({ depth: 2, width, seed, orderSeed: 0 })),
+    ),
     cs,
     outlines: true,
   });

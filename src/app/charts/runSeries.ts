@@ -13,20 +13,25 @@ export function fmtC(c: number): string {
   return Number(c.toPrecision(3)).toString();
 }
 
+/** The order seed J, named when it is not 0 (as in column ids). */
+function orderTag(r: { orderSeed?: number }, prefix = ' j='): string {
+  return r.orderSeed !== undefined && r.orderSeed !== 0 ? `${prefix}${r.orderSeed}` : '';
+}
+
 /** "d=4 w=128 c=5.66" (and the seed when there are several). */
 export function runLabel(
-  r: { depth: number; width: number; seed: number; c: number },
+  r: { depth: number; width: number; seed: number; orderSeed?: number; c: number },
   seeds: boolean,
 ): string {
-  return `d=${r.depth} w=${r.width}${seeds ? ` s=${r.seed}` : ''} c=${fmtC(r.c)}`;
+  return `d=${r.depth} w=${r.width}${seeds ? ` s=${r.seed}` : ''}${orderTag(r)} c=${fmtC(r.c)}`;
 }
 
 /** "d = 4, w = 128" (and the seed when there are several). */
 export function columnLabel(
-  r: { depth: number; width: number; seed: number },
+  r: { depth: number; width: number; seed: number; orderSeed?: number },
   seeds: boolean,
 ): string {
-  return `d = ${r.depth}, w = ${r.width}${seeds ? `, seed ${r.seed}` : ''}`;
+  return `d = ${r.depth}, w = ${r.width}${seeds ? `, seed ${r.seed}` : ''}${orderTag(r, ', order ')}`;
 }
 
 function ratio(values: readonly (number | null)[], ref: number): (number | null)[] {

@@ -27,6 +27,7 @@ function column(depth: number, width: number, seed = 0, extra: Partial<ColumnRec
     depth,
     width,
     seed,
+    orderSeed: 0,
     lambda0: 50,
     loss0: 0.5,
     c_loss: 4.59,

@@ -39,7 +39,9 @@ describe('typicalRuns', () => {
     const sr = picked.find((r) => r.regime === 'sharpness-reduction');
     expect(sr?.width).toBe(16);
     expect(sr?.c).toBe(4);
-    expect(richestColumn([...narrow, ...wide])).toBe(columnId({ depth: 2, width: 4096, seed: 0 }));
+    expect(richestColumn([...narrow, ...wide])).toBe(
+      columnId({ depth: 2, width: 4096, seed: 0, orderSeed: 0 }),
+    );
     expect(typicalRuns([])).toEqual([]);
     expect(richestColumn([])).toBeNull();
   });
@@ -47,7 +49,7 @@ describe('typicalRuns', () => {
   it('keeps to a chosen column, showing only the regimes it has', () => {
     const narrow = [3, 4, 5, 20].map((c) => fakeRun({ depth: 2, width: 16, c }));
     const wide = [1, 2.5, 3, 8, 13].map((c) => fakeRun({ depth: 2, width: 4096, c }));
-    const id = columnId({ depth: 2, width: 16, seed: 0 });
+    const id = columnId({ depth: 2, width: 16, seed: 0, orderSeed: 0 });
     const picked = typicalRuns([...narrow, ...wide], id);
     expect(picked.map((r) => r.regime)).toEqual(['sharpness-reduction', 'divergence']);
     for (const r of picked) expect(columnId(r)).toBe(id);

@@ -14,6 +14,7 @@ const col = (seed: number, c_loss: number | null, c_max: number | null): ColumnR
   depth: 8,
   width: 64,
   seed,
+  orderSeed: 0,
   lambda0: 20,
   loss0: 0.5,
   c_loss,

@@ -72,9 +72,10 @@ const HEAD_TITLES: Readonly<Record<DiagramKind, string>> = {
 };
 
 /**
- * c_loss, c_sharp, c_barrier (when the results measured it) and c_max per column; with several
- * seeds, their summary per architecture, with censored seeds (event not seen before divergence)
- * counted and bounded, e.g. "> 16 (2 of 3 censored)".
+ * c_loss, c_sharp, c_barrier (when the results measured it) and c_max per column (one init seed
+ * and one order seed); with several columns per architecture, their summary over all of them,
+ * with censored columns (event not seen before divergence) counted and bounded, e.g. "> 16 (2 of
+ * 3 censored)".
  */
 export function ColumnTable() {
   const { store } = useServices();
@@ -82,9 +83,11 @@ export function ColumnTable() {
   const runs = useApp((s) => s.runs);
   const columns = useMemo(() => Object.values(columnsById).sort(compareColumns), [columnsById]);
   const groups = useMemo(
-    () => summarizeColumns(columns).filter((g) => g.seeds.length > 1),
+    () => summarizeColumns(columns).filter((g) => g.pairs.length > 1),
     [columns],
   );
+  // The order seed J gets its own column once the results hold more than one.
+  const manyOrders = useMemo(() => new Set(columns.map((c) => c.orderSeed)).size > 1, [columns]);
 
   const kinds = useMemo(
     () => DIAGRAM_KINDS.filter((k) => k !== 'c_barrier' || hasBarrierValues(columns)),
@@ -115,6 +118,11 @@ export function ColumnTable() {
               <th scope="col">d</th>
               <th scope="col">w</th>
               <th scope="col">seed</th>
+              {manyOrders ? (
+                <th scope="col" title="SGD-order seed J (the batch order)">
+                  order
+                </th>
+              ) : null}
               <th scope="col">λ₀</th>
               <th scope="col">L₀</th>
               {kinds.map((k) => (
@@ -134,6 +142,7 @@ export function ColumnTable() {
                 <td>{c.depth}</td>
                 <td>{c.width}</td>
                 <td>{c.seed}</td>
+                {manyOrders ? <td>{c.orderSeed}</td> : null}
                 <td>{fmt(c.lambda0, 4)}</td>
                 <td>{fmt(c.loss0, 4)}</td>
                 {kinds.map((k) => {
@@ -149,7 +158,7 @@ export function ColumnTable() {
                   <button
                     type="button"
                     className="link-button"
-                    aria-label={`Select the runs of depth ${c.depth}, width ${c.width}, seed ${c.seed}`}
+                    aria-label={`Select the runs of depth ${c.depth}, width ${c.width}, seed ${c.seed}${manyOrders ? `, order seed ${c.orderSeed}` : ''}`}
                     onClick={() => selectColumn(c)}
                   >
                     select
@@ -164,7 +173,8 @@ export function ColumnTable() {
                 <tr key={`${g.depth}/${g.width}`}>
                   <td>{g.depth}</td>
                   <td>{g.width}</td>
-                  <td>mean of {g.seeds.length}</td>
+                  <td>mean of {g.pairs.length}</td>
+                  {manyOrders ? <td /> : null}
                   <td>{meanSpread(g.lambda0)}</td>
                   <td>{meanSpread(g.loss0)}</td>
                   {kinds.map((k) => {

@@ -105,24 +105,25 @@ export function DiagramPanel() {
   const height = diagramHeight(width);
 
   const runs = useMemo(() => Object.values(runsById), [runsById]);
-  // Seeds present in the results (imported files carry their own).
-  const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
+  // (Init seed, order seed) pairs present in the results (imported files carry their own).
+  const seeds = useMemo(() => new Set(runs.map((r) => `${r.seed}/${r.orderSeed}`)).size, [runs]);
   const columns = useMemo(() => Object.values(columnsById), [columnsById]);
   // Steps of the running cell arrive many times a second; the diagram only cares which cell it is.
   const runningKey = useApp((s) => {
     const cells = Object.values(s.live);
     const last = cells[cells.length - 1];
-    return last ? `${last.depth}/${last.width}/${last.seed}/${last.c}` : '';
+    return last ? `${last.depth}/${last.width}/${last.seed}/${last.orderSeed}/${last.c}` : '';
   });
   const running: RunningCell | null = useMemo(() => {
     if (!runningKey) return null;
-    const [depth, width, seed, c] = runningKey.split('/').map(Number) as [
+    const [depth, width, seed, orderSeed, c] = runningKey.split('/').map(Number) as [
+      number,
       number,
       number,
       number,
       number,
     ];
-    return { depth, width, seed, c };
+    return { depth, width, seed, orderSeed, c };
   }, [runningKey]);
 
   // The settings' plan, so the axes show the grid (and empty cells) before any run.

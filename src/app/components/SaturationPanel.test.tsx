@@ -26,6 +26,7 @@ const col = (width: number, measured: boolean): ColumnRecord => ({
   depth: 8,
   width,
   seed: 0,
+  orderSeed: 0,
   lambda0: 50,
   loss0: 0.5,
   c_loss: 4,

@@ -23,7 +23,8 @@ const TEXT_KINDS = new Set(['int', 'number', 'intList']);
 export const TYPING_COMMIT_MS = 120;
 
 function placeholder(row: Row): string | undefined {
-  if (row.kind === 'intList') return 'e.g. 64,128,256';
+  if (row.kind === 'intList')
+    return row.allowEmpty === true ? 'e.g. 0,1,2 (or empty)' : 'e.g. 64,128,256';
   if (row.kind === 'int' || row.kind === 'number') return `${row.min} – ${row.max}`;
   return undefined;
 }

@@ -61,7 +61,8 @@ export function columnsToCsv(columns: readonly ColumnRecord[]): string {
 }
 
 /**
- * One row per architecture: λ₀, L₀ and each critical value over seeds. For each critical value:
+ * One row per architecture: λ₀, L₀ and each critical value over its columns (`seeds`: the
+ * (init seed, order seed) pairs averaged). For each critical value:
  * the mean and sample sd over the seeds that saw the event (`_seen` of them), the number
  * censored (event not seen before divergence) and their bound (`_above`: every censored value
  * exceeds it), and the seeds with neither (`_unknown`: nothing diverged yet).
@@ -92,7 +93,7 @@ export function seedSummaryToCsv(columns: readonly ColumnRecord[]): string {
     [
       g.depth,
       g.width,
-      g.seeds.length,
+      g.pairs.length,
       g.runs,
       g.lambda0.mean,
       g.lambda0.n > 1 ? g.lambda0.std : null,

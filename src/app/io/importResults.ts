@@ -45,6 +45,9 @@ class Collector {
   /** Settings from a `{"type":"sweep"}` header line (the CLI's and merge's files). */
   headerSettings: Settings | null = null;
 
+  /** `documentSettings`: the settings of a JSON export's link, known before its records. */
+  constructor(readonly documentSettings: Settings | null = null) {}
+
   add(line: number, value: unknown): void {
     if (isHeaderLike(value)) {
       this.records++;
@@ -56,7 +59,9 @@ class Collector {
       return;
     }
     this.records++;
-    const r = checkResultRecord(value);
+    // A record without J was written when the data seed alone chose the batch order.
+    const dataSeed = (this.documentSettings ?? this.headerSettings)?.dataSeed ?? 0;
+    const r = checkResultRecord(value, { orderSeed: dataSeed });
     if (!r.ok) this.rejected.push({ line, reason: r.error });
     else if (r.value.type === 'run') this.runs.set(runId(r.value), r.value);
     else this.columns.set(columnId(r.value), r.value);
@@ -99,7 +104,7 @@ function parseJsonDocument(text: string): ImportedResults | null {
   if (!isObj(doc) || doc['format'] !== JSON_FORMAT) return null; // maybe a one-line JSONL file
   const settings = typeof doc['hash'] === 'string' ? decodeSettings(doc['hash']).settings : null;
   const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
-  const acc = new Collector();
+  const acc = new Collector(settings);
   [...list('runs'), ...list('columns')].forEach((value, i) => acc.add(i + 1, value));
   return acc.finish(settings);
 }

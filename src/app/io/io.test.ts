@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../../core/settings/codec';
 import type { ColumnRecord, RunRecord } from '../../core/sweep/records';
+import { sweepHeader } from '../../core/sweep/header';
 import {
   boundaryFitsToCsv,
   columnsToCsv,
@@ -22,6 +23,7 @@ const run: RunRecord = {
   depth: 4,
   width: 64,
   seed: 1,
+  orderSeed: 0,
   c: 2.5,
   eta: 0.05,
   lambda0: 50,
@@ -43,6 +45,7 @@ const column: ColumnRecord = {
   depth: 4,
   width: 64,
   seed: 1,
+  orderSeed: 0,
   lambda0: 50,
   loss0: 0.45,
   c_loss: 2.5,
@@ -56,17 +59,17 @@ describe('export', () => {
     const csv = runsToCsv([run]).trim().split('\n');
     expect(csv).toHaveLength(2);
     expect(csv[0]).toBe(
-      'depth,width,seed,c,eta,lambda0,loss0,diverged,divergedAt,regime,lossRatioMax,sharpRatioMax,sharpRatioFinal,seconds,loss,sharpness,lanczosIters',
+      'depth,width,seed,orderSeed,c,eta,lambda0,loss0,diverged,divergedAt,regime,lossRatioMax,sharpRatioMax,sharpRatioFinal,seconds,loss,sharpness,lanczosIters',
     );
     expect(csv[1]).toBe(
-      '4,64,1,2.5,0.05,50,0.45,false,,loss-catapult,2,0.6,,0.5,0.45;0.9;0.3,50;30;NaN,12;3;3',
+      '4,64,1,0,2.5,0.05,50,0.45,false,,loss-catapult,2,0.6,,0.5,0.45;0.9;0.3,50;30;NaN,12;3;3',
     );
     const [colHeader, colRow] = columnsToCsv([column]).trim().split('\n');
     expect(colHeader).toBe(
-      'depth,width,seed,lambda0,loss0,c_loss,c_sharp,c_max,c_barrier,barrierFallback,runs',
+      'depth,width,seed,orderSeed,lambda0,loss0,c_loss,c_sharp,c_max,c_barrier,barrierFallback,runs',
     );
     // A record written before c_barrier existed leaves its cells empty.
-    expect(colRow).toBe('4,64,1,50,0.45,2.5,,8,,,1');
+    expect(colRow).toBe('4,64,1,0,50,0.45,2.5,,8,,,1');
   });
 
   it('writes the seed summary with censored seeds counted and bounded', () => {
@@ -161,6 +164,23 @@ describe('import', () => {
       sharpRatioFinal: 0.8,
       divergedAt: null,
     });
+  });
+
+  it('reads records without an order seed as J = the data seed of their header', () => {
+    const header = sweepHeader({ ...cloneDefaults(), dataSeed: 2 }, null, null);
+    // A header and records as the CLI wrote them before order seeds existed.
+    delete header.settings['data-seeds'];
+    const { orderSeed: _j, ...oldRun } = run;
+    const { orderSeed: _k, ...oldColumn } = column;
+    const text = [header, oldRun, oldColumn].map((r) => JSON.stringify(r)).join('\n');
+    const r = parseResultsText(text);
+    expect(r.rejected).toEqual([]);
+    expect(r.runs.map((x) => x.orderSeed)).toEqual([2]);
+    expect(r.columns.map((x) => x.orderSeed)).toEqual([2]);
+    // Without a header: J = 0, the data seed's default. A record that has J keeps it.
+    expect(parseResultsText(JSON.stringify(oldRun)).runs[0]?.orderSeed).toBe(0);
+    const withJ = [header, { ...run, orderSeed: 7 }].map((x) => JSON.stringify(x)).join('\n');
+    expect(parseResultsText(withJ).runs[0]?.orderSeed).toBe(7);
   });
 
   it('rejects bad lines, counts them and names the problem', () => {

@@ -6,7 +6,7 @@ import { sweepInProgress } from './sweepSlice';
 import type { SweepStatus } from './types';
 
 const run = (depth: number, width: number, c: number): RunRecord =>
-  ({ type: 'run', depth, width, seed: 0, c, loss: [1], sharpness: [1] }) as RunRecord;
+  ({ type: 'run', depth, width, seed: 0, orderSeed: 0, c, loss: [1], sharpness: [1] }) as RunRecord;
 
 describe('settings slice', () => {
   it('keeps dataset and model consistent', () => {
@@ -88,7 +88,16 @@ describe('sweep slice', () => {
     s.getState().applyWorkerEvents(
       [
         { type: 'status', sweepId: 'a', message: 'Loading' },
-        { type: 'column-start', sweepId: 'a', depth: 2, width: 16, seed: 0, lambda0: 3, loss0: 1 },
+        {
+          type: 'column-start',
+          sweepId: 'a',
+          depth: 2,
+          width: 16,
+          seed: 0,
+          orderSeed: 0,
+          lambda0: 3,
+          loss0: 1,
+        },
         { type: 'run', sweepId: 'a', record: r },
         { type: 'done', sweepId: 'a', cancelled: false, runs: 1, seconds: 1 },
       ],

@@ -34,6 +34,7 @@ function run(c: number, over: Partial<RunRecord> = {}): RunRecord {
     depth: 2,
     width: 64,
     seed: 0,
+    orderSeed: 0,
     c,
     eta: c / 10,
     lambda0: 10,
@@ -150,6 +151,7 @@ describe('SweepController', () => {
       depth: 2,
       width: 64,
       seed: 0,
+      orderSeed: 0,
       lambda0: 10,
       loss0: 0.5,
     });
@@ -161,6 +163,7 @@ describe('SweepController', () => {
           depth: 2,
           width: 64,
           seed: 0,
+          orderSeed: 0,
           c: 1,
           step: 1,
           lossRatio: new Float64Array([1, 0.8]),
@@ -495,7 +498,7 @@ function answer(w: FakeWorker, t: TaskCmd, over: Partial<RunRecord> | null = {})
 
 const DIVERGED: Partial<RunRecord> = { diverged: true, divergedAt: 1, loss: [0.5, 1e9] };
 
-const idOf = (c: number): string => runId({ depth: 2, width: 64, seed: 0, c });
+const idOf = (c: number): string => runId({ depth: 2, width: 64, seed: 0, orderSeed: 0, c });
 const cs = (runs: Record<string, RunRecord>): number[] =>
   Object.values(runs)
     .map((r) => r.c)

@@ -18,7 +18,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Settings } from '../../core/settings/schema';
-import { columnId, runId, type ColumnKey } from '../../core/sweep/records';
+import { columnId, columnKeyOf, runId, type ColumnKey } from '../../core/sweep/records';
 import type { SweepHooks } from '../../core/sweep/runSweep';
 import {
   runScheduledSweep,
@@ -621,7 +621,7 @@ export class SweepController {
       now: this.opts.now,
       onColumnStart: (c) => deliver({ type: 'column-start', sweepId, ...c }),
       onStep: (u) => {
-        run.live.set(runId(u), { depth: u.depth, width: u.width, seed: u.seed, c: u.c });
+        run.live.set(runId(u), { ...columnKeyOf(u), c: u.c });
         deliver({ type: 'steps', sweepId, updates: [u] });
       },
       onRun: (record) => {

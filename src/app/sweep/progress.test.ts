@@ -5,7 +5,7 @@ import { formatDuration, progressOf, rateAndEta } from './progress';
 import { resultsKey, runSettingsText } from './resultsKey';
 
 const run = (depth: number, width: number, c: number): RunRecord =>
-  ({ type: 'run', depth, width, seed: 0, c }) as RunRecord;
+  ({ type: 'run', depth, width, seed: 0, orderSeed: 0, c }) as RunRecord;
 
 describe('progress', () => {
   it('counts a finished column by its runs and an open one by the whole grid', () => {
@@ -24,6 +24,7 @@ describe('progress', () => {
         depth: 2,
         width: 16,
         seed: 0,
+        orderSeed: 0,
         lambda0: 1,
         loss0: 1,
         c_loss: null,

@@ -20,4 +20,11 @@ describe('results key', () => {
       resultsKey(resnet, 'builtin'),
     );
   });
+  it('keeps the key of results from before order seeds; a list of them is a new key', () => {
+    expect(runSettingsText(base, 'builtin')).not.toContain('dseeds=');
+    expect(runSettingsText({ ...base, dataSeeds: [0, 1] }, 'builtin')).toContain('dseeds=0,1');
+    expect(resultsKey({ ...base, dataSeeds: [0, 1] }, 'builtin')).not.toBe(
+      resultsKey(base, 'builtin'),
+    );
+  });
 });

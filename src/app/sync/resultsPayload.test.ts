@@ -45,6 +45,31 @@ describe('float16', () => {
 describe('results in a link', () => {
   const sweep = fakeSweep([2, 4], [16, 64, 256], [0], log2Grid(0.5, 7, 0.5));
 
+  it('carries each record’s order seed J; a payload without J reads as the given data seed', () => {
+    const j = (n: number) => ({
+      runs: sweep.runs.slice(0, 3).map((r) => ({ ...r, orderSeed: n })),
+      columns: sweep.columns.slice(0, 1).map((c) => ({ ...c, orderSeed: n })),
+    });
+    const mixed = [j(0), j(2)];
+    const enc = encodeResults(
+      mixed.flatMap((m) => m.runs),
+      mixed.flatMap((m) => m.columns),
+    );
+    expect(enc.ok).toBe(true);
+    if (!enc.ok) return;
+    const dec = decodeResults(enc.text);
+    expect(dec.ok && dec.runs.map((r) => r.orderSeed)).toEqual([0, 0, 0, 2, 2, 2]);
+    expect(dec.ok && dec.columns.map((c) => c.orderSeed)).toEqual([0, 2]);
+    expect(dec.ok && new Set(dec.runs.map(runId)).size).toBe(6);
+    // J is written even when it is 0: the default only fills in older links.
+    expect(dec.ok && decodeResults(enc.text, 5)).toEqual(dec);
+    const run = [2, 16, 0, 1, 0.1, 10, 0.5, 0, null, 0, 1, 0, 0, 1, 1, 1];
+    const col = [2, 16, 0, 10, 0.5, null, null, null, 1];
+    const older = pack(payload({ r: [run], k: [col] }, new Uint8Array([0, 0x38, 0, 0x38])));
+    const back = decodeResults(older, 5);
+    expect(back.ok && [back.runs[0]!.orderSeed, back.columns[0]!.orderSeed]).toEqual([5, 5]);
+  });
+
   it('round-trips runs and columns: same ids, regimes, scalars and curves to 0.05 %', () => {
     const enc = encodeResults(sweep.runs, sweep.columns);
     expect(enc.ok).toBe(true);
@@ -106,7 +131,7 @@ describe('results in a link', () => {
       ['AAAA', /not deflate|not a Phase Explorer/],
       [pack(new TextEncoder().encode('hello world')), /not a Phase Explorer payload/],
       [pack(payload('x')), /no run and column lists/],
-      [pack(payload({ r: [[1, 2]], k: [] })), /run 1 .* 16 fields/],
+      [pack(payload({ r: [[1, 2]], k: [] })), /run 1 .* 16 or 17 fields/],
       [
         pack(payload({ r: [[2, 16, 0, 1, 0.1, 10, 0.5, 0, null, 0, 5, 0, 0, 1, 1, 1]], k: [] })),
         /cut short \(run 1\)/,

@@ -89,6 +89,8 @@ export function encodeResults(
         round12(r.lossRatioMax),
         round12(r.sharpRatioMax),
         round12(r.sharpRatioFinal),
+        // The order seed J last: links from before it have 16 fields.
+        r.orderSeed,
       ];
     }),
     k: columns.map((k) => [
@@ -101,6 +103,7 @@ export function encodeResults(
       k.c_sharp,
       k.c_max,
       k.runs,
+      k.orderSeed,
     ]),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -134,8 +137,12 @@ export function encodeResults(
 
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
-/** Unpack a payload made by encodeResults; every record is checked as an imported one is. */
-export function decodeResults(text: string): DecodeOutcome {
+/**
+ * Unpack a payload made by encodeResults; every record is checked as an imported one is. A
+ * record without J (payloads from before order seeds) gets `defaultOrderSeed`.
+ */
+export function decodeResults(text: string, defaultOrderSeed = 0): DecodeOutcome {
+  const defaults = { orderSeed: defaultOrderSeed };
   if (typeof text !== 'string' || text.length === 0)
     return { ok: false, error: 'the results in the link are empty' };
   if (text.length > MAX_RESULTS_CHARS)
@@ -185,8 +192,8 @@ export function decodeResults(text: string): DecodeOutcome {
   const runs: RunRecord[] = [];
   for (let i = 0; i < h.r.length; i++) {
     const row = h.r[i];
-    if (!isList(row) || row.length !== 16)
-      return { ok: false, error: `run ${i + 1} in the link is not a list of 16 fields` };
+    if (!isList(row) || (row.length !== 16 && row.length !== 17))
+      return { ok: false, error: `run ${i + 1} in the link is not a list of 16 or 17 fields` };
     const n = row[10];
     const kLoss = row[11];
     const kSharp = row[12];
@@ -212,24 +219,28 @@ export function decodeResults(text: string): DecodeOutcome {
     };
     const loss = take(kLoss as number);
     const sharpness = take(kSharp as number);
-    const checked = checkRunRecord({
-      type: 'run',
-      depth: row[0],
-      width: row[1],
-      seed: row[2],
-      c: row[3],
-      eta: row[4],
-      lambda0: row[5],
-      loss0: row[6],
-      diverged: row[7] === 1 ? true : row[7] === 0 ? false : row[7],
-      divergedAt: row[8],
-      regime: typeof row[9] === 'number' ? REGIMES[row[9]] : undefined,
-      loss,
-      sharpness,
-      lossRatioMax: row[13],
-      sharpRatioMax: row[14],
-      sharpRatioFinal: row[15],
-    });
+    const checked = checkRunRecord(
+      {
+        type: 'run',
+        depth: row[0],
+        width: row[1],
+        seed: row[2],
+        c: row[3],
+        eta: row[4],
+        lambda0: row[5],
+        loss0: row[6],
+        diverged: row[7] === 1 ? true : row[7] === 0 ? false : row[7],
+        divergedAt: row[8],
+        regime: typeof row[9] === 'number' ? REGIMES[row[9]] : undefined,
+        loss,
+        sharpness,
+        lossRatioMax: row[13],
+        sharpRatioMax: row[14],
+        sharpRatioFinal: row[15],
+        ...(row.length === 17 ? { orderSeed: row[16] } : {}),
+      },
+      defaults,
+    );
     if (!checked.ok) return { ok: false, error: `run ${i + 1} in the link: ${checked.error}` };
     runs.push(checked.value);
   }
@@ -238,20 +249,24 @@ export function decodeResults(text: string): DecodeOutcome {
   const columns: ColumnRecord[] = [];
   for (let i = 0; i < h.k.length; i++) {
     const row = h.k[i];
-    if (!isList(row) || row.length !== 9)
-      return { ok: false, error: `column ${i + 1} in the link is not a list of 9 fields` };
-    const checked = checkColumnRecord({
-      type: 'column',
-      depth: row[0],
-      width: row[1],
-      seed: row[2],
-      lambda0: row[3],
-      loss0: row[4],
-      c_loss: row[5],
-      c_sharp: row[6],
-      c_max: row[7],
-      runs: row[8],
-    });
+    if (!isList(row) || (row.length !== 9 && row.length !== 10))
+      return { ok: false, error: `column ${i + 1} in the link is not a list of 9 or 10 fields` };
+    const checked = checkColumnRecord(
+      {
+        type: 'column',
+        depth: row[0],
+        width: row[1],
+        seed: row[2],
+        lambda0: row[3],
+        loss0: row[4],
+        c_loss: row[5],
+        c_sharp: row[6],
+        c_max: row[7],
+        runs: row[8],
+        ...(row.length === 10 ? { orderSeed: row[9] } : {}),
+      },
+      defaults,
+    );
     if (!checked.ok) return { ok: false, error: `column ${i + 1} in the link: ${checked.error}` };
     columns.push(checked.value);
   }

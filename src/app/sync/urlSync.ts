@@ -55,7 +55,8 @@ export function startUrlSync(store: AppStore, opts: UrlSyncOptions = {}): () => 
     const all: SettingIssue[] = [...issues, ...viewIssues];
     linkResults = null;
     if (view.results !== null) {
-      const decoded = decodeResults(view.results);
+      // Records without J were computed with the link's data seed as their order.
+      const decoded = decodeResults(view.results, settings.dataSeed);
       if (decoded.ok) {
         linkResults = view.results;
         store

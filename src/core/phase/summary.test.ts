@@ -20,6 +20,7 @@ const col = (
   depth: 4,
   width,
   seed,
+  orderSeed: 0,
   lambda0: 10 + seed,
   loss0: 0.5,
   c_loss,
@@ -139,6 +140,34 @@ describe('summarizeColumns', () => {
     expect(g.c_max.seen.mean).toBe(12);
     expect(g.lambda0.mean).toBe(11);
     expect(g.runs).toBe(30);
+  });
+});
+
+describe('summarizeColumns over (I, J) pairs', () => {
+  it('keeps each pair’s critical values, then averages over all pairs, censored ones counted', () => {
+    const pair = (seed: number, orderSeed: number, c_loss: number | null): ColumnRecord => ({
+      ...col(seed, c_loss),
+      orderSeed,
+    });
+    // Given out of order: the summary lists the pairs as (I, then J).
+    const g = summarizeColumns([pair(1, 1, null), pair(0, 1, 3), pair(1, 0, 5), pair(0, 0, 2)]);
+    expect(g).toHaveLength(1);
+    const s = g[0]!;
+    expect(s.seeds).toEqual([0, 1]);
+    expect(s.orderSeeds).toEqual([0, 1]);
+    expect(s.pairs.map((p) => `${p.seed}/${p.orderSeed}`)).toEqual(['0/0', '0/1', '1/0', '1/1']);
+    expect(s.pairs.map((p) => p.c_loss)).toEqual([
+      { kind: 'seen', c: 2 },
+      { kind: 'seen', c: 3 },
+      { kind: 'seen', c: 5 },
+      { kind: 'censored', above: 12 },
+    ]);
+    expect(s.c_loss.seeds).toBe(4);
+    expect(s.c_loss.censored).toBe(1);
+    expect(s.c_loss.seen.n).toBe(3);
+    expect(s.c_loss.seen.mean).toBeCloseTo(10 / 3, 12);
+    expect(s.c_loss.seen.std).toBeCloseTo(Math.sqrt(7 / 3), 12);
+    expect(s.lambda0.n).toBe(4);
   });
 });
 

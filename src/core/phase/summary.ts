@@ -1,9 +1,11 @@
 /**
  * Seed means of a column's critical values (docs/PROTOCOL.md §3, seeds and censored values): the one
- * place where per-seed c_loss, c_sharp and c_max become a value per architecture, for the app's
- * table and diagram, the exports and the validation report alike.
+ * place where per-column c_loss, c_sharp and c_max become a value per architecture, for the app's
+ * table and diagram, the exports and the validation report alike. A column is one pair (I, J) of
+ * init seed and SGD-order seed: each pair has its own critical values, and the mean and spread of
+ * an architecture are over all its pairs (every I with every J), censored pairs counted.
  */
-import { compareArchitectures } from '../sweep/order';
+import { compareArchitectures, compareColumns } from '../sweep/order';
 import type { ColumnRecord } from '../sweep/records';
 
 /** Mean, sample standard deviation and count of the finite values. */
@@ -152,11 +154,29 @@ export function formatCritical(s: CriticalSummary, fmt: (v: number) => string): 
   return parts.length > 0 ? parts.join('; ') : '—';
 }
 
+/** One (I, J) pair of an architecture and its critical values, as `seedValue` reads them. */
+export interface PairCriticals {
+  /** The init seed I. */
+  seed: number;
+  /** The SGD-order seed J. */
+  orderSeed: number;
+  c_loss: SeedValue;
+  c_sharp: SeedValue;
+  c_max: SeedValue;
+}
+
 export interface ColumnSummary {
   depth: number;
   width: number;
-  /** Seeds averaged, ascending. */
+  /** The distinct init seeds I of the group, ascending. */
   seeds: number[];
+  /** The distinct SGD-order seeds J of the group, ascending. */
+  orderSeeds: number[];
+  /**
+   * Every column of the group with its own critical values, in the canonical order (I, then J):
+   * what the summaries below average. Its length is the number of columns averaged.
+   */
+  pairs: PairCriticals[];
   lambda0: Spread;
   loss0: Spread;
   c_loss: CriticalSummary;
@@ -168,10 +188,13 @@ export interface ColumnSummary {
   runs: number;
 }
 
+const ascendingDistinct = (xs: readonly number[]): number[] =>
+  [...new Set(xs)].sort((a, b) => a - b);
+
 /**
- * ⟨·⟩ over seeds: per-seed critical values summarised per (depth, width), censored seeds
- * counted. Duplicate records of one seed are the caller's to remove. Ordered by architecture
- * (`compareArchitectures`).
+ * ⟨·⟩ over seeds: the critical values of each (I, J) column, then their mean and spread per
+ * (depth, width) over all its columns, censored columns counted. Duplicate records of one column
+ * are the caller's to remove. Ordered by architecture (`compareArchitectures`).
  */
 export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummary[] {
   const groups = new Map<string, ColumnRecord[]>();
@@ -183,11 +206,20 @@ export function summarizeColumns(columns: readonly ColumnRecord[]): ColumnSummar
   }
   const out: ColumnSummary[] = [];
   for (const g of groups.values()) {
+    g.sort(compareColumns);
     const first = g[0]!;
     out.push({
       depth: first.depth,
       width: first.width,
-      seeds: g.map((c) => c.seed).sort((a, b) => a - b),
+      seeds: ascendingDistinct(g.map((c) => c.seed)),
+      orderSeeds: ascendingDistinct(g.map((c) => c.orderSeed)),
+      pairs: g.map((c) => ({
+        seed: c.seed,
+        orderSeed: c.orderSeed,
+        c_loss: seedValue(c, 'c_loss'),
+        c_sharp: seedValue(c, 'c_sharp'),
+        c_max: seedValue(c, 'c_max'),
+      })),
       lambda0: spread(g.map((c) => c.lambda0)),
       loss0: spread(g.map((c) => c.loss0)),
       c_loss: summarizeCritical(g, 'c_loss'),

@@ -132,6 +132,7 @@ export function parseField(row: Row, text: string): Parsed<Settings[SettingKey]>
       return ok(v);
     }
     case 'intList': {
+      if (text.trim() === '') return row.allowEmpty === true ? ok([]) : fail('no values');
       const parts = text.split(',');
       if (parts.length > row.maxLength) return fail(`more than ${row.maxLength} values`);
       const values: number[] = [];

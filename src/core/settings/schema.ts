@@ -93,6 +93,8 @@ export interface IntListRow<K extends string = string> extends RowBase<K, number
   readonly min: number;
   readonly max: number;
   readonly maxLength: number;
+  /** True when the empty list (empty text) is a value; otherwise a list needs at least one value. */
+  readonly allowEmpty?: boolean;
 }
 export interface BoolRow<K extends string = string> extends RowBase<K, boolean> {
   readonly kind: 'bool';
@@ -330,6 +332,25 @@ const ROWS = [
     affectsRuns: true,
   },
   {
+    // J, the seeds of the SGD batch order. Empty (the default) is the one order of `dataSeed`,
+    // which is how every sweep ran before this row: its records and results key do not change.
+    key: 'dataSeeds',
+    group: 'sweep',
+    models: ['fcn', 'myrtle', 'resnet'],
+    default: [],
+    url: 'dseeds',
+    flag: 'data-seeds',
+    kind: 'intList',
+    min: 0,
+    max: 2 ** 31 - 1,
+    maxLength: 32,
+    allowEmpty: true,
+    label: 'Order seeds',
+    help: 'Seeds J of the SGD batch order: one column per (init seed, order seed), each with the θ_0 of its init seed and the batches of its order seed; critical values are averaged over all pairs. Empty: the one order of the data seed.',
+    affectsRuns: true,
+    keyOmitsDefault: true,
+  },
+  {
     key: 'dataSeed',
     group: 'training',
     models: ['fcn', 'myrtle', 'resnet'],
@@ -339,8 +360,8 @@ const ROWS = [
     kind: 'int',
     min: 0,
     max: 2 ** 31 - 1,
-    label: 'Data-order seed',
-    help: 'Seed of the batch order, separate from the init seed: every run sees the same batches.',
+    label: 'Data seed',
+    help: 'Seed of the synthetic dataset, and of the batch order when no order seeds are given: every run of a column sees the same batches.',
     affectsRuns: true,
   },
   {

@@ -32,6 +32,23 @@ describe('URL hash codec', () => {
     expect(back.settings).toEqual(s);
   });
 
+  it('round-trips the order seeds list, and leaves it out while it is empty', () => {
+    const s = { ...cloneDefaults(), dataSeeds: [0, 1, 2] };
+    const hash = encodeSettings(s);
+    expect(hash).toContain('dseeds=0%2C1%2C2');
+    const back = decodeSettings(hash);
+    expect(back.issues).toEqual([]);
+    expect(back.settings.dataSeeds).toEqual([0, 1, 2]);
+    expect(encodeSettings({ ...cloneDefaults(), dataSeeds: [] })).not.toContain('dseeds');
+    // An empty value is the empty list; a bad one falls back with the field named.
+    expect(decodeSettings('#dseeds=').settings.dataSeeds).toEqual([]);
+    const bad = decodeSettings('#dseeds=1,x');
+    expect(bad.settings.dataSeeds).toEqual([]);
+    expect(bad.issues[0]?.message).toMatch(/^Order seeds: "x" is not an integer/);
+    // Lists that may not be empty still refuse it.
+    expect(decodeSettings('#s=').issues[0]?.message).toMatch(/^Init seeds: no values/);
+  });
+
   it('falls back per field and names the bad field', () => {
     const { settings, issues } = decodeSettings('#v=1&ds=imagenet&d=2,4&w=abc&t=20');
     expect(settings.dataset).toBe('mnist');

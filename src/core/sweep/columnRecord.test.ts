@@ -10,6 +10,7 @@ function run(c: number, o: { loss?: number; sharp?: number; height?: number; div
     depth: 8,
     width: 64,
     seed: 0,
+    orderSeed: 0,
     c,
     eta: c / 10,
     lambda0: 10,
@@ -31,7 +32,7 @@ function run(c: number, o: { loss?: number; sharp?: number; height?: number; div
     seconds: 1,
   } satisfies RunRecord;
 }
-const key = { depth: 8, width: 64, seed: 0 };
+const key = { depth: 8, width: 64, seed: 0, orderSeed: 0 };
 
 describe('columnRecord', () => {
   it('carries c_barrier, the censored critical values and the saturation curve', () => {

@@ -64,8 +64,9 @@ export function isHeaderLike(v: unknown): boolean {
 
 /**
  * Check a parsed `{"type":"sweep"}` line and read its settings back. Errors name the field.
- * Settings the header lacks, or that this version does not know, are errors: either would make a
- * comparison with another sweep meaningless.
+ * Settings the header lacks (except rows added later, `keyOmitsDefault`, which read as their
+ * default), or that this version does not know, are errors: either would make a comparison with
+ * another sweep meaningless.
  */
 export function readHeader(v: unknown): Check<{ header: SweepHeader; settings: Settings }> {
   if (!isObj(v) || v['type'] !== 'sweep') return { ok: false, error: 'not a sweep header' };
@@ -81,6 +82,9 @@ export function readHeader(v: unknown): Check<{ header: SweepHeader; settings: S
   const rows = resultRows();
   for (const row of rows) {
     const text = raw[row.flag];
+    // A row added after headers were first written (`keyOmitsDefault`) reads as its default when
+    // an older header lacks it: the sweep that wrote the header ran as that default does.
+    if (text === undefined && row.keyOmitsDefault === true) continue;
     if (text === undefined)
       return { ok: false, error: `sweep header does not record --${row.flag}` };
     if (typeof text !== 'string')
@@ -133,7 +137,7 @@ export interface SettingDifference {
 }
 
 /** Columns run in list order, but the same set is the same sweep. */
-const SET_VALUED = new Set(['depths', 'widths', 'seeds']);
+const SET_VALUED = new Set(['depths', 'widths', 'seeds', 'dataSeeds']);
 
 function canonical(row: Row, s: Settings): string {
   const v = s[row.key];

@@ -1,5 +1,6 @@
 /**
- * The one order of runs and columns: by depth, then width, then seed, then c. Tables, exports,
+ * The one order of runs and columns: by depth, then width, then init seed I, then SGD-order seed
+ * J, then c. Tables, exports,
  * the diagram and selections all list records this way, so a file and the screen agree.
  */
 import type { ColumnKey } from './records';
@@ -12,12 +13,12 @@ export function compareArchitectures(
   return a.depth - b.depth || a.width - b.width;
 }
 
-/** Columns by depth, width, then seed. */
+/** Columns by depth, width, init seed I, then order seed J. */
 export function compareColumns(a: ColumnKey, b: ColumnKey): number {
-  return compareArchitectures(a, b) || a.seed - b.seed;
+  return compareArchitectures(a, b) || a.seed - b.seed || a.orderSeed - b.orderSeed;
 }
 
-/** Runs by column (depth, width, seed), then ascending c. */
+/** Runs by column (depth, width, I, J), then ascending c. */
 export function compareRuns(a: ColumnKey & { c: number }, b: ColumnKey & { c: number }): number {
   return compareColumns(a, b) || a.c - b.c;
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   bisectPlanner,
   gridPlanner,
+  orderSeedsOf,
   planColumns,
   plannedRunCount,
   plannerFor,
@@ -152,11 +153,43 @@ describe('planColumns', () => {
     const s = { ...cloneDefaults(), depths: [8, 2], widths: [16, 128], seeds: [0, 1] };
     const cols = planColumns(s);
     expect(cols).toHaveLength(8);
-    expect(cols[0]).toEqual({ depth: 8, width: 16, seed: 0 });
-    expect(cols[1]).toEqual({ depth: 8, width: 16, seed: 1 });
+    expect(cols[0]).toEqual({ depth: 8, width: 16, seed: 0, orderSeed: 0 });
+    expect(cols[1]).toEqual({ depth: 8, width: 16, seed: 1, orderSeed: 0 });
     const uv = planColumns({ ...s, model: 'uv', dataset: 'uv' });
     expect(uv).toHaveLength(4);
     expect(uv.every((c) => c.depth === 2)).toBe(true);
     expect(plannedRunCount(s)).toBe(8 * plannerFor(s).maxRuns);
+  });
+
+  it('without order seeds, every column takes J from the data seed', () => {
+    const s = { ...cloneDefaults(), depths: [2], widths: [16], seeds: [0, 1], dataSeed: 5 };
+    expect(orderSeedsOf(s)).toEqual([5]);
+    expect(planColumns(s).map((k) => k.orderSeed)).toEqual([5, 5]);
+  });
+
+  it('plans one column per (I, J), J innermost, and counts them in the planned runs', () => {
+    const s = {
+      ...cloneDefaults(),
+      depths: [2],
+      widths: [16, 32],
+      seeds: [0, 1],
+      dataSeeds: [3, 7],
+      dataSeed: 5,
+    };
+    const cols = planColumns(s);
+    expect(cols.map((k) => `${k.width}/${k.seed}/${k.orderSeed}`)).toEqual([
+      '16/0/3',
+      '16/0/7',
+      '16/1/3',
+      '16/1/7',
+      '32/0/3',
+      '32/0/7',
+      '32/1/3',
+      '32/1/7',
+    ]);
+    expect(plannedRunCount(s)).toBe(8 * plannerFor(s).maxRuns);
+    // The uv model trains full-batch: the order seeds would only repeat its columns.
+    const uv = planColumns({ ...s, model: 'uv', dataset: 'uv' });
+    expect(uv.map((k) => k.orderSeed)).toEqual([5, 5, 5, 5]);
   });
 });

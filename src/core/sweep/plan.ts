@@ -6,7 +6,7 @@
  *   when the events are monotone bisection returns exactly the values the full grid of that
  *   spacing would (see README.md in this folder).
  */
-import type { Settings } from '../settings/schema';
+import { rowApplies, rowFor, type Settings } from '../settings/schema';
 import { expandCGrid } from '../settings/codec';
 import { lossRose, sharpnessRose } from '../phase/regime';
 import { hasBarrier } from '../train/barrier';
@@ -139,16 +139,30 @@ export function plannerFor(s: Settings): ColumnPlanner {
 }
 
 /**
+ * The SGD-order seeds J of a sweep: the `dataSeeds` list, or, when it is empty (its default) or
+ * the model has no batches (the uv model trains full-batch), the data seed alone. A sweep without
+ * order seeds therefore runs exactly the columns it ran before they existed.
+ */
+export function orderSeedsOf(s: Pick<Settings, 'model' | 'dataSeed' | 'dataSeeds'>): number[] {
+  const listed = rowApplies(rowFor('dataSeeds'), s.model) ? s.dataSeeds : [];
+  return listed.length > 0 ? [...listed] : [s.dataSeed];
+}
+
+/**
  * The columns a sweep of these settings computes, in the order they run: for each depth (as
- * listed), each width, each seed. A model with a fixed depth (the uv model) is one architecture per width,
- * reported at that depth whatever `depths` says. The CLI, the worker and the app's progress all plan with this.
+ * listed), each width, each init seed I, each order seed J (`orderSeedsOf`). A model with a fixed
+ * depth (the uv model) is one architecture per width, reported at that depth whatever `depths`
+ * says. The CLI, the worker and the app's progress all plan with this.
  */
 export function planColumns(s: Settings): ColumnKey[] {
   const out: ColumnKey[] = [];
   const fixed = modelInfo(s.model).fixedDepth;
   const depths = fixed !== undefined ? [fixed] : s.depths;
+  const orderSeeds = orderSeedsOf(s);
   for (const depth of depths)
-    for (const width of s.widths) for (const seed of s.seeds) out.push({ depth, width, seed });
+    for (const width of s.widths)
+      for (const seed of s.seeds)
+        for (const orderSeed of orderSeeds) out.push({ depth, width, seed, orderSeed });
   return out;
 }
 

@@ -22,8 +22,8 @@ describe('record schema', () => {
   it('has a rule for every run field, each once', () => {
     const keys = RUN_FIELDS.map((f) => f.key);
     expect(new Set(keys).size).toBe(keys.length);
-    // 18, plus the barrier curve and the saturation measure.
-    expect(keys).toHaveLength(20);
+    // 18, plus the barrier curve, the saturation measure and the order seed J.
+    expect(keys).toHaveLength(21);
   });
 
   it('keeps a run’s barrier and saturation, and refuses a malformed one', () => {
@@ -48,6 +48,39 @@ describe('record schema', () => {
     expect(v.lossRatioMax).toBe(2);
     expect(v.sharpRatioMax).toBeCloseTo(0.6, 12);
     expect(v.sharpRatioFinal).toBeCloseTo(0.4, 12);
+  });
+
+  it('reads J from the record, else from the writer’s data seed, and refuses a bad one', () => {
+    expect(
+      checkRunRecord(run()).ok && (checkRunRecord(run()) as { value: RunRecord }).value,
+    ).toMatchObject({
+      seed: 1,
+      orderSeed: 0,
+    });
+    const old = checkResultRecord(run(), { orderSeed: 4 });
+    expect(old.ok && old.value.orderSeed).toBe(4);
+    const given = checkResultRecord({ ...run(), orderSeed: 2 }, { orderSeed: 4 });
+    expect(given.ok && given.value.orderSeed).toBe(2);
+    const col = checkResultRecord(
+      {
+        type: 'column',
+        depth: 4,
+        width: 64,
+        seed: 0,
+        lambda0: 5,
+        loss0: 1,
+        c_loss: null,
+        c_sharp: null,
+        c_max: 8,
+      },
+      { orderSeed: 3 },
+    );
+    expect(col.ok && col.value.orderSeed).toBe(3);
+    expect(checkResultRecord({ ...run(), orderSeed: -1 })).toEqual({
+      ok: false,
+      error: '"orderSeed" must be a non-negative integer',
+    });
+    expect(checkResultRecord({ ...run(), orderSeed: '1' }).ok).toBe(false);
   });
 
   it('keeps ratios a file gives, null included', () => {

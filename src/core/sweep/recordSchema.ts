@@ -103,6 +103,8 @@ const KEY_FIELDS = [
   rule('depth', posInt, POS_INT),
   rule('width', posInt, POS_INT),
   rule('seed', nonNegInt, NON_NEG_INT),
+  // Files from before order seeds lack J: the reader fills in the writer's data seed.
+  rule('orderSeed', nonNegInt, NON_NEG_INT, { optional: true }),
 ] as const;
 
 /** The fields of a run record, in the order files list them. */
@@ -183,12 +185,24 @@ function readFields(o: Obj, fields: readonly FieldRule<string>[]): Result<Record
 }
 
 /**
- * A run record from a parsed JSON object, checked field by field. Optional fields an older file
- * lacks are filled in: divergedAt null, seconds 0, no Lanczos counts, and the ratios
- * (lossRatioMax, sharpRatioMax, sharpRatioFinal) recomputed from the series with `summarize`.
- * The loss and sharpness series must have the same length.
+ * What a reader knows of the sweep that wrote a file, to fill in fields older files lack:
+ * `orderSeed`, the SGD-order seed J of a record without one, is the sweep's data seed (before
+ * order seeds, the data seed alone chose the batches). 0, the data seed's default, when the file
+ * says nothing.
  */
-export function checkRunRecord(o: Obj): Result<RunRecord> {
+export interface RecordDefaults {
+  orderSeed: number;
+}
+
+const NO_DEFAULTS: RecordDefaults = { orderSeed: 0 };
+
+/**
+ * A run record from a parsed JSON object, checked field by field. Optional fields an older file
+ * lacks are filled in: J from `defaults`, divergedAt null, seconds 0, no Lanczos counts, and the
+ * ratios (lossRatioMax, sharpRatioMax, sharpRatioFinal) recomputed from the series with
+ * `summarize`. The loss and sharpness series must have the same length.
+ */
+export function checkRunRecord(o: Obj, defaults: RecordDefaults = NO_DEFAULTS): Result<RunRecord> {
   const read = readFields(o, RUN_FIELDS);
   if (!read.ok) return read;
   const f = read.value as Partial<RunRecord> &
@@ -202,6 +216,7 @@ export function checkRunRecord(o: Obj): Result<RunRecord> {
     depth: f.depth,
     width: f.width,
     seed: f.seed,
+    orderSeed: f.orderSeed ?? defaults.orderSeed,
     c: f.c,
     eta: f.eta,
     lambda0: f.lambda0,
@@ -222,16 +237,26 @@ export function checkRunRecord(o: Obj): Result<RunRecord> {
   });
 }
 
-/** A column record from a parsed JSON object. A missing run count reads as 0 (not known). */
-export function checkColumnRecord(o: Obj): Result<ColumnRecord> {
+/**
+ * A column record from a parsed JSON object. A missing J comes from `defaults`; a missing run
+ * count reads as 0 (not known).
+ */
+export function checkColumnRecord(
+  o: Obj,
+  defaults: RecordDefaults = NO_DEFAULTS,
+): Result<ColumnRecord> {
   const read = readFields(o, COLUMN_FIELDS);
   if (!read.ok) return read;
-  const f = read.value as Omit<ColumnRecord, 'type' | 'runs'> & { runs?: number };
+  const f = read.value as Omit<ColumnRecord, 'type' | 'runs' | 'orderSeed'> & {
+    runs?: number;
+    orderSeed?: number;
+  };
   return ok({
     type: 'column',
     depth: f.depth,
     width: f.width,
     seed: f.seed,
+    orderSeed: f.orderSeed ?? defaults.orderSeed,
     lambda0: f.lambda0,
     loss0: f.loss0,
     c_loss: f.c_loss,
@@ -245,11 +270,17 @@ export function checkColumnRecord(o: Obj): Result<ColumnRecord> {
   });
 }
 
-/** Any result record (`type` "run" or "column") from a parsed JSON value. */
-export function checkResultRecord(v: unknown): Result<ResultRecord> {
+/**
+ * Any result record (`type` "run" or "column") from a parsed JSON value; `defaults` fill in what
+ * older files lack (see `RecordDefaults`).
+ */
+export function checkResultRecord(
+  v: unknown,
+  defaults: RecordDefaults = NO_DEFAULTS,
+): Result<ResultRecord> {
   if (!isObj(v)) return fail('not a JSON object');
-  if (v['type'] === 'run') return checkRunRecord(v);
-  if (v['type'] === 'column') return checkColumnRecord(v);
+  if (v['type'] === 'run') return checkRunRecord(v, defaults);
+  if (v['type'] === 'column') return checkColumnRecord(v, defaults);
   return fail(
     v['type'] === undefined
       ? 'missing "type"'

@@ -19,11 +19,21 @@ export const REGIMES: readonly Regime[] = [
   'divergence',
 ];
 
-/** Identifies a column: one architecture and one init seed; its runs differ only in c. */
+/**
+ * Identifies a column: one architecture, one init seed I (θ_0) and one SGD-order seed J (the
+ * batches); its runs differ only in c.
+ */
 export interface ColumnKey {
   depth: number;
   width: number;
+  /** The init seed I: θ_0 is drawn from its stream. */
   seed: number;
+  /**
+   * The SGD-order seed J: the batches are drawn from its stream (`batchIndices`). A sweep without
+   * order seeds uses its data seed. Records written before J existed lack it; reading them fills
+   * in the data seed of the sweep that wrote them (see `checkResultRecord`).
+   */
+  orderSeed: number;
 }
 
 export interface RunRecord extends ColumnKey {
@@ -89,9 +99,37 @@ export type CensoredCritical = 'c_loss' | 'c_sharp' | 'c_barrier';
 
 export type ResultRecord = RunRecord | ColumnRecord;
 
-/** Stable id of a column, `d{depth}-w{width}-s{seed}`: the key of stored and exported columns. */
+/**
+ * Stable id of a column, `d{depth}-w{width}-s{seed}` and `-j{orderSeed}` when J ≠ 0: the key of
+ * stored and exported columns. J = 0 has no suffix, so the ids stored and linked before order
+ * seeds existed (all J = 0 unless the data seed was changed) still name the same columns.
+ */
 export function columnId(k: ColumnKey): string {
-  return `d${k.depth}-w${k.width}-s${k.seed}`;
+  const j = k.orderSeed === 0 ? '' : `-j${k.orderSeed}`;
+  return `d${k.depth}-w${k.width}-s${k.seed}${j}`;
+}
+
+/** The key fields of a record (or any object holding them), as a fresh `ColumnKey`. */
+export function columnKeyOf(k: ColumnKey): ColumnKey {
+  return { depth: k.depth, width: k.width, seed: k.seed, orderSeed: k.orderSeed };
+}
+
+/**
+ * A record as stored before order seeds existed (no `orderSeed`) with J filled in: `orderSeed`,
+ * the data seed of the sweep that computed it. Records that carry J are returned as they are.
+ */
+export function withOrderSeed<T extends Omit<ColumnKey, 'orderSeed'>>(
+  r: T & { orderSeed?: number },
+  orderSeed: number,
+): T & ColumnKey {
+  return typeof r.orderSeed === 'number' ? (r as T & ColumnKey) : { ...r, orderSeed };
+}
+
+/** Whether two records (or keys) belong to the same column: same depth, width, I and J. */
+export function sameColumn(a: ColumnKey, b: ColumnKey): boolean {
+  return (
+    a.depth === b.depth && a.width === b.width && a.seed === b.seed && a.orderSeed === b.orderSeed
+  );
 }
 
 /** Stable id of a run: its column id and `-c` with c to 12 significant digits (so ids survive float noise). */

@@ -33,8 +33,8 @@ export interface ResultsFile {
 }
 
 /**
- * Read JSON Lines text, each record checked by the record schema (`checkResultRecord`). Blank
- * lines are skipped; the header must come before any record and only once. Never throws.
+ * Read JSON Lines text, each record checked by the record schema (`checkResultRecord`; a record
+ * without J gets the header's data seed). Blank lines are skipped; the header must come before any record and only once. Never throws.
  */
 export function parseResultsText(text: string): ResultsFile {
   const out: ResultsFile = {
@@ -83,7 +83,8 @@ export function parseResultsText(text: string): ResultsFile {
       continue;
     }
     records++;
-    const r = checkResultRecord(value);
+    // Records without J were written when the data seed alone chose the batch order.
+    const r = checkResultRecord(value, { orderSeed: out.header?.settings.dataSeed ?? 0 });
     if (!r.ok) out.problems.push({ line: lineNo, reason: r.error });
     else if (r.value.type === 'run') out.runs.push(r.value);
     else out.columns.push(r.value);

@@ -220,7 +220,7 @@ describe('merge', () => {
     const cov = sweepCoverage(s, [...kept, ...w64s0.slice(0, 3)]);
     expect(cov).toMatchObject({ complete: 3, partial: 1, missing: 2 });
     const partial = cov.columns.find((c) => c.state === 'partial')!;
-    expect(partial.key).toEqual({ depth: 2, width: 64, seed: 0 });
+    expect(partial.key).toEqual({ depth: 2, width: 64, seed: 0, orderSeed: 0 });
     expect(partial.next).toBe(w64s0[3]!.c);
     expect(describeGaps(cov)).toBe(
       `2 of 6 columns missing (d2-w1024-s0, d2-w1024-s1); 1 incomplete (d2-w64-s0: 3 runs, next c = ${w64s0[3]!.c.toPrecision(4)})`,
@@ -261,7 +261,9 @@ describe('merge', () => {
     ]);
     expect(m.ok).toBe(true);
     if (!m.ok) return;
-    expect(m.value.conflicting).toEqual([runId({ depth: 2, width: 64, seed: 0, c: 1 })]);
+    expect(m.value.conflicting).toEqual([
+      runId({ depth: 2, width: 64, seed: 0, orderSeed: 0, c: 1 }),
+    ]);
     expect(m.value.staleColumns).toEqual(['d2-w64-s0']);
   });
 

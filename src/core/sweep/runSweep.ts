@@ -1,11 +1,12 @@
 /**
- * A sweep: depths × widths × seeds columns, each over the c grid in ascending order until its
- * first divergence (as the paper does). Records are reported as they finish.
+ * A sweep: depths × widths × init seeds I × order seeds J columns, each over the c grid in
+ * ascending order until its first divergence (as the paper does). Records are reported as they
+ * finish.
  */
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
 import type { CensoredCritical, ColumnKey, ColumnRecord, RunRecord } from './records';
-import { runId } from './records';
+import { runId, sameColumn } from './records';
 import { classifyRun, criticalValues, summarize } from '../phase/regime';
 import { isEnsembleRunner, type ColumnRunner, type RawRun } from '../train/column';
 import { uvColumnFor } from '../train/uvColumn';
@@ -19,6 +20,7 @@ export interface StepUpdate {
   depth: number;
   width: number;
   seed: number;
+  orderSeed: number;
   c: number;
   step: number;
   /** L_t/L_0 and λ_t/λ_0 for t = 0..step (NaN where not finite). */
@@ -30,6 +32,7 @@ export interface ColumnStart {
   depth: number;
   width: number;
   seed: number;
+  orderSeed: number;
   lambda0: number;
   loss0: number;
 }
@@ -60,6 +63,7 @@ export type FcnColumnFactory = (o: {
   depth: number;
   width: number;
   seed: number;
+  orderSeed: number;
 }) => Promise<ColumnRunner>;
 
 /**
@@ -97,6 +101,7 @@ export function columnRecord(
     depth: key.depth,
     width: key.width,
     seed: key.seed,
+    orderSeed: key.orderSeed,
     lambda0,
     loss0,
     ...critical,
@@ -125,9 +130,7 @@ export async function runSweep(
 
   for (const key of planColumns(settings)) {
     const planner = plannerFor(settings);
-    const columnDone = done.filter(
-      (r) => r.depth === key.depth && r.width === key.width && r.seed === key.seed,
-    );
+    const columnDone = done.filter((r) => sameColumn(r, key));
     // Replay the planner over the finished runs: they are reused, never recomputed.
     const runs: RunRecord[] = [];
     let c = planner.next(runs);

@@ -26,7 +26,7 @@
 import type { Settings } from '../settings/schema';
 import type { PreparedData } from '../data/types';
 import type { ColumnKey, ColumnRecord, RunRecord } from './records';
-import { columnId, runId } from './records';
+import { columnId, runId, sameColumn } from './records';
 import { classifyRun, summarize } from '../phase/regime';
 import type { ColumnRunner, RawRun, RunProgress } from '../train/column';
 import { uvColumnFor } from '../train/uvColumn';
@@ -301,9 +301,7 @@ export async function runScheduledSweep(
   const eps = settings.sharpEpsilon;
   const cols: ColumnState[] = planColumns(settings).map((key) => {
     const known = new Map<string, RunRecord>();
-    for (const r of done)
-      if (r.depth === key.depth && r.width === key.width && r.seed === key.seed)
-        known.set(cKey(r.c), r);
+    for (const r of done) if (sameColumn(r, key)) known.set(cKey(r.c), r);
     return {
       key,
       planner: plannerFor(settings),

@@ -1,10 +1,11 @@
 /**
- * Shards: a sweep's columns (depth × width × seed) split into N parts of about equal estimated
+ * Shards: a sweep's columns (depth × width × init seed I × order seed J) split into N parts of about equal estimated
  * cost, computed from the settings alone, so that N machines that share nothing but the settings
  * each know their part. See README.md in this folder ("Shards").
  */
 import type { DatasetName, Settings } from '../settings/schema';
-import { columnId, type ColumnKey } from './records';
+import { columnId, columnKeyOf, type ColumnKey } from './records';
+import { compareColumns } from './order';
 import { planColumns, plannerFor } from './plan';
 import { forwardFlops, lanczosFlops, runFlops } from '../train/flops';
 import type { ModelSpec } from '../models/model';
@@ -82,18 +83,15 @@ export function estimateColumnFlops(
 /** One shard's part of a sweep. */
 export interface Shard {
   index: number;
-  /** Its columns, in the sweep's usual order (depth, then width, then seed). */
+  /** Its columns, in the sweep's usual order (depth, width, I, then J). */
   columns: ColumnKey[];
   /** Sum of their estimated FLOPs. */
   flops: number;
 }
 
-const byKey = (a: ColumnKey, b: ColumnKey): number =>
-  a.depth - b.depth || a.width - b.width || a.seed - b.seed;
-
 /**
  * Split the sweep's columns into `count` shards by greedy longest-processing-time (Graham 1969):
- * columns in order of decreasing estimated cost, ties broken by (depth, width, seed) ascending,
+ * columns in order of decreasing estimated cost, ties broken by (depth, width, I, J) ascending,
  * each to the shard with the least estimated cost so far, ties to the lowest index. The result is
  * a function of the settings and `count` only (not of the order of the depth, width or seed
  * lists), and its largest shard costs at most 4/3 of the best possible split's. A shard may be
@@ -103,10 +101,9 @@ export function partitionColumns(s: Settings, count: number): Shard[] {
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`partitionColumns: count must be a positive integer, got ${count}`);
   const unique = new Map<string, ColumnKey>();
-  for (const k of planColumns(s))
-    unique.set(columnId(k), { depth: k.depth, width: k.width, seed: k.seed });
+  for (const k of planColumns(s)) unique.set(columnId(k), columnKeyOf(k));
   const costed = [...unique.values()].map((key) => ({ key, flops: estimateColumnFlops(s, key) }));
-  costed.sort((a, b) => b.flops - a.flops || byKey(a.key, b.key));
+  costed.sort((a, b) => b.flops - a.flops || compareColumns(a.key, b.key));
   const shards: Shard[] = Array.from({ length: count }, (_, index) => ({
     index,
     columns: [],

@@ -1,8 +1,9 @@
 /**
- * A column: one architecture and one init seed. It computes θ_0, L_0 and λ_0 once and runs any
- * number of learning-rate constants c from that same θ_0 over the same batches (docs/PROTOCOL.md §2).
+ * A column: one architecture, one init seed I and one SGD-order seed J. It computes θ_0 (from I),
+ * L_0 and λ_0 once and runs any number of learning-rate constants c from that same θ_0 over the
+ * same batches (from J; docs/PROTOCOL.md §2).
  */
-import type { RunRecord } from '../sweep/records';
+import type { ColumnKey, RunRecord } from '../sweep/records';
 
 /** Per-step progress of one run; ratios for t = 0..step. */
 export interface RunProgress {
@@ -22,6 +23,8 @@ export interface ColumnRunner {
   readonly depth: number;
   readonly width: number;
   readonly seed: number;
+  /** The SGD-order seed J of the batches (the uv model, full-batch, carries the sweep's). */
+  readonly orderSeed: number;
   readonly lambda0: number;
   readonly loss0: number;
   /** Lanczos diagnostics of λ_0. */
@@ -108,12 +111,13 @@ export class Trajectory {
   }
 
   /** The run's record (less what the sweep adds: regime, summaries, timing). */
-  toRaw(key: { depth: number; width: number; seed: number }, c: number, eta: number): RawRun {
+  toRaw(key: ColumnKey, c: number, eta: number): RawRun {
     return {
       type: 'run',
       depth: key.depth,
       width: key.width,
       seed: key.seed,
+      orderSeed: key.orderSeed,
       c,
       eta,
       lambda0: this.sharpness[0]!,

@@ -24,7 +24,12 @@ import {
 import { makeBatchedFlatHvp } from '../hessian/batchedHvp';
 import { topEigenBatched } from '../hessian/batchedLanczos';
 import { barrierFromLosses, pathLossesBatched, type BarrierMeasure } from './barrier';
-import { saturationFromTrajectory, saturationStep, type SaturationMeasure } from './saturation';
+import {
+  saturationAt,
+  saturationFromTrajectory,
+  saturationStep,
+  type SaturationMeasure,
+} from './saturation';
 import type { BackendCapabilities } from '../tf/capabilities';
 
 /** [E] → [E, 1, …, 1] of the given rank, to broadcast per member over a stacked parameter. */
@@ -262,14 +267,7 @@ export async function createFcnEnsembleColumn(
           const ok = due.map((d, e) => d && !isDivergedLoss(ls[e] as number, s.divergenceLoss));
           for (let e = 0; e < members; e++)
             if (due[e] && !ok[e])
-              saturations[e] = {
-                K: m.saturationK,
-                step: t,
-                loss: null,
-                sharpness: null,
-                iters: 0,
-                residual: null,
-              };
+              saturations[e] = saturationAt(m.saturationK, t, ls[e] as number, null);
           if (!ok.some((b) => b)) continue;
           const current = params;
           const est = await topEigenBatched(
@@ -303,15 +301,7 @@ export async function createFcnEnsembleColumn(
           vecs = merged;
           for (let e = 0; e < members; e++) {
             if (!ok[e]) continue;
-            const me = est.members[e]!;
-            saturations[e] = {
-              K: m.saturationK,
-              step: t,
-              loss: ls[e] as number,
-              sharpness: me.value,
-              iters: me.iters,
-              residual: me.residual,
-            };
+            saturations[e] = saturationAt(m.saturationK, t, ls[e] as number, est.members[e]!);
           }
         }
       }
@@ -326,6 +316,7 @@ export async function createFcnEnsembleColumn(
       depth: o.depth,
       width: o.width,
       seed: o.seed,
+      orderSeed: single.orderSeed,
       c,
       eta: etas[e]!,
       lambda0,
@@ -345,6 +336,7 @@ export async function createFcnEnsembleColumn(
     depth: single.depth,
     width: single.width,
     seed: single.seed,
+    orderSeed: single.orderSeed,
     lambda0: single.lambda0,
     loss0: single.loss0,
     lambda0Iters: single.lambda0Iters,

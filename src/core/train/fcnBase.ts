@@ -22,7 +22,13 @@ export interface FcnColumnOptions {
   data: PreparedData;
   depth: number;
   width: number;
+  /** The init seed I: θ_0. */
   seed: number;
+  /**
+   * The SGD-order seed J: the batches (`batchIndices`). Default `settings.dataSeed`, the order a
+   * sweep without order seeds uses.
+   */
+  orderSeed?: number;
   /** The extra measurements of each run (default: what the settings ask for, {@link measuresOf}). */
   measures?: MeasureOptions;
   /** The architecture, when not `settings.model` (and the ResNet stem, when not `settings.stem`). */
@@ -126,7 +132,8 @@ export interface FcnColumnBase extends FcnColumnData {
 
 /**
  * Upload a column's data (the first N examples; the measurement set is the first M of them),
- * draw θ_0 from the init stream of `o.seed` and build the column's batches, loss and HVP. Nothing
+ * draw θ_0 from the init stream of `o.seed`, the batches from the data-order stream of
+ * `o.orderSeed`, and build the column's loss and HVP. Nothing
  * is measured yet. The caller owns the result and must `dispose` it.
  */
 export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
@@ -138,13 +145,14 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   const k = o.data.numClasses;
   const n = Math.min(s.trainSize, o.data.count);
   const m = Math.min(s.measureSize, n);
+  const orderSeed = orderSeedOf(o);
 
   // Device-resident data, kept for the whole column.
   const xAll = tf.tensor2d(o.data.x.subarray(0, n * o.data.dim), [n, o.data.dim]);
   const yAll = tf.tensor2d(o.data.y.subarray(0, n * k), [n, k]);
   const xM = xAll.slice([0, 0], [m, o.data.dim]);
   const yM = yAll.slice([0, 0], [m, k]);
-  const batches = batchIndices(n, s.batch, s.steps, s.dataSeed).map((b) => tf.tensor1d(b, 'int32'));
+  const batches = batchIndices(n, s.batch, s.steps, orderSeed).map((b) => tf.tensor1d(b, 'int32'));
   const theta0 = initParams(spec, o.seed).map((a, i) => tf.tensor(a, shapes[i]!));
   // Centred output trains f(x; θ) − f(x; θ_0); θ_0 is a constant here.
   const f0M = s.centered ? forward(spec, theta0, xM) : null;
@@ -154,7 +162,7 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   let later: Int32Array[] = [];
   const indicesAt = (t: number): Int32Array => {
     if (t > later.length)
-      later = batchIndices(n, s.batch, Math.max(t, 2 * later.length), s.dataSeed);
+      later = batchIndices(n, s.batch, Math.max(t, 2 * later.length), orderSeed);
     return later[t - 1]!;
   };
 
@@ -199,6 +207,11 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
       if (f0M) f0M.dispose();
     },
   };
+}
+
+/** The SGD-order seed J of a column: `o.orderSeed`, else the settings' data seed. */
+export function orderSeedOf(o: Pick<FcnColumnOptions, 'settings' | 'orderSeed'>): number {
+  return o.orderSeed ?? o.settings.dataSeed;
 }
 
 /** Upload the column's data, draw θ_0 and measure L_0 and λ_0 (cold Lanczos). */

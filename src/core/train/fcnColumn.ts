@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isDivergedLoss, Trajectory, type ColumnRunner, type RunProgress } from './column';
 import {
+  orderSeedOf,
   prepareFcnColumn,
   readScalar,
   type FcnColumnBase,
@@ -13,7 +14,7 @@ import {
   type FcnColumnOptions,
 } from './fcnBase';
 import { barrierFromLosses, pathLosses, type BarrierMeasure } from './barrier';
-import { saturationFromTrajectory, saturationStep, type SaturationMeasure } from './saturation';
+import { measureSaturation } from './saturation';
 
 export { fcnSpec, type FcnColumnOptions } from './fcnBase';
 
@@ -45,11 +46,14 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
   const m = base.measures;
   const lambda0 = est0.value;
   const v0 = est0.vector;
+  const orderSeed = orderSeedOf(o);
+  const key = { depth: o.depth, width: o.width, seed: o.seed, orderSeed };
 
   return {
     depth: o.depth,
     width: o.width,
     seed: o.seed,
+    orderSeed,
     lambda0,
     loss0,
     lambda0Iters: est0.iters,
@@ -79,7 +83,7 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
           onStep(traj.progress);
         }
         if (traj.divergedAt !== null)
-          return { ...traj.toRaw(o, c, eta), barrier: null, saturation: null };
+          return { ...traj.toRaw(key, c, eta), barrier: null, saturation: null };
 
         // The barrier along θ(τ) = (1 − τ)θ_0 + τθ_T, before the saturation run moves θ on.
         let barrier: BarrierMeasure | null = null;
@@ -89,52 +93,35 @@ export function fcnRunnerFrom(base: FcnColumnBase): ColumnRunner {
             loss0,
           );
 
-        let saturation: SaturationMeasure | null = null;
-        if (m.saturationK > 0) {
-          const tau = saturationStep(c, m.saturationK);
-          if (tau <= s.steps) {
-            saturation = saturationFromTrajectory(
-              m.saturationK,
-              tau,
-              traj.loss,
-              traj.sharpness,
-              traj.iters,
-              traj.resid,
-            );
-          } else {
-            // Past T: train on without estimating λ, then one estimate at τ (saturation.ts).
-            for (let t = s.steps + 1; t <= tau; t++) {
-              if (isCancelled()) return null;
-              const next = sgdStep(base, params, t, eta);
-              tf.dispose(params);
-              params = next;
-            }
-            const l = await readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M)));
-            if (isDivergedLoss(l, s.divergenceLoss)) {
-              saturation = {
-                K: m.saturationK,
-                step: tau,
-                loss: null,
-                sharpness: null,
-                iters: 0,
-                residual: null,
-              };
-            } else {
+        // λ at τ = K/c: read from the window, or, past T, trained on without estimating λ and
+        // estimated once at τ (saturation.ts).
+        const saturation = await measureSaturation(
+          m.saturationK,
+          c,
+          s.steps,
+          s.divergenceLoss,
+          traj,
+          {
+            trainTo: (tau) => {
+              for (let t = s.steps + 1; t <= tau; t++) {
+                if (isCancelled()) return false;
+                const next = sgdStep(base, params, t, eta);
+                tf.dispose(params);
+                params = next;
+              }
+              return true;
+            },
+            loss: () => readScalar(tf.tidy(() => lossOn(params, xM, yM, f0M))),
+            estimate: async () => {
               const est = await base.estimate(params, vec);
               vec.dispose();
               vec = est.vector;
-              saturation = {
-                K: m.saturationK,
-                step: tau,
-                loss: l,
-                sharpness: est.value,
-                iters: est.iters,
-                residual: est.residual,
-              };
-            }
-          }
-        }
-        return { ...traj.toRaw(o, c, eta), barrier, saturation };
+              return est;
+            },
+          },
+        );
+        if (saturation === 'cancelled') return null;
+        return { ...traj.toRaw(key, c, eta), barrier, saturation };
       } finally {
         tf.dispose(params);
         vec.dispose();

@@ -11,7 +11,12 @@
  * on the measurement set and one λ estimate; at K = 100, T = 10 that is 90 steps at c = 1 and none
  * for c ≥ 10. A run that diverged within T has no λ_τ; one whose loss at τ is above the divergence
  * threshold or not finite has λ_τ = null too (diverged between T and τ).
+ *
+ * `measureSaturation` is that rule once for every single-run column runner (FCN, conv nets, the uv
+ * model); the batched ensemble, which continues all its members together, builds each member's
+ * measure with the same `saturationFromTrajectory` and `saturationAt`.
  */
+import { isDivergedLoss } from './column';
 
 /** λ at the saturation step of one run. */
 export interface SaturationMeasure {
@@ -62,6 +67,85 @@ export function saturationFromTrajectory(
     iters: ok ? (iters[step] ?? 0) : 0,
     residual: ok ? (residual[step] ?? null) : null,
   };
+}
+
+/** One λ estimate as a column runner makes it. */
+export interface SharpnessEstimate {
+  value: number;
+  iters: number;
+  residual: number | null;
+}
+
+/**
+ * The saturation measure at a step τ past the early window, from the loss L_τ on the
+ * measurement set and the λ estimate there; `estimate` null means the run diverged by τ (its loss
+ * was above the threshold or not finite), which leaves every value null.
+ */
+export function saturationAt(
+  K: number,
+  step: number,
+  loss: number,
+  estimate: SharpnessEstimate | null,
+): SaturationMeasure {
+  if (estimate === null) return { K, step, loss: null, sharpness: null, iters: 0, residual: null };
+  return {
+    K,
+    step,
+    loss,
+    sharpness: estimate.value,
+    iters: estimate.iters,
+    residual: estimate.residual,
+  };
+}
+
+/** How one run goes on past its early window, for {@link measureSaturation}. */
+export interface SaturationContinuation {
+  /**
+   * Train on from θ_T (the parameters after step T) up to and including step `tau` > T, with no
+   * λ estimates in between; false when cancelled meanwhile.
+   */
+  trainTo(tau: number): Promise<boolean> | boolean;
+  /** L on the measurement set at the current parameters. */
+  loss(): Promise<number> | number;
+  /** λ at the current parameters (warm-started as the runner sees fit). */
+  estimate(): Promise<SharpnessEstimate> | SharpnessEstimate;
+}
+
+/**
+ * The saturation measure of one run that did not diverge within its T steps, for any model: off
+ * (null) when K = 0; read from the window (`saturationFromTrajectory`) when τ = K/c ≤ T;
+ * otherwise the run goes on to τ (`go.trainTo`) and is measured there, null values when its loss
+ * at τ counts as diverged (`isDivergedLoss` with `divergenceLoss`). 'cancelled' when the
+ * continuation was cancelled.
+ */
+export async function measureSaturation(
+  K: number,
+  c: number,
+  steps: number,
+  divergenceLoss: number,
+  window: {
+    loss: readonly (number | null)[];
+    sharpness: readonly (number | null)[];
+    iters: readonly number[];
+    resid: readonly (number | null)[];
+  },
+  go: SaturationContinuation,
+): Promise<SaturationMeasure | null | 'cancelled'> {
+  if (K <= 0) return null;
+  const tau = saturationStep(c, K);
+  if (tau <= steps)
+    return saturationFromTrajectory(
+      K,
+      tau,
+      window.loss,
+      window.sharpness,
+      window.iters,
+      window.resid,
+    );
+  if (!(await go.trainTo(tau))) return 'cancelled';
+  const loss = await go.loss();
+  if (isDivergedLoss(loss, divergenceLoss)) return saturationAt(K, tau, loss, null);
+  return saturationAt(K, tau, loss, await go.estimate());
 }
 
 /** What the extra measurements of a run are (both on by default). */

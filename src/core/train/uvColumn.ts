@@ -2,18 +2,16 @@
 import { isDivergedLoss, Trajectory, type ColumnRunner } from './column';
 import { uvInit, uvLoss, uvSharpness, uvStep, type UvProblem, type UvState } from './uvModel';
 import { BARRIER_TAUS, barrierFromLosses } from './barrier';
-import {
-  DEFAULT_MEASURES,
-  measuresOf,
-  saturationFromTrajectory,
-  saturationStep,
-  type MeasureOptions,
-  type SaturationMeasure,
-} from './saturation';
+import { DEFAULT_MEASURES, measureSaturation, measuresOf, type MeasureOptions } from './saturation';
 
 export interface UvColumnOptions {
   width: number;
   seed: number;
+  /**
+   * The order seed J the column reports (default 0). The uv model trains full-batch, so J changes
+   * nothing; a sweep plans one J for it.
+   */
+  orderSeed?: number;
   steps: number;
   divergenceLoss: number;
   x?: number;
@@ -47,11 +45,12 @@ export function uvColumnFor(
     barrier: boolean;
     saturationK: number;
   },
-  key: { width: number; seed: number },
+  key: { width: number; seed: number; orderSeed: number },
 ): ColumnRunner {
   return createUvColumn({
     width: key.width,
     seed: key.seed,
+    orderSeed: key.orderSeed,
     steps: settings.steps,
     divergenceLoss: settings.divergenceLoss,
     measures: measuresOf(settings),
@@ -73,17 +72,18 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
     depth: UV_DEPTH,
     width: o.width,
     seed: o.seed,
+    orderSeed: o.orderSeed ?? 0,
     lambda0,
     loss0,
     lambda0Iters: 0,
     lambda0Residual: 0,
-    run(c, onStep, isCancelled) {
+    async run(c, onStep, isCancelled) {
       const eta = c / lambda0;
       const traj = new Trajectory(loss0, lambda0, 0, 0);
       let state = theta0;
       onStep(traj.progress);
       for (let t = 1; t <= o.steps; t++) {
-        if (isCancelled()) return Promise.resolve(null);
+        if (isCancelled()) return null;
         state = uvStep(problem, state, eta);
         const l = uvLoss(problem, state);
         if (isDivergedLoss(l, o.divergenceLoss)) {
@@ -95,9 +95,12 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
         traj.measure(l, uvSharpness(problem, state), 0, 0);
         onStep(traj.progress);
       }
-      const raw = traj.toRaw({ depth: UV_DEPTH, width: o.width, seed: o.seed }, c, eta);
-      if (traj.divergedAt !== null)
-        return Promise.resolve({ ...raw, barrier: null, saturation: null });
+      const raw = traj.toRaw(
+        { depth: UV_DEPTH, width: o.width, seed: o.seed, orderSeed: o.orderSeed ?? 0 },
+        c,
+        eta,
+      );
+      if (traj.divergedAt !== null) return { ...raw, barrier: null, saturation: null };
       const thetaT = state;
       const barrier = m.barrier
         ? barrierFromLosses(
@@ -105,33 +108,24 @@ export function createUvColumn(o: UvColumnOptions): ColumnRunner {
             loss0,
           )
         : null;
-      let saturation: SaturationMeasure | null = null;
-      if (m.saturationK > 0) {
-        const tau = saturationStep(c, m.saturationK);
-        if (tau <= o.steps) {
-          saturation = saturationFromTrajectory(
-            m.saturationK,
-            tau,
-            traj.loss,
-            traj.sharpness,
-            traj.iters,
-            traj.resid,
-          );
-        } else {
-          for (let t = o.steps + 1; t <= tau; t++) state = uvStep(problem, state, eta);
-          const l = uvLoss(problem, state);
-          const ok = !isDivergedLoss(l, o.divergenceLoss);
-          saturation = {
-            K: m.saturationK,
-            step: tau,
-            loss: ok ? l : null,
-            sharpness: ok ? uvSharpness(problem, state) : null,
-            iters: 0,
-            residual: ok ? 0 : null,
-          };
-        }
-      }
-      return Promise.resolve({ ...raw, barrier, saturation });
+      const saturation = await measureSaturation(
+        m.saturationK,
+        c,
+        o.steps,
+        o.divergenceLoss,
+        traj,
+        {
+          trainTo: (tau) => {
+            for (let t = o.steps + 1; t <= tau; t++) state = uvStep(problem, state, eta);
+            return true;
+          },
+          loss: () => uvLoss(problem, state),
+          // Exact: no iterations, no residual.
+          estimate: () => ({ value: uvSharpness(problem, state), iters: 0, residual: 0 }),
+        },
+      );
+      // The continuation above is never cancelled.
+      return { ...raw, barrier, saturation: saturation === 'cancelled' ? null : saturation };
     },
     dispose() {},
   };

@@ -16,7 +16,14 @@ import {
 } from '../../../core/phase/summary';
 import type { DiagramAxis } from '../../../core/settings/schema';
 import { compareColumns, compareRuns } from '../../../core/sweep/order';
-import { columnId, runId, type ColumnRecord, type RunRecord } from '../../../core/sweep/records';
+import {
+  columnId,
+  runId,
+  sameColumn,
+  type ColumnKey,
+  type ColumnRecord,
+  type RunRecord,
+} from '../../../core/sweep/records';
 import { textWidth } from '../svgUtil';
 import { DIAGRAM_KINDS, summarizeKind, type DiagramKind } from './kinds';
 import type { PhaseDiagramData, PhaseDiagramOptions, SeedMode } from './types';
@@ -49,8 +56,9 @@ export interface SubColumn {
   key: string;
   depth: number;
   width: number;
-  /** The seed whose cells are drawn here. */
+  /** The init seed I and order seed J whose cells are drawn here. */
   seed: number;
+  orderSeed: number;
   /** Axis value. */
   xValue: number;
   /** Left and right edge and centre in px (plot coordinates). */
@@ -388,28 +396,42 @@ export function layoutPhaseDiagram(
       : null;
   const plannedCs = planned ? [...planned.cs].filter((c) => c > 0).sort((a, b) => a - b) : [];
 
-  const shownSeed = new Map<string, number>();
+  // Seed mean: the cells of each architecture's first column (smallest I, then J) stand for it.
+  const shownColumn = new Map<string, ColumnKey>();
   if (seedMode === 'mean') {
     for (const r of [...runs, ...(planned?.columns ?? [])]) {
       const k = dwKey(r.depth, r.width);
-      const s = shownSeed.get(k);
-      if (s === undefined || r.seed < s) shownSeed.set(k, r.seed);
+      const s = shownColumn.get(k);
+      if (s === undefined || compareColumns(r, s) < 0) shownColumn.set(k, r);
     }
-    runs = runs.filter((r) => shownSeed.get(dwKey(r.depth, r.width)) === r.seed);
+    runs = runs.filter((r) => {
+      const shown = shownColumn.get(dwKey(r.depth, r.width));
+      return shown !== undefined && sameColumn(r, shown);
+    });
   }
   const running = data.running ?? null;
-  const subKeyOf = (k: { depth: number; width: number; seed: number }) =>
-    seedMode === 'mean' ? dwKey(k.depth, k.width) : columnId(k);
+  const subKeyOf = (k: ColumnKey) => (seedMode === 'mean' ? dwKey(k.depth, k.width) : columnId(k));
 
   // Sub-columns from runs, column records, the plan and the running cell.
   const subs = new Map<string, SubColumn>();
   const log2Cs = new Map<string, Set<number>>();
-  const addSub = (k: { depth: number; width: number; seed: number }) => {
+  const addSub = (k: ColumnKey) => {
     const key = subKeyOf(k);
     let s = subs.get(key);
     if (!s) {
-      const seed = seedMode === 'mean' ? (shownSeed.get(key) ?? k.seed) : k.seed;
-      s = { key, depth: k.depth, width: k.width, seed, xValue: 0, x0: 0, x1: 0, cx: 0, cells: [] };
+      const shown = (seedMode === 'mean' ? shownColumn.get(key) : undefined) ?? k;
+      s = {
+        key,
+        depth: k.depth,
+        width: k.width,
+        seed: shown.seed,
+        orderSeed: shown.orderSeed,
+        xValue: 0,
+        x0: 0,
+        x1: 0,
+        cx: 0,
+        cells: [],
+      };
       s.xValue = axisValue(axis, k.depth, k.width);
       subs.set(key, s);
       log2Cs.set(key, new Set());
@@ -432,8 +454,10 @@ export function layoutPhaseDiagram(
   const finished = new Set(data.columns.map((c) => subKeyOf(c)));
   if (seedMode === 'mean') {
     finished.clear();
-    for (const c of data.columns)
-      if (shownSeed.get(dwKey(c.depth, c.width)) === c.seed) finished.add(subKeyOf(c));
+    for (const c of data.columns) {
+      const shown = shownColumn.get(dwKey(c.depth, c.width));
+      if (shown !== undefined && sameColumn(c, shown)) finished.add(subKeyOf(c));
+    }
   }
   const pendingCs = new Map<string, number[]>();
   if (planned) {

@@ -10,6 +10,7 @@ export interface RunningCell {
   depth: number;
   width: number;
   seed: number;
+  orderSeed: number;
   c: number;
 }
 

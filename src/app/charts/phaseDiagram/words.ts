@@ -231,9 +231,14 @@ function lastFiniteRatio(values: readonly (number | null)[], ref: number): numbe
   return null;
 }
 
+/** ", order seed J" when the run's SGD-order seed is not 0 (as column ids name it). */
+function orderWords(r: RunRecord): string {
+  return r.orderSeed !== 0 ? `, order seed ${r.orderSeed}` : '';
+}
+
 /** The cell's accessible name: the run and its outcome in words. */
 export function cellAriaLabel(r: RunRecord): string {
-  const head = `depth ${r.depth}, width ${r.width}, seed ${r.seed}, c = ${formatC(r.c)} (η = ${formatSig(r.eta, 3)}): ${REGIME_NAMES[r.regime]}`;
+  const head = `depth ${r.depth}, width ${r.width}, seed ${r.seed}${orderWords(r)}, c = ${formatC(r.c)} (η = ${formatSig(r.eta, 3)}): ${REGIME_NAMES[r.regime]}`;
   const parts: string[] = [];
   if (r.regime === 'divergence' || r.diverged) {
     parts.push(r.divergedAt !== null ? `diverged at step ${r.divergedAt}` : 'diverged');
@@ -263,7 +268,7 @@ export function cellTitle(r: RunRecord): string {
       ? `${iters.join(', ')} (total ${total})`
       : `total ${total} over ${iters.length} estimates (${Math.min(...iters)}–${Math.max(...iters)} each)`;
   const lines = [
-    `depth ${r.depth}, width ${r.width}, seed ${r.seed}: ${REGIME_NAMES[r.regime]}`,
+    `depth ${r.depth}, width ${r.width}, seed ${r.seed}${orderWords(r)}: ${REGIME_NAMES[r.regime]}`,
     `c = ${formatC(r.c)}, η = ${round3(r.eta)}`,
     `λ₀ = ${round3(r.lambda0)}, L₀ = ${round3(r.loss0)}`,
     `max L/L₀ = ${round3(r.lossRatioMax)}, max λ/λ₀ = ${round3(r.sharpRatioMax)}, λ_T/λ₀ = ${round3(r.sharpRatioFinal)}`,
