@@ -88,8 +88,9 @@ describe('backends', () => {
   it('restarts on the next backend when the first dies mid-sweep, losing no finished cell', async () => {
     browser = await launch({ webgpu: false });
     const page = await browser.newPage();
-    // The hook makes the first backend fail after 2 runs, as a lost device would.
-    await page.goto(`${server.url}?backends=wasm,cpu&failAfterRuns=2${LINKS.tinyMnist}`);
+    // The hook makes the first backend fail after 2 runs, as a lost device would. One worker: the
+    // pool's per-worker fallback has its own case in faults.test.ts.
+    await page.goto(`${server.url}?backends=wasm,cpu&workers=1&failAfterRuns=2${LINKS.tinyMnist}`);
     expect(await waitForBackend(page)).toBe('wasm');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     expect(await waitForStatus(page, ['done', 'error'], 300_000)).toBe('done');
