@@ -98,11 +98,18 @@ if (from !== undefined) {
   copyResults(from);
 } else {
   console.error(`buildPrecomputed: ${command.join(' ')}`);
-  const res = spawnSync(command[0]!, command.slice(1), { cwd: root, stdio: 'inherit' });
+  // A rebuild, not a resume: the sweep writes a fresh file beside the old one, which it replaces
+  // only once the sweep has finished (the CLI would otherwise resume from, or refuse, the old one).
+  const fresh = path.join(root, 'tmp', `precomputed-${process.pid}-${file}`);
+  fs.mkdirSync(path.dirname(fresh), { recursive: true });
+  fs.rmSync(fresh, { force: true });
+  const run = command.map((a) => (a === `public/precomputed/${file}` ? fresh : a));
+  const res = spawnSync(run[0]!, run.slice(1), { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) {
     console.error(`buildPrecomputed: the sweep for "${id}" failed (exit ${res.status})`);
     process.exit(1);
   }
+  fs.renameSync(fresh, path.join(outDir, file));
 }
 
 /** Check a results file made elsewhere against the hash's settings and copy it in place. */
