@@ -10,6 +10,7 @@ import {
   interpolationEmptyText,
   pickInterpolationRuns,
   renderInterpolation,
+  stackBelow,
   type InterpolationCurve,
 } from './interpolation';
 import { REGIME_COLORS } from './palette';
@@ -224,5 +225,22 @@ describe('pickInterpolationRuns and the empty states', () => {
     );
     for (const why of ['no-runs', 'none-with-curve', 'selection-without-curve'] as const)
       expect(interpolationEmptyText(why)).toMatch(/L\(θ\(τ\)\)\/L₀ against τ/);
+  });
+});
+
+describe('stackBelow (barrier labels that would print over each other)', () => {
+  it('moves a label below the one it overlaps, and stops where rounding leaves it just short', () => {
+    // (0.8731 + 13.4) − 0.8731 rounds below 13.4: the label must still stop there.
+    const o = { x0: 0, x1: 100, y: 0.8731 };
+    expect(Math.abs(o.y + 13.4 - o.y)).toBeLessThan(13.4);
+    expect(stackBelow([o], 10, 60, 0.8731, 13.4)).toBe(o.y + 13.4);
+  });
+
+  it('stacks labels at one spot one line apart, and leaves one that does not overlap alone', () => {
+    const placed: { x0: number; x1: number; y: number }[] = [];
+    for (let i = 0; i < 4; i++)
+      placed.push({ x0: 5, x1: 80, y: stackBelow(placed, 5, 80, 20, 12) });
+    expect(placed.map((p) => p.y)).toEqual([20, 32, 44, 56]);
+    expect(stackBelow(placed, 200, 260, 20, 12)).toBe(20);
   });
 });

@@ -204,6 +204,32 @@ const CSS = `
 `;
 
 /** Draws (or updates) the interpolation-curves chart inside `svg`. */
+/**
+ * Where a label spanning [x0, x1] goes, from `y` downwards, so that it keeps `lineH` from every
+ * placed label it overlaps horizontally. Each move goes strictly down, to the bottom of a label
+ * it overlaps, so this ends after at most one move per placed label. (Comparing with
+ * `|y − o.y| < lineH` alone did not: `(o.y + lineH) − o.y` can round below `lineH`, and the
+ * label was moved to where it already was, forever.)
+ */
+export function stackBelow(
+  placed: readonly { x0: number; x1: number; y: number }[],
+  x0: number,
+  x1: number,
+  y: number,
+  lineH: number,
+): number {
+  let ly = y;
+  for (let moves = 0; moves <= placed.length; moves++) {
+    let next = ly;
+    for (const o of placed)
+      if (x0 < o.x1 && o.x0 < x1 && Math.abs(ly - o.y) < lineH && o.y + lineH > next)
+        next = o.y + lineH;
+    if (next === ly) break;
+    ly = next;
+  }
+  return ly;
+}
+
 export function renderInterpolation(
   svg: SVGSVGElement,
   data: InterpolationData,
@@ -409,15 +435,7 @@ export function renderInterpolation(
     const w = textWidth(labelText(d), small);
     const x0 = flip(d) ? px - 6 - w : px + 6;
     const base = y(d.peak!.ratio) - 6;
-    let ly = base;
-    for (let moved = true; moved;) {
-      moved = false;
-      for (const o of placed)
-        if (x0 < o.x1 && o.x0 < x0 + w && Math.abs(ly - o.y) < lineH) {
-          ly = o.y + lineH;
-          moved = true;
-        }
-    }
+    const ly = stackBelow(placed, x0, x0 + w, base, lineH);
     placed.push({ x0, x1: x0 + w, y: ly });
     labelDy.set(d.id, ly - base);
   }
