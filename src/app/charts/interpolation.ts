@@ -13,7 +13,7 @@ import { compareRuns } from '../../core/sweep/order';
 import { columnId, type ColumnRecord, type Regime, type RunRecord } from '../../core/sweep/records';
 import { REGIME_COLORS, REGIME_NAMES } from './palette';
 import { typicalRuns } from './typicalRuns';
-import { FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
+import { flowLegend, FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
 
 export interface InterpolationCurve {
   id: string;
@@ -248,24 +248,7 @@ export function renderInterpolation(
   // Legend on top, flowing into rows; past three rows the rest collapse into "+N more".
   const rowH = 16 * k;
   const avail = width - 24;
-  const items: (CurveGeom & { x: number; y: number })[] = [];
-  let lx = 0;
-  let row = 0;
-  let hidden = 0;
-  for (const c of curves) {
-    const w = 30 + textWidth(c.label, fs) + 14;
-    if (lx > 0 && lx + w > avail) {
-      row += 1;
-      lx = 0;
-    }
-    if (row >= 3) {
-      hidden += 1;
-      continue;
-    }
-    items.push({ ...c, x: lx, y: row * rowH });
-    lx += w;
-  }
-  const legendRows = curves.length ? Math.min(3, row + 1) + (hidden ? 1 : 0) : 0;
+  const { items, hidden, rows: legendRows } = flowLegend(curves, fs, avail, rowH);
   const margin = {
     top: legendRows * rowH + 30 * k,
     right: 18,

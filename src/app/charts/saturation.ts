@@ -14,7 +14,7 @@ import type { SaturationPoint } from '../../core/phase/saturation';
 import { compareColumns } from '../../core/sweep/order';
 import { columnId, type ColumnRecord } from '../../core/sweep/records';
 import { seriesColor } from './palette';
-import { FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
+import { flowLegend, FONT_SIZE, formatSig, layer, prepareRoot, textWidth } from './svgUtil';
 
 export interface SaturationLine {
   id: string;
@@ -133,24 +133,7 @@ export function renderSaturation(
 
   const rowH = 16 * k;
   const avail = width - 24;
-  const items: (LineGeom & { x: number; y: number })[] = [];
-  let lx = 0;
-  let row = 0;
-  let hidden = 0;
-  for (const l of lines) {
-    const w = 30 + textWidth(l.label, fs) + 14;
-    if (lx > 0 && lx + w > avail) {
-      row += 1;
-      lx = 0;
-    }
-    if (row >= 3) {
-      hidden += 1;
-      continue;
-    }
-    items.push({ ...l, x: lx, y: row * rowH });
-    lx += w;
-  }
-  const legendRows = lines.length ? Math.min(3, row + 1) + (hidden ? 1 : 0) : 0;
+  const { items, hidden, rows: legendRows } = flowLegend(lines, fs, avail, rowH);
   const margin = {
     top: legendRows * rowH + 30 * k,
     right: 18,

@@ -93,3 +93,36 @@ const SUPERSCRIPT: Readonly<Record<string, string>> = {
 export function superscript(s: string): string {
   return Array.from(s, (ch) => SUPERSCRIPT[ch] ?? ch).join('');
 }
+
+/**
+ * A legend laid out in rows across `avail` px: each item a swatch (30 px), its label and a gap;
+ * past `maxRows` rows the rest are counted in `hidden` (drawn as "+N more"). `rows` counts the
+ * rows drawn, the "+N more" line included; 0 when there is nothing to list.
+ */
+export function flowLegend<T extends { label: string }>(
+  entries: readonly T[],
+  fontSize: number,
+  avail: number,
+  rowH: number,
+  maxRows = 3,
+): { items: (T & { x: number; y: number })[]; hidden: number; rows: number } {
+  const items: (T & { x: number; y: number })[] = [];
+  let lx = 0;
+  let row = 0;
+  let hidden = 0;
+  for (const e of entries) {
+    const w = 30 + textWidth(e.label, fontSize) + 14;
+    if (lx > 0 && lx + w > avail) {
+      row += 1;
+      lx = 0;
+    }
+    if (row >= maxRows) {
+      hidden += 1;
+      continue;
+    }
+    items.push({ ...e, x: lx, y: row * rowH });
+    lx += w;
+  }
+  const rows = entries.length ? Math.min(maxRows, row + 1) + (hidden ? 1 : 0) : 0;
+  return { items, hidden, rows };
+}
