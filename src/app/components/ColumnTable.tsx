@@ -52,15 +52,10 @@ function seedCell(c: ColumnRecord, k: DiagramKind): { text: string; title: strin
 
 /** A seed mean of c_barrier: the mean over seeds with a barrier, then how many used c_max. */
 function barrierMean(s: CriticalSummary): string {
-  const parts: string[] = [];
-  const { mean, std, n } = s.seen;
-  if (mean !== null) {
-    const value = n > 1 && std !== null ? `${fmt(mean)} ± ${fmt(std)}` : fmt(mean);
-    parts.push(s.censored + s.unknown > 0 ? `${value} over ${n} seen` : value);
-  }
-  if (s.censored > 0 && s.above !== null)
-    parts.push(`c_max ${fmt(s.above)} used for ${s.censored} of ${s.seeds} (no barrier)`);
-  return parts.length > 0 ? parts.join('; ') : '—';
+  return formatCritical(s, fmt, {
+    censored: (above, n, of) => `c_max ${above} used for ${n} of ${of} (no barrier)`,
+    unknown: false,
+  });
 }
 
 const HEAD_TITLES: Readonly<Record<DiagramKind, string>> = {

@@ -141,7 +141,16 @@ export function summarizeCritical(
  * censored)" (none seen), "3.2 over 1 seen; > 16 (2 of 3 censored)" (mixed); seeds with no
  * divergence yet are added as "; 1 not reached". "—" when nothing is known.
  */
-export function formatCritical(s: CriticalSummary, fmt: (v: number) => string): string {
+export function formatCritical(
+  s: CriticalSummary,
+  fmt: (v: number) => string,
+  words: {
+    /** The censored part, e.g. c_barrier's "c_max 16 used for 2 of 3 (no barrier)". */
+    censored?: (above: string, censored: number, seeds: number) => string;
+    /** Whether seeds with nothing known yet are counted ("1 not reached"); default true. */
+    unknown?: boolean;
+  } = {},
+): string {
   const parts: string[] = [];
   const { mean, std, n } = s.seen;
   if (mean !== null) {
@@ -149,8 +158,13 @@ export function formatCritical(s: CriticalSummary, fmt: (v: number) => string): 
     parts.push(s.censored + s.unknown > 0 ? `${value} over ${n} seen` : value);
   }
   if (s.censored > 0 && s.above !== null)
-    parts.push(`> ${fmt(s.above)} (${s.censored} of ${s.seeds} censored)`);
-  if (s.unknown > 0 && parts.length > 0) parts.push(`${s.unknown} not reached`);
+    parts.push(
+      words.censored
+        ? words.censored(fmt(s.above), s.censored, s.seeds)
+        : `> ${fmt(s.above)} (${s.censored} of ${s.seeds} censored)`,
+    );
+  if ((words.unknown ?? true) && s.unknown > 0 && parts.length > 0)
+    parts.push(`${s.unknown} not reached`);
   return parts.length > 0 ? parts.join('; ') : '—';
 }
 
