@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { RunRecord } from '../../core/sweep/records';
 import {
   curveOfRun,
@@ -9,6 +9,7 @@ import {
 } from '../charts/interpolation';
 import { useElementSize } from '../hooks/useElementSize';
 import { useApp } from '../store/store';
+import { usePanelOpen } from '../hooks/usePanelOpen';
 
 export const INTERPOLATION_SVG_ID = 'interpolation-svg';
 
@@ -26,7 +27,7 @@ export function InterpolationPanel() {
   const selected = useApp((s) => s.selected);
   const barrierOn = useApp((s) => s.settings.barrier);
   const lecture = useApp((s) => s.lecture);
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = usePanelOpen('interpolation', true);
   const boxRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const { width } = useElementSize(boxRef);
@@ -62,7 +63,9 @@ export function InterpolationPanel() {
     <details
       className="panel collapsible-panel interpolation-panel"
       open={open}
-      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onToggle={(e) => {
+        if (e.currentTarget.open !== open) setOpen(e.currentTarget.open);
+      }}
       data-testid="interpolation-panel"
     >
       <summary>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import {
   renderSaturation,
   saturationEmpty,
@@ -7,6 +7,7 @@ import {
 } from '../charts/saturation';
 import { useElementSize } from '../hooks/useElementSize';
 import { useApp } from '../store/store';
+import { usePanelOpen } from '../hooks/usePanelOpen';
 
 export const SATURATION_SVG_ID = 'saturation-svg';
 
@@ -22,7 +23,7 @@ export function SaturationPanel() {
   const columnsById = useApp((s) => s.columns);
   const saturationK = useApp((s) => s.settings.saturationK);
   const lecture = useApp((s) => s.lecture);
-  const [open, setOpen] = useState(true);
+  const [open, setOpen] = usePanelOpen('saturation', true);
   const boxRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const { width } = useElementSize(boxRef);
@@ -45,7 +46,9 @@ export function SaturationPanel() {
     <details
       className="panel collapsible-panel saturation-panel"
       open={open}
-      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onToggle={(e) => {
+        if (e.currentTarget.open !== open) setOpen(e.currentTarget.open);
+      }}
       data-testid="saturation-panel"
     >
       <summary>
