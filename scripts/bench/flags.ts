@@ -10,6 +10,7 @@ import {
   textFlag,
   type FlagSpec,
 } from '../../src/cli/argv';
+import { MAX_WASM_THREADS } from '../../src/node/wasmThreads';
 import { SECTIONS, type Options, type Section } from './types';
 
 /** Most worker threads the workers section accepts in --workers (a typo guard, not a limit of the code). */
@@ -31,24 +32,37 @@ const sectionList: FlagSpec<Set<Section>> = {
   },
 };
 
-const workerCounts: FlagSpec<number[]> = {
-  flag: 'workers',
-  arg: 'LIST',
-  help: 'worker-thread counts of the workers section, e.g. 1,2,4 (default: 1, 2 and all cores)',
-  parse(text) {
+/** A comma-separated list of whole numbers from 1 to `max`, sorted, each once. */
+function countList(flag: string, help: string, max: number): FlagSpec<number[]> {
+  return { flag, arg: 'LIST', help, parse: (text) => parseCounts(text, max) };
+}
+
+function parseCounts(text: string, max: number): ReturnType<FlagSpec<number[]>['parse']> {
+  {
     const parts = text.split(',').map((s) => s.trim());
     const counts = parts.map(Number);
     const bad = parts.filter(
-      (p, i) => !(Number.isInteger(counts[i]) && counts[i]! >= 1 && counts[i]! <= MAX_WORKERS),
+      (p, i) => !(Number.isInteger(counts[i]) && counts[i]! >= 1 && counts[i]! <= max),
     );
     if (bad.length > 0)
       return {
         ok: false,
-        error: `${bad.map((b) => JSON.stringify(b)).join(', ')}: not a whole number from 1 to ${MAX_WORKERS}`,
+        error: `${bad.map((b) => JSON.stringify(b)).join(', ')}: not a whole number from 1 to ${max}`,
       };
     return { ok: true, value: [...new Set(counts)].sort((a, b) => a - b) };
-  },
-};
+  }
+}
+
+const workerCounts = countList(
+  'workers',
+  'worker-thread counts of the workers section, e.g. 1,2,4 (default: 1 and all cores)',
+  MAX_WORKERS,
+);
+const wasmThreadCounts = countList(
+  'wasm-threads',
+  `XNNPACK threads per worker in the workers section, e.g. 1,2 (default: 1 and min(cores, ${MAX_WASM_THREADS})); every worker count runs with every thread count`,
+  MAX_WASM_THREADS,
+);
 
 const SPECS = {
   quick: switchFlag(
@@ -69,6 +83,7 @@ const SPECS = {
     'a folder',
   ),
   workers: workerCounts,
+  wasmThreads: wasmThreadCounts,
   threadEntry: choiceFlag(
     'thread-entry',
     ['built', 'tsx'] as const,
@@ -76,7 +91,7 @@ const SPECS = {
   ),
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}] [--data-dir DIR] [--workers LIST]
+export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}] [--data-dir DIR] [--workers LIST] [--wasm-threads LIST]
 
 ${flagHelp(SPECS).join('\n')}
   --help
@@ -110,6 +125,7 @@ export function parseBenchFlags(
       sections,
       dataDir: v.dataDir ?? (envDir !== undefined && envDir !== '' ? envDir : null),
       workers: v.workers ?? null,
+      wasmThreads: v.wasmThreads ?? null,
       threadEntry: v.threadEntry ?? 'built',
     },
   };

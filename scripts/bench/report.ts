@@ -268,16 +268,16 @@ export function markdown(r: Report): string {
 
 const loads = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 
-function workersTable(c: WorkersCase, rate: number): string[] {
+function workersTable(c: WorkersCase): string[] {
   const L: string[] = [
     `${c.description}:`,
     '',
-    '| threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | idle | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of N × matMul | load before → after |',
+    '| workers × wasm threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | idle | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of cores used × matMul | load before → after |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const t of c.rows)
     L.push(
-      `| ${t.workers} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.gflops / (t.workers * rate))} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
+      `| ${t.workers} × ${t.wasmThreads ?? 1} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.ofNMatmul)} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
     );
   L.push('');
   return L;
@@ -297,10 +297,10 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
     "*+MB per thread*: peak RSS over one thread's, per thread added. FLOPs counted as below (λ_0 once per column).",
     "The load average is the machine's (1 / 5 / 15 min): other processes share these cores.",
     '',
-    ...workersTable(w.demo, w.matmul.gflops),
+    ...workersTable(w.demo),
   );
   if (typeof w.cifar === 'string') L.push(`CIFAR-10 column: skipped (${w.cifar}).`, '');
-  else L.push(...workersTable(w.cifar, w.matmul.gflops));
+  else L.push(...workersTable(w.cifar));
   L.push(
     '**The bound on one column.** Threads split a sweep by runs; a column of k runs whose λ_0 takes L and whose runs',
     'take R each fills in at best L + ⌈k/N⌉·R on N threads, against L + k·R on one (λ_0 is measured once and handed on,',
@@ -375,6 +375,7 @@ export function summary(report: Report, out: string): object {
                   name: c.name,
                   rows: c.rows.map((t) => ({
                     workers: t.workers,
+                    wasmThreads: t.wasmThreads,
                     seconds: t.seconds,
                     speedup: t.speedup,
                     cpuOverOne: t.cpuOverOne,

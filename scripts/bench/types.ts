@@ -35,8 +35,10 @@ export interface Options {
   sections: Set<Section>;
   /** Where cifar10/ is looked for (--data-dir, else $PHASE_DATA_DIR), or null. */
   dataDir: string | null;
-  /** Worker-thread counts of the workers section (null: 1, 2 and all cores). */
+  /** Worker-thread counts of the workers section (null: 1 and all cores). */
   workers: number[] | null;
+  /** XNNPACK thread counts of each worker's wasm (null: 1 and min(cores, 4)). */
+  wasmThreads: number[] | null;
   /** How the workers section starts its threads. */
   threadEntry: 'built' | 'tsx';
 }
@@ -138,9 +140,11 @@ export interface ConvRateFigures {
   gflops: number;
 }
 
-/** One timing of the workers section: a sweep on `workers` threads. */
+/** One timing of the workers section: a sweep on `workers` threads of `wasmThreads` each. */
 export interface WorkersRow {
   workers: number;
+  /** XNNPACK threads of each worker's wasm backend (`--wasm-threads`). */
+  wasmThreads: number;
   seconds: number;
   /** One thread's seconds over these (the first row's count, normally 1). */
   speedup: number;
@@ -175,7 +179,7 @@ export interface WorkersRow {
   mbPerAddedWorker: number | null;
   flops: number;
   gflops: number;
-  /** `gflops` over `workers` × the one-core matMul rate. */
+  /** `gflops` over min(cores, workers × wasmThreads) × the one-core matMul rate. */
   ofNMatmul: number;
   /** 1, 5 and 15 min load averages before and after this timing. */
   loadBefore: number[];

@@ -8,6 +8,7 @@ import { cloneDefaults } from '../core/settings/codec';
 import { SCHEMA, type SettingKey, type Settings } from '../core/settings/schema';
 import type { Result } from '../core/result';
 import { NODE_BACKENDS, type NodeBackendName } from '../node/backend';
+import { MAX_WASM_THREADS } from '../node/wasmThreads';
 import {
   choiceFlag,
   flagHelp,
@@ -31,6 +32,8 @@ export interface CliOptions {
   help: boolean;
   /** Worker threads (`--workers`); null: the default, see `resolveWorkers` in workers.ts. */
   workers: number | null;
+  /** XNNPACK threads per wasm backend (`--wasm-threads`); null: see `resolveWasmThreads`. */
+  wasmThreads: number | null;
 }
 
 export type FlagResult = Result<CliOptions>;
@@ -90,6 +93,20 @@ const CLI_FLAGS = {
           };
     },
   } satisfies FlagSpec<number>,
+  wasmThreads: {
+    flag: 'wasm-threads',
+    arg: 'K',
+    help: `XNNPACK threads inside each wasm backend, 1 to ${MAX_WASM_THREADS}: matrix products and convolutions split over K cores (default: 1 with several worker threads, else the available cores up to ${MAX_WASM_THREADS}). Records are the same for any K. Workers × K above the cores is much slower.`,
+    parse: (text: string) => {
+      const n = Number(text);
+      return /^\d+$/.test(text.trim()) && n >= 1 && n <= MAX_WASM_THREADS
+        ? { ok: true as const, value: n }
+        : {
+            ok: false as const,
+            error: `${JSON.stringify(text)} is not a whole number from 1 to ${MAX_WASM_THREADS}`,
+          };
+    },
+  } satisfies FlagSpec<number>,
   help: switchFlag('help', 'Show this help.'),
 };
 
@@ -135,6 +152,7 @@ export function parseFlags(argv: readonly string[]): FlagResult {
       quiet: v.quiet ?? false,
       help: v.help ?? false,
       workers: v.workers ?? null,
+      wasmThreads: v.wasmThreads ?? null,
     },
   };
 }

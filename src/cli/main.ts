@@ -20,10 +20,10 @@ import type { PreparedData } from '../core/data/types';
 import type { SweepHooks } from '../core/sweep/runSweep';
 import { capabilitiesOf } from '../core/tf/capabilities';
 import { loadSweepData } from '../node/loadData';
-import { initNodeBackend, nodeGpuAdapter } from '../node/backend';
+import { initNodeBackend, nodeGpuAdapter, nodeWasmThreads } from '../node/backend';
 import type { CliIo } from './process';
 import { availableParallelism } from 'node:os';
-import { resolveWorkers, runOnThreads } from './workers';
+import { resolveWasmThreads, resolveWorkers, runOnThreads } from './workers';
 
 export type { CliIo } from './process';
 
@@ -116,6 +116,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (out) out.write(record);
     else io.stdout(JSON.stringify(record));
   };
+  const already = resume?.value.done ?? [];
+  // The thread pool schedules a whole sweep from scratch; a shard or a resumed file runs its
+  // columns on this thread (on a cluster, one shard per core does what the threads would), with
+  // the cores as wasm threads instead.
+  const whole = shard === null && already.length === 0;
+  const workers = whole ? threads.workers : 1;
+  const wasm = resolveWasmThreads(o.wasmThreads, o.backend, workers, availableParallelism());
+  if (!wasm.ok) {
+    io.stderr(`sweep: ${wasm.error}\n`);
+    return 2;
+  }
+  if (wasm.warning !== null) io.stderr(`sweep: ${wasm.warning}\n`);
   try {
     const data = columns.length > 0 ? loadPrepared(o, io) : null;
     let backend = 'none (exact float64)';
@@ -123,7 +135,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // The uv model runs no tfjs backend, so it has no capabilities to pass.
     const backendHooks: Pick<SweepHooks, 'capabilities'> = {};
     if (s.model !== 'uv' && columns.length > 0) {
-      backend = await initNodeBackend(o.backend);
+      // With worker threads this backend only answers what it can do: one thread is enough. A
+      // process that already runs wasm (a test calling main twice) keeps its threads unless asked.
+      const running = nodeWasmThreads();
+      const want = workers > 1 ? 1 : wasm.threads;
+      const k = running > 0 && (workers > 1 || o.wasmThreads === null) ? running : want;
+      backend = await initNodeBackend(o.backend, { wasmThreads: k });
       backendHooks.capabilities = capabilitiesOf(backend);
       backendName = backend;
       const gpu = backend === 'webgpu' ? nodeGpuAdapter() : null;
@@ -136,16 +153,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       out = resume.value.open(backendName);
       log(`sweep: ${resume.value.note}\n`);
     } else write(sweepHeader(s, shard, backendName));
-    const already = resume?.value.done ?? [];
-    // The thread pool schedules a whole sweep from scratch; a shard or a resumed file runs its
-    // columns on this thread (on a cluster, one shard per core does what the threads would).
-    const whole = shard === null && already.length === 0;
-    const workers = whole ? threads.workers : 1;
     if (!whole && threads.workers > 1 && o.workers !== null)
       log(`sweep: --workers ${o.workers} is not used for a shard or a resumed file: one thread\n`);
     const planned = columns.length * plannerFor(s).maxRuns;
+    const shownThreads = workers > 1 ? wasm.threads : Math.max(1, nodeWasmThreads());
     log(
-      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
+      `sweep: ${s.model === 'uv' ? 'uv model' : `${s.dataset}, N = ${data?.count}`}, backend ${backend}, ${workers} worker thread${workers > 1 ? 's' : ''}${s.model !== 'uv' && o.backend === 'wasm' ? ` × ${shownThreads} wasm thread${shownThreads > 1 ? 's' : ''}` : ''}, ${columns.length} column${columns.length === 1 ? '' : 's'}, at most ${planned} runs\n`,
     );
     const start = io.now();
     let done = already.length;
@@ -180,7 +193,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     };
     let result: { runs: number };
     if (workers > 1) {
-      const r = await runOnThreads(s, data, o.backend, workers, hooks);
+      const r = await runOnThreads(s, data, o.backend, workers, hooks, {
+        wasmThreads: wasm.threads,
+      });
       result = r;
       // What the speed-up cost: runs guessed ahead and thrown away, λ_0 measurements.
       log(

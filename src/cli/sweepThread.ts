@@ -1,5 +1,6 @@
 /**
- * Entry of one CLI worker thread: initialises its own tfjs backend (wasm, one thread), receives the
+ * Entry of one CLI worker thread: initialises its own tfjs backend (wasm, on `wasmThreads` XNNPACK
+ * threads), receives the
  * prepared dataset once, and runs the tasks the scheduler hands it through `localExecutor`: a
  * column's L_0 and λ_0 come with the task when another thread measured them, else this thread
  * measures them and posts them back (`init`) for the scheduler to hand on.
@@ -28,7 +29,7 @@ port.on('message', (cmd: ThreadCommand) => {
     const { settings, data } = cmd;
     const ready = modelInfo(settings.model).ownColumn
       ? Promise.resolve('none')
-      : initNodeBackend(cmd.backend);
+      : initNodeBackend(cmd.backend, { wasmThreads: cmd.wasmThreads });
     ready.then(
       (backend) => {
         executor = localExecutor(settings, data, { now: () => performance.now() });

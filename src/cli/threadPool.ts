@@ -16,6 +16,8 @@ export interface ThreadPoolInit {
   backend: NodeBackendName;
   settings: Settings;
   data: PreparedData | null;
+  /** XNNPACK threads of each thread's wasm backend (default 1). */
+  wasmThreads?: number;
   /**
    * The thread's entry file. Default: `sweepThread.js` beside the built command, or
    * `sweepThread.ts` through tsx's loader when running from source (seconds slower to start, as
@@ -104,8 +106,15 @@ class ThreadExecutor implements SweepExecutor {
     });
     // Rejections reach whoever awaits `ready`; an unawaited one must not crash the process.
     ready.catch(() => undefined);
-    const { backend, settings, data } = this.init;
-    const cmd: ThreadCommand = { type: 'init', backend, settings, data, cancel: this.cancel };
+    const { backend, settings, data, wasmThreads = 1 } = this.init;
+    const cmd: ThreadCommand = {
+      type: 'init',
+      backend,
+      settings,
+      data,
+      cancel: this.cancel,
+      wasmThreads,
+    };
     worker.postMessage(cmd);
     this.ready = ready;
     return ready;

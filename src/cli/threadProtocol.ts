@@ -15,6 +15,8 @@ export type ThreadCommand =
       settings: Settings;
       data: PreparedData | null;
       cancel: SharedArrayBuffer;
+      /** XNNPACK threads of the thread's wasm backend (`--wasm-threads`). */
+      wasmThreads: number;
     }
   /** A run; `task.init`, when present, carries the column's L_0 and λ_0 measured elsewhere. */
   | { type: 'run'; task: SweepTask };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDefaults } from '../core/settings/codec';
 import { parseFlags } from './flags';
-import { resolveWorkers } from './workers';
+import { resolveWasmThreads, resolveWorkers } from './workers';
 
 describe('--workers', () => {
   it('parses a whole number and names the flag when it is not one', () => {
@@ -26,5 +26,45 @@ describe('--workers', () => {
     expect(resolveWorkers(null, ens, 'wasm', 8)).toEqual({ ok: true, workers: 1 });
     const refused = resolveWorkers(2, fcn, 'webgpu', 8);
     expect(refused.ok ? 'accepted' : refused.error).toMatch(/--workers 2: the webgpu backend/);
+  });
+});
+
+describe('--wasm-threads', () => {
+  it('parses 1 to 4 and names the flag otherwise', () => {
+    const r = parseFlags(['--wasm-threads', '2']);
+    expect(r.ok && r.value.wasmThreads).toBe(2);
+    const d = parseFlags([]);
+    expect(d.ok && d.value.wasmThreads).toBe(null);
+    for (const bad of ['0', '5', '1.5', 'all']) {
+      const e = parseFlags(['--wasm-threads', bad]);
+      expect(e.ok ? 'accepted' : e.error).toMatch(
+        /^--wasm-threads: .* is not a whole number from 1 to 4/,
+      );
+    }
+  });
+
+  it('defaults to the cores (at most 4) for one worker and to 1 beside other workers', () => {
+    expect(resolveWasmThreads(null, 'wasm', 1, 2)).toEqual({ ok: true, threads: 2, warning: null });
+    expect(resolveWasmThreads(null, 'wasm', 1, 16)).toEqual({
+      ok: true,
+      threads: 4,
+      warning: null,
+    });
+    expect(resolveWasmThreads(null, 'wasm', 1, 1)).toEqual({ ok: true, threads: 1, warning: null });
+    expect(resolveWasmThreads(null, 'wasm', 2, 2)).toEqual({ ok: true, threads: 1, warning: null });
+    expect(resolveWasmThreads(null, 'cpu', 1, 8)).toEqual({ ok: true, threads: 1, warning: null });
+  });
+
+  it('takes what is asked, warns when workers × threads exceed the cores, refuses threads off wasm', () => {
+    expect(resolveWasmThreads(2, 'wasm', 2, 4)).toEqual({ ok: true, threads: 2, warning: null });
+    const over = resolveWasmThreads(2, 'wasm', 2, 2);
+    expect(over.ok && over.warning).toMatch(
+      /2 worker threads × 2 wasm threads is more threads than the 2 cores/,
+    );
+    const gpu = resolveWasmThreads(2, 'webgpu', 1, 8);
+    expect(gpu.ok ? 'accepted' : gpu.error).toBe(
+      '--wasm-threads 2: only the wasm backend has threads',
+    );
+    expect(resolveWasmThreads(1, 'cpu', 1, 8)).toEqual({ ok: true, threads: 1, warning: null });
   });
 });

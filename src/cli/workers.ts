@@ -10,6 +10,7 @@ import type { NodeBackendName } from '../node/backend';
 import type { SweepHooks } from '../core/sweep/runSweep';
 import { modelInfo } from '../core/models/kinds';
 import { runScheduledSweep, type ScheduledSweepResult } from '../core/sweep/scheduler';
+import { MAX_WASM_THREADS } from '../node/wasmThreads';
 import { createThreadPool, type ThreadPool } from './threadPool';
 
 /**
@@ -41,19 +42,63 @@ export function resolveWorkers(
 }
 
 /**
- * Run the sweep on `workers` threads; records reach `hooks` in the canonical order. `entry`
- * replaces the threads' entry file (`ThreadPoolInit.entry`).
+ * XNNPACK threads per wasm backend, or why the asked-for number cannot run. Default: 1 when
+ * several worker threads share the cores (each worker on K threads would put workers × K threads
+ * on the cores, and XNNPACK's spinning pool threads then slow everything down: docs/BENCH.md),
+ * else every available core up to `MAX_WASM_THREADS` (a shard, a resumed file, `--workers 1`).
+ * Only wasm has threads.
  */
+export function resolveWasmThreads(
+  asked: number | null,
+  backend: NodeBackendName,
+  workers: number,
+  cores: number,
+): { ok: true; threads: number; warning: string | null } | { ok: false; error: string } {
+  if (backend !== 'wasm') {
+    if (asked !== null && asked > 1)
+      return { ok: false, error: `--wasm-threads ${asked}: only the wasm backend has threads` };
+    return { ok: true, threads: 1, warning: null };
+  }
+  if (asked === null)
+    return {
+      ok: true,
+      threads: workers > 1 ? 1 : Math.max(1, Math.min(cores, MAX_WASM_THREADS)),
+      warning: null,
+    };
+  const warning =
+    workers * asked > cores
+      ? `${workers} worker thread${workers > 1 ? 's' : ''} × ${asked} wasm threads is more threads than the ${cores} cores: expect it to be slower, not faster`
+      : null;
+  return { ok: true, threads: asked, warning };
+}
+
+/** The optional parts of `runOnThreads`. */
+export interface ThreadRunOptions {
+  /** Called with the pool once it exists (tests kill a thread through it). */
+  onPool?: (pool: ThreadPool) => void;
+  /** Replaces the threads' entry file (`ThreadPoolInit.entry`). */
+  entry?: URL;
+  /** XNNPACK threads of each worker thread's wasm backend (default 1). */
+  wasmThreads?: number;
+}
+
+/** Run the sweep on `workers` threads; records reach `hooks` in the canonical order. */
 export async function runOnThreads(
   settings: Settings,
   data: PreparedData | null,
   backend: NodeBackendName,
   workers: number,
   hooks: SweepHooks,
-  onPool?: (pool: ThreadPool) => void,
-  entry?: URL,
+  options: ThreadRunOptions = {},
 ): Promise<ScheduledSweepResult & { restarts: number; startupMs: number[]; busyMs: number[] }> {
-  const pool = createThreadPool(workers, { backend, settings, data, ...(entry ? { entry } : {}) });
+  const { onPool, entry, wasmThreads } = options;
+  const pool = createThreadPool(workers, {
+    backend,
+    settings,
+    data,
+    ...(entry ? { entry } : {}),
+    ...(wasmThreads !== undefined ? { wasmThreads } : {}),
+  });
   onPool?.(pool);
   try {
     const r = await runScheduledSweep(settings, pool.executors, [], hooks, { order: 'canonical' });

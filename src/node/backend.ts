@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from '../core/tf/gradients';
 import { describeGpuAdapter, type AdapterLike } from '../core/tf/adapters';
+import { MAX_WASM_THREADS, withWasmThreadHooks } from './wasmThreads';
 
 /** Backends the CLI, scripts and tests run in Node: wasm and cpu need nothing native; webgpu runs
  * tfjs-backend-webgpu on Dawn's Node bindings (npm `webgpu`) and needs a Vulkan driver. */
@@ -102,16 +103,58 @@ async function ensureStockGradientsNode(): Promise<void> {
   await import('@tensorflow/tfjs');
 }
 
+/** Options of `initNodeBackend`. */
+export interface NodeBackendOptions {
+  /**
+   * wasm only: XNNPACK threads of the backend (1 to `MAX_WASM_THREADS`; default 1). Above 1 the
+   * threaded SIMD build runs (src/node/wasmThreads.ts); results are the same for any count.
+   */
+  wasmThreads?: number;
+}
+
+let wasmThreadsActive = 0;
+
+/** The XNNPACK threads of the Node wasm backend once started (0 before, or on another backend). */
+export function nodeWasmThreads(): number {
+  return wasmThreadsActive;
+}
+
+/** What `unrefWasmThreads` needs of the threaded wasm module. */
+interface PthreadModule {
+  PThread?: { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] };
+}
+
+/**
+ * Let the process exit with the pthread workers alive, as with any finished work: XNNPACK's pool
+ * threads wait for kernels forever and would otherwise hold Node's event loop open.
+ */
+function unrefWasmThreads(): void {
+  const m = (tf.backend() as unknown as { wasm?: PthreadModule }).wasm;
+  for (const w of [...(m?.PThread?.runningWorkers ?? []), ...(m?.PThread?.unusedWorkers ?? [])])
+    w.unref();
+}
+
 /**
  * Initialise a tfjs backend in Node and register the gradients (stock, then the project fixes).
- * wasm runs with SIMD on one thread (threads stay off everywhere, see docs/ARCHITECTURE.md) and needs no
+ * wasm runs with SIMD, on one thread unless `wasmThreads` asks for more, and needs no
  * `setWasmPaths` in Node. Returns the active backend's name. Throws if the backend cannot start.
  */
-export async function initNodeBackend(name: NodeBackendName): Promise<string> {
+export async function initNodeBackend(
+  name: NodeBackendName,
+  options: NodeBackendOptions = {},
+): Promise<string> {
   await ensureStockGradientsNode();
+  const threads = options.wasmThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS)
+    throw new Error(`wasm threads: ${threads} is not a whole number from 1 to ${MAX_WASM_THREADS}`);
   if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmThreadsActive > 0 && wasmThreadsActive !== threads)
+      throw new Error(
+        `wasm threads: the backend already runs ${wasmThreadsActive} thread(s) in this process`,
+      );
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+    if (threads > 1) wasm.setThreadsCount(threads);
   } else if (name === 'webgpu') {
     if (gpuReleased) throw new Error('webgpu backend: already released in this process');
     nodeGpu ??= await installDawn();
@@ -119,9 +162,26 @@ export async function initNodeBackend(name: NodeBackendName): Promise<string> {
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
   }
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`tfjs backend '${name}' failed to initialise`);
-  await tf.ready();
+  const start = async (): Promise<boolean> => {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok;
+  };
+  const ok =
+    name === 'wasm' && threads > 1 && wasmThreadsActive === 0
+      ? await withWasmThreadHooks(threads, start)
+      : await start();
+  if (!ok)
+    throw new Error(
+      `tfjs backend '${name}' failed to initialise${name === 'wasm' && threads > 1 ? ` with ${threads} threads (one thread needs none of the threaded build)` : ''}`,
+    );
+  if (name === 'wasm') {
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+    wasmThreadsActive = getThreadsCount();
+    if (threads > 1) unrefWasmThreads();
+    if (wasmThreadsActive !== threads)
+      throw new Error(`wasm threads: asked for ${threads}, the backend runs ${wasmThreadsActive}`);
+  }
   registerGradientFixes();
   return tf.getBackend();
 }

@@ -14,6 +14,7 @@ describe('npm run bench flags', () => {
         sections: new Set(SECTIONS),
         dataDir: null,
         workers: null,
+        wasmThreads: null,
         threadEntry: 'built',
       },
     });

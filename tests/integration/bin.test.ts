@@ -95,4 +95,51 @@ describe('the built phase-explorer command', () => {
     expect(bad.stderr).toMatch(/--c/);
     expect(run(['no-such-command']).status).toBe(2);
   });
+
+  // Threaded wasm (src/node/wasmThreads.ts) from the bundle: the pthread workers start from the
+  // installed tfjs-backend-wasm, the process still exits when the sweep is done, and the records
+  // are the ones one thread writes (w = 256: every product is large enough for XNNPACK to split).
+  it('sweep --wasm-threads 2 exits when done and writes the records of --wasm-threads 1', () => {
+    const args = [
+      'sweep',
+      '--dataset',
+      'synthetic',
+      '--depths',
+      '3',
+      '--widths',
+      '256',
+      '--train-size',
+      '256',
+      '--measure-size',
+      '256',
+      '--batch',
+      '64',
+      '--steps',
+      '3',
+      '--c',
+      '1,4,16',
+      '--saturation-k',
+      '0',
+      '--workers',
+      '1',
+      '--out',
+      '-',
+    ];
+    const untimed = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => r['type'] !== 'sweep')
+        .map((r) => (r['type'] === 'run' ? { ...r, seconds: 0 } : r));
+    const one = run([...args, '--wasm-threads', '1']);
+    const two = run([...args, '--wasm-threads', '2']);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    expect(two.stderr).toContain('1 worker thread × 2 wasm threads');
+    expect(one.stderr).toContain('1 worker thread × 1 wasm thread,');
+    const runs = untimed(two.stdout);
+    expect(runs.filter((r) => r['type'] === 'run')).toHaveLength(3);
+    expect(runs).toEqual(untimed(one.stdout));
+  });
 });

@@ -98,16 +98,18 @@ describe('sweep --workers', () => {
           },
           onColumn() {},
         },
-        (pool) => {
-          if (!kill) return;
-          // Kill thread 0 as soon as it has a task in flight, after the first record.
-          const timer = setInterval(() => {
-            if (runs.length >= 2 && !killed) {
-              killed = true;
-              clearInterval(timer);
-              void pool.kill(0);
-            }
-          }, 5);
+        {
+          onPool(pool) {
+            if (!kill) return;
+            // Kill thread 0 as soon as it has a task in flight, after the first record.
+            const timer = setInterval(() => {
+              if (runs.length >= 2 && !killed) {
+                killed = true;
+                clearInterval(timer);
+                void pool.kill(0);
+              }
+            }, 5);
+          },
         },
       );
       return { runs, r, killed };

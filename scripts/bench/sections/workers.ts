@@ -1,8 +1,9 @@
 /**
  * Section `workers`: the CLI's `--workers N` (Node worker threads on the core scheduler) on the
  * quick demo and on the CIFAR-10 column of issue 11 (FCN d = 4, w = 256, N = 4096, M = 1024,
- * B = 512, T = 10, c = 1, 2, 4, a fixed 5 HVPs per sharpness estimate), with 1, 2 and all cores'
- * worth of threads, side by side in one run: wall seconds, speed-up over one thread, peak RSS and
+ * B = 512, T = 10, c = 1, 2, 4, a fixed 5 HVPs per sharpness estimate), with 1 and all cores'
+ * worth of worker threads, each with 1 and min(cores, 4) XNNPACK threads (`--wasm-threads`),
+ * side by side in one run: wall seconds, speed-up over one thread, peak RSS and
  * memory per added thread, achieved GFLOP/s against N × the one-core wasm matMul rate, runs
  * started and thrown away, thread start-up, and the load average before and after each timing.
  *
@@ -25,6 +26,7 @@ import { forwardFlops, lanczosFlops, runFlops } from '../../../src/core/train/fl
 import { measureMatmul } from '../../../src/bench/measure';
 import { loadSweepData } from '../../../src/node/loadData';
 import { runOnThreads } from '../../../src/cli/workers';
+import { MAX_WASM_THREADS } from '../../../src/node/wasmThreads';
 import { emit, now, progress, repoRoot } from '../common';
 import { cifar10DirOrWhy } from './paper';
 import type { SectionRunner, WorkersCase, WorkersRow } from '../types';
@@ -66,12 +68,19 @@ function sweepFlops(s: Settings, data: PreparedData, runs: readonly RunRecord[])
   return total;
 }
 
+/** One timing: `workers` worker threads, each with `wasmThreads` XNNPACK threads. */
+interface Config {
+  workers: number;
+  wasmThreads: number;
+}
+
 async function timeOne(
   s: Settings,
   data: PreparedData,
-  workers: number,
+  { workers, wasmThreads }: Config,
   entry: URL | undefined,
   rate: number,
+  cores: number,
 ): Promise<Omit<WorkersRow, 'speedup' | 'cpuOverOne' | 'mbPerAddedWorker'>> {
   const runs: RunRecord[] = [];
   const loadBefore = loadavg();
@@ -89,8 +98,7 @@ async function timeOne(
       'wasm',
       workers,
       { now, onRun: (run) => runs.push(run), onColumn: () => {} },
-      undefined,
-      entry,
+      { ...(entry ? { entry } : {}), wasmThreads },
     );
   } finally {
     clearInterval(sampler);
@@ -102,6 +110,7 @@ async function timeOne(
   const gflops = flops / seconds / 1e9;
   return {
     workers,
+    wasmThreads,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     runs: r.runs,
@@ -115,7 +124,7 @@ async function timeOne(
     peakRssMb: peak / 2 ** 20,
     flops,
     gflops,
-    ofNMatmul: gflops / (workers * rate),
+    ofNMatmul: gflops / (Math.min(cores, workers * wasmThreads) * rate),
     loadBefore,
     loadAfter: loadavg(),
   };
@@ -126,27 +135,31 @@ async function timeCase(
   description: string,
   s: Settings,
   data: PreparedData,
-  counts: readonly number[],
+  configs: readonly Config[],
   entry: URL | undefined,
   rate: number,
+  cores: number,
 ): Promise<WorkersCase> {
   progress(`workers: ${name}: ${description}`);
   const rows: WorkersRow[] = [];
-  for (const n of counts) {
-    const t = await timeOne(s, data, n, entry, rate);
+  for (const config of configs) {
+    const n = config.workers;
+    const t = await timeOne(s, data, config, entry, rate, cores);
     const one = rows[0];
     const row: WorkersRow = {
       ...t,
       speedup: one ? one.seconds / t.seconds : 1,
       cpuOverOne: one ? t.cpuSeconds / one.cpuSeconds : 1,
       mbPerAddedWorker:
-        one && n > one.workers ? (t.peakRssMb - one.peakRssMb) / (n - one.workers) : null,
+        one && n > one.workers && config.wasmThreads === one.wasmThreads
+          ? (t.peakRssMb - one.peakRssMb) / (n - one.workers)
+          : null,
     };
     rows.push(row);
     progress(
-      `  ${n} thread${n > 1 ? 's' : ''}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
+      `  ${n} worker${n > 1 ? 's' : ''} × ${config.wasmThreads} wasm thread${config.wasmThreads > 1 ? 's' : ''}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
         `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
-        `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${n}× matMul, ` +
+        `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${Math.min(cores, n * config.wasmThreads)}× matMul, ` +
         `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
     );
     emit({ type: 'workers', name, ...row });
@@ -174,7 +187,12 @@ export function cifarColumnSettings(quick: boolean): Settings {
 
 export const workersSection: SectionRunner = async ({ opts, report }) => {
   const cores = os.availableParallelism();
-  const counts = opts.workers ?? [...new Set([1, 2, cores])].sort((a, b) => a - b);
+  const counts = opts.workers ?? [...new Set([1, cores])];
+  const threads = opts.wasmThreads ?? [...new Set([1, Math.min(cores, MAX_WASM_THREADS)])];
+  // Every worker count with every thread count; one worker of one thread first (the baseline).
+  const configs = counts.flatMap((workers) =>
+    threads.map((wasmThreads) => ({ workers, wasmThreads })),
+  );
   await initNodeBackend('wasm');
   const mm = await measureMatmul(512, 8, now);
   progress(`workers: one-core wasm matMul 512³ ${mm.gflops.toFixed(1)} GFLOP/s (median of 8)`);
@@ -192,9 +210,10 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
       `quick demo (built-in MNIST, d = ${demo.depths.join(', ')}, w = ${demo.widths.join(', ')}, ${expandCGrid(demo.cGrid).length} c values, Lanczos to tolerance ${demo.lanczosTol})`,
       demo,
       demoData.value,
-      counts,
+      configs,
       entry,
       mm.gflops,
+      cores,
     ),
   );
 
@@ -214,9 +233,10 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
       `CIFAR-10 column (FCN d = 4, w = 256, N = 4096, M = 1024, B = 512, T = 10, c = ${cs}, 5 HVPs per estimate)`,
       s,
       data.value,
-      counts,
+      configs,
       entry,
       mm.gflops,
+      cores,
     );
   }
   report.workers = {
