@@ -277,7 +277,7 @@ function workersTable(c: WorkersCase): string[] {
   ];
   for (const t of c.rows)
     L.push(
-      `| ${t.workers} × ${t.wasmThreads ?? 1} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.ofNMatmul)} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
+      `| ${t.workers} × ${t.wasmThreads ?? 1}${(t.wideThreads ?? 1) > 1 ? ` + wide ${t.wideThreads} (${t.wideRuns} run${t.wideRuns === 1 ? '' : 's'})` : ''} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.ofNMatmul)} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
     );
   L.push('');
   return L;
@@ -285,7 +285,7 @@ function workersTable(c: WorkersCase): string[] {
 
 /** The workers section of docs/BENCH.md (exported: a workers-only run can be spliced in). */
 export function workersMarkdown(w: WorkersFigures | null): string[] {
-  const L: string[] = ['## Worker threads (`--workers N`, wasm, Node)', ''];
+  const L: string[] = ['## Worker threads (`--workers N`, `--wasm-threads K`, wasm, Node)', ''];
   if (w === null) return [...L, 'Skipped: not selected.', ''];
   L.push(
     `${w.cores} cores (${w.cpu}); one-core wasm matMul 512³ ${fmt(w.matmul.gflops, 1)} GFLOP/s (median of ${w.matmul.reps}), measured in the bench's process.`,
@@ -293,7 +293,7 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
     "*started*: runs handed to threads; *discarded / cancelled*: speculative runs above a column's divergence thrown away when",
     "finished / cancelled in flight. *λ_0 measured*: one thread measures a column's λ_0 and the scheduler hands it to the others.",
     '*CPU s*: CPU time of the whole process, all threads (the work done; other processes change it far less than the wall time).',
-    "*idle*: share of threads × wall time with no task (waiting for a column's λ_0 or, at the end, for work).",
+    "*idle*: share of the cores used × wall time with no task (waiting for a column's λ_0 or, at the end, for work).",
     "*+MB per thread*: peak RSS over one thread's, per thread added. FLOPs counted as below (λ_0 once per column).",
     "The load average is the machine's (1 / 5 / 15 min): other processes share these cores.",
     '',
@@ -302,14 +302,15 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
   if (typeof w.cifar === 'string') L.push(`CIFAR-10 column: skipped (${w.cifar}).`, '');
   else L.push(...workersTable(w.cifar));
   L.push(
-    '**The bound on one column.** Threads split a sweep by runs; a column of k runs whose λ_0 takes L and whose runs',
-    'take R each fills in at best L + ⌈k/N⌉·R on N threads, against L + k·R on one (λ_0 is measured once and handed on,',
-    'and nobody can start a run before it). For the CIFAR-10 column, k = 3 and N = 2: (L + 3R)/(L + 2R) < 1.5×, whatever',
-    'the code does; 1.7× there needs parallelism inside a run. The way to it that keeps the records identical for any N:',
-    'split the measurement set into a fixed number of chunks (the same chunks for any N, the sequential sweep included),',
-    'compute each HVP, loss and gradient as a sum over chunks in a fixed order, and let idle threads take chunks, with',
-    'θ_t and the Lanczos vector shared through a SharedArrayBuffer. Not built: it changes the rounding of every record',
-    'once (a new reference for the science tests) and needs a chunked HVP in the core.',
+    '**Parallelism inside a run.** Threads split a sweep by runs; a column of k runs whose λ_0 takes L and whose runs',
+    'take R each fills in at best L + ⌈k/N⌉·R on N one-core threads, against L + k·R on one: for the CIFAR-10 column',
+    '(k = 3, N = 2) under 1.5× when a run takes as long beside another as alone (timings on these shared cores vary by',
+    'about ±10 %, so a single timing can beat it). Two things go inside a run. `--wasm-threads K` runs wasm on',
+    "tfjs-backend-wasm's threaded build, whose XNNPACK kernels split each product's output (never a sum, so the records",
+    'do not change) over K threads; and the wide thread (`+ wide K`, the CLI default with several workers) takes the',
+    'run that would have a round to itself: when nothing is in flight and the runs left are one over whole rounds, the',
+    'next run goes to it and nothing starts beside it (`wantsWide` in core/sweep/scheduler.ts). More threads than cores',
+    '(2 workers × 2 wasm threads here) is slower than 1 × 1, not faster: the pool threads spin while they wait.',
     '',
   );
   return L;
@@ -376,6 +377,7 @@ export function summary(report: Report, out: string): object {
                   rows: c.rows.map((t) => ({
                     workers: t.workers,
                     wasmThreads: t.wasmThreads,
+                    wideThreads: t.wideThreads,
                     seconds: t.seconds,
                     speedup: t.speedup,
                     cpuOverOne: t.cpuOverOne,

@@ -145,6 +145,10 @@ export interface WorkersRow {
   workers: number;
   /** XNNPACK threads of each worker's wasm backend (`--wasm-threads`). */
   wasmThreads: number;
+  /** XNNPACK threads of the wide thread (the CLI's default with several workers); 1: none. */
+  wideThreads: number;
+  /** Runs the wide thread took. */
+  wideRuns: number;
   seconds: number;
   /** One thread's seconds over these (the first row's count, normally 1). */
   speedup: number;

@@ -96,7 +96,7 @@ const CLI_FLAGS = {
   wasmThreads: {
     flag: 'wasm-threads',
     arg: 'K',
-    help: `XNNPACK threads inside each wasm backend, 1 to ${MAX_WASM_THREADS}: matrix products and convolutions split over K cores (default: 1 with several worker threads, else the available cores up to ${MAX_WASM_THREADS}). Records are the same for any K. Workers × K above the cores is much slower.`,
+    help: `XNNPACK threads inside each wasm backend, 1 to ${MAX_WASM_THREADS}: matrix products and convolutions split over K cores (default: 1 with several worker threads, plus one more thread on all the cores for a run that would leave them idle; else the available cores up to ${MAX_WASM_THREADS}). Records are the same for any K. Workers × K above the cores is much slower.`,
     parse: (text: string) => {
       const n = Number(text);
       return /^\d+$/.test(text.trim()) && n >= 1 && n <= MAX_WASM_THREADS

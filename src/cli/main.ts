@@ -24,6 +24,7 @@ import { initNodeBackend, nodeGpuAdapter, nodeWasmThreads } from '../node/backen
 import type { CliIo } from './process';
 import { availableParallelism } from 'node:os';
 import { resolveWasmThreads, resolveWorkers, runOnThreads } from './workers';
+import { MAX_WASM_THREADS } from '../node/wasmThreads';
 
 export type { CliIo } from './process';
 
@@ -193,13 +194,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     };
     let result: { runs: number };
     if (workers > 1) {
+      // With the default threads, a wide thread takes the run that would leave the others idle.
+      const wideThreads =
+        o.backend === 'wasm' && o.wasmThreads === null
+          ? Math.min(availableParallelism(), MAX_WASM_THREADS)
+          : 1;
       const r = await runOnThreads(s, data, o.backend, workers, hooks, {
         wasmThreads: wasm.threads,
+        wideThreads,
       });
       result = r;
       // What the speed-up cost: runs guessed ahead and thrown away, λ_0 measurements.
       log(
-        `sweep: ${r.started} runs started on ${workers} threads, ${r.discarded + r.cancelledRuns} of them speculative and not needed (${r.discarded} finished and discarded, ${r.cancelledRuns} cancelled in flight); λ0 measured ${r.lambda0Measured} times for ${columns.length} columns${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
+        `sweep: ${r.started} runs started on ${workers} threads, ${r.discarded + r.cancelledRuns} of them speculative and not needed (${r.discarded} finished and discarded, ${r.cancelledRuns} cancelled in flight); λ0 measured ${r.lambda0Measured} times for ${columns.length} columns${r.wideRuns > 0 ? `; ${r.wideRuns} run${r.wideRuns > 1 ? 's' : ''} on a wide thread of ${wideThreads} wasm threads` : ''}${r.restarts > 0 ? `; ${r.restarts} worker threads restarted` : ''}\n`,
       );
     } else result = await runColumns(s, data, columns, already, hooks);
     const means = seedSummaryLines([...finished.values()]);

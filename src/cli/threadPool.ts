@@ -28,12 +28,16 @@ export interface ThreadPoolInit {
 
 export interface ThreadPool {
   executors: SweepExecutor[];
+  /** The wide executor (`createThreadPool`'s `wideThreads`), or null. */
+  wide: SweepExecutor | null;
   /** Threads started again after one stopped. */
   restarts(): number;
   /** Milliseconds from each thread start to its backend being ready, in start order. */
   startupMs(): number[];
   /** Milliseconds each executor spent with a task (start-up included), by executor. */
   busyMs(): number[];
+  /** Milliseconds the wide executor spent with a task (0 without one). */
+  wideBusyMs(): number;
   /** Test hook: terminate thread `i` as a crash would (its task fails, the thread restarts). */
   kill(i: number): Promise<void>;
   close(): Promise<void>;
@@ -175,15 +179,22 @@ class ThreadExecutor implements SweepExecutor {
   }
 }
 
-/** `n` worker-thread executors; threads start on their first task. */
-export function createThreadPool(n: number, init: ThreadPoolInit): ThreadPool {
+/**
+ * `n` worker-thread executors; threads start on their first task. With `wideThreads` above 1 a
+ * further, wide executor runs its wasm on that many XNNPACK threads (`ScheduledSweepOptions.wide`).
+ */
+export function createThreadPool(n: number, init: ThreadPoolInit, wideThreads = 1): ThreadPool {
   const threads = Array.from({ length: n }, () => new ThreadExecutor(init));
+  const wide = wideThreads > 1 ? new ThreadExecutor({ ...init, wasmThreads: wideThreads }) : null;
+  const every = wide ? [...threads, wide] : threads;
   return {
     executors: threads,
-    restarts: () => threads.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
-    startupMs: () => threads.flatMap((t) => t.startupMs),
+    wide,
+    restarts: () => every.reduce((s, t) => s + Math.max(0, t.starts - 1), 0),
+    startupMs: () => every.flatMap((t) => t.startupMs),
     busyMs: () => threads.map((t) => t.busyMs),
+    wideBusyMs: () => wide?.busyMs ?? 0,
     kill: (i) => threads[i]?.kill() ?? Promise.resolve(),
-    close: () => Promise.all(threads.map((t) => t.close())).then(() => undefined),
+    close: () => Promise.all(every.map((t) => t.close())).then(() => undefined),
   };
 }

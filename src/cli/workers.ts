@@ -80,6 +80,11 @@ export interface ThreadRunOptions {
   entry?: URL;
   /** XNNPACK threads of each worker thread's wasm backend (default 1). */
   wasmThreads?: number;
+  /**
+   * Above 1: one more worker thread, on this many XNNPACK threads, for the runs that would leave
+   * the others idle (`ScheduledSweepOptions.wide`). Default 1: none.
+   */
+  wideThreads?: number;
 }
 
 /** Run the sweep on `workers` threads; records reach `hooks` in the canonical order. */
@@ -90,19 +95,39 @@ export async function runOnThreads(
   workers: number,
   hooks: SweepHooks,
   options: ThreadRunOptions = {},
-): Promise<ScheduledSweepResult & { restarts: number; startupMs: number[]; busyMs: number[] }> {
-  const { onPool, entry, wasmThreads } = options;
-  const pool = createThreadPool(workers, {
-    backend,
-    settings,
-    data,
-    ...(entry ? { entry } : {}),
-    ...(wasmThreads !== undefined ? { wasmThreads } : {}),
-  });
+): Promise<
+  ScheduledSweepResult & {
+    restarts: number;
+    startupMs: number[];
+    busyMs: number[];
+    wideBusyMs: number;
+  }
+> {
+  const { onPool, entry, wasmThreads, wideThreads = 1 } = options;
+  const pool = createThreadPool(
+    workers,
+    {
+      backend,
+      settings,
+      data,
+      ...(entry ? { entry } : {}),
+      ...(wasmThreads !== undefined ? { wasmThreads } : {}),
+    },
+    wideThreads,
+  );
   onPool?.(pool);
   try {
-    const r = await runScheduledSweep(settings, pool.executors, [], hooks, { order: 'canonical' });
-    return { ...r, restarts: pool.restarts(), startupMs: pool.startupMs(), busyMs: pool.busyMs() };
+    const r = await runScheduledSweep(settings, pool.executors, [], hooks, {
+      order: 'canonical',
+      ...(pool.wide ? { wide: pool.wide } : {}),
+    });
+    return {
+      ...r,
+      restarts: pool.restarts(),
+      startupMs: pool.startupMs(),
+      busyMs: pool.busyMs(),
+      wideBusyMs: pool.wideBusyMs(),
+    };
   } finally {
     await pool.close();
   }

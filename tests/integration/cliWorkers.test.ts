@@ -121,6 +121,39 @@ describe('sweep --workers', () => {
     expect(got.runs).toEqual(want.runs);
   });
 
+  it('a wide thread (wasm on 2 threads) takes the odd run of a 3-run column; records unchanged', async () => {
+    // One column of three runs, on wasm: base's flags with its widths, c grid and backend replaced.
+    const replaced = new Set(['--widths', '--c', '--backend']);
+    const kept = base.filter((a, i) => !replaced.has(a) && !replaced.has(base[i - 1] ?? ''));
+    const parsed = parseFlags([...kept, '--widths', '64', '--c', '1,2,4', '--backend', 'wasm']);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const s = parsed.value.settings;
+    const prepared = prepareData(syntheticDataset({ count: s.trainSize, seed: s.dataSeed }), 128);
+    if (!prepared.ok) throw new Error(prepared.error);
+    const collect = async (workers: number, wideThreads: number) => {
+      const records: unknown[] = [];
+      const r = await runOnThreads(
+        s,
+        prepared.value,
+        'wasm',
+        workers,
+        {
+          now: () => performance.now(),
+          onRun: (run) => records.push({ ...run, seconds: 0 }),
+          onColumn: (c) => records.push(c),
+        },
+        { wasmThreads: 1, wideThreads },
+      );
+      return { records, r };
+    };
+    const one = await collect(1, 1);
+    const wide = await collect(2, 2);
+    expect(wide.r.wideRuns).toBe(1);
+    expect(wide.r.wideBusyMs).toBeGreaterThan(0);
+    expect(wide.records).toHaveLength(4);
+    expect(wide.records).toEqual(one.records);
+  });
+
   it('refuses more than one worker where one backend must run everything', async () => {
     let err = '';
     const code = await main([...base, '--ensemble', '4', '--workers', '2'], {

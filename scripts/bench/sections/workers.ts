@@ -68,16 +68,25 @@ function sweepFlops(s: Settings, data: PreparedData, runs: readonly RunRecord[])
   return total;
 }
 
+/** "2 workers × 1 wasm thread + a wide thread of 2". */
+function configName(c: Config): string {
+  const n = c.workers;
+  const k = c.wasmThreads;
+  return `${n} worker${n > 1 ? 's' : ''} × ${k} wasm thread${k > 1 ? 's' : ''}${c.wideThreads > 1 ? ` + a wide thread of ${c.wideThreads}` : ''}`;
+}
+
 /** One timing: `workers` worker threads, each with `wasmThreads` XNNPACK threads. */
 interface Config {
   workers: number;
   wasmThreads: number;
+  /** XNNPACK threads of the wide thread (`--wasm-threads` left to its default); 1: none. */
+  wideThreads: number;
 }
 
 async function timeOne(
   s: Settings,
   data: PreparedData,
-  { workers, wasmThreads }: Config,
+  { workers, wasmThreads, wideThreads }: Config,
   entry: URL | undefined,
   rate: number,
   cores: number,
@@ -98,7 +107,7 @@ async function timeOne(
       'wasm',
       workers,
       { now, onRun: (run) => runs.push(run), onColumn: () => {} },
-      { ...(entry ? { entry } : {}), wasmThreads },
+      { ...(entry ? { entry } : {}), wasmThreads, wideThreads },
     );
   } finally {
     clearInterval(sampler);
@@ -108,9 +117,16 @@ async function timeOne(
   peak = Math.max(peak, process.memoryUsage().rss);
   const flops = sweepFlops(s, data, runs);
   const gflops = flops / seconds / 1e9;
+  // Core-seconds busy: each thread holds the cores its wasm threads run on.
+  const busyCoreSeconds =
+    (r.busyMs.reduce((a, b) => a + b, 0) * Math.min(cores, wasmThreads) +
+      r.wideBusyMs * Math.min(cores, wideThreads)) /
+    1000;
   return {
     workers,
     wasmThreads,
+    wideThreads,
+    wideRuns: r.wideRuns,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     runs: r.runs,
@@ -120,7 +136,7 @@ async function timeOne(
     lambda0Measured: r.lambda0Measured,
     restarts: r.restarts,
     threadStartupSeconds: r.startupMs.map((ms) => ms / 1000),
-    idleShare: 1 - r.busyMs.reduce((a, b) => a + b, 0) / 1000 / (workers * seconds),
+    idleShare: 1 - busyCoreSeconds / (Math.min(cores, workers * wasmThreads) * seconds),
     peakRssMb: peak / 2 ** 20,
     flops,
     gflops,
@@ -151,13 +167,13 @@ async function timeCase(
       speedup: one ? one.seconds / t.seconds : 1,
       cpuOverOne: one ? t.cpuSeconds / one.cpuSeconds : 1,
       mbPerAddedWorker:
-        one && n > one.workers && config.wasmThreads === one.wasmThreads
+        one && n > one.workers && config.wasmThreads === one.wasmThreads && config.wideThreads === 1
           ? (t.peakRssMb - one.peakRssMb) / (n - one.workers)
           : null,
     };
     rows.push(row);
     progress(
-      `  ${n} worker${n > 1 ? 's' : ''} × ${config.wasmThreads} wasm thread${config.wasmThreads > 1 ? 's' : ''}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
+      `  ${configName(config)}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
         `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
         `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${Math.min(cores, n * config.wasmThreads)}× matMul, ` +
         `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
@@ -189,9 +205,19 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
   const cores = os.availableParallelism();
   const counts = opts.workers ?? [...new Set([1, cores])];
   const threads = opts.wasmThreads ?? [...new Set([1, Math.min(cores, MAX_WASM_THREADS)])];
-  // Every worker count with every thread count; one worker of one thread first (the baseline).
-  const configs = counts.flatMap((workers) =>
-    threads.map((wasmThreads) => ({ workers, wasmThreads })),
+  // Every worker count with every thread count (more threads than cores only when asked), and
+  // each pool of one-thread workers once more with the CLI's default wide thread; one worker of
+  // one thread first (the baseline).
+  const wide = Math.min(cores, MAX_WASM_THREADS);
+  const configs: Config[] = counts.flatMap((workers) =>
+    threads
+      .filter((k) => opts.wasmThreads !== null || workers * k <= cores)
+      .flatMap((wasmThreads) => [
+        { workers, wasmThreads, wideThreads: 1 },
+        ...(workers > 1 && wasmThreads === 1 && wide > 1
+          ? [{ workers, wasmThreads, wideThreads: wide }]
+          : []),
+      ]),
   );
   await initNodeBackend('wasm');
   const mm = await measureMatmul(512, 8, now);

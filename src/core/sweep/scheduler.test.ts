@@ -16,6 +16,7 @@ import {
   type ColumnInit,
   type RecordOrder,
   type SweepExecutor,
+  wantsWide,
 } from './scheduler';
 
 function uvSettings(search: Settings['search'] = 'grid'): Settings {
@@ -287,6 +288,100 @@ describe('runScheduledSweep', () => {
     });
     expect(starts.sort()).toEqual(['1024/0', '1024/1', '256/0', '256/1']);
     expect(firstRatio).toBe(1);
+  });
+});
+
+describe('the wide executor', () => {
+  /** Executors that log when each run starts and ends, so overlaps can be checked. */
+  function logged(s: Settings, n: number, log: string[], seed: number) {
+    const wrap = (name: string, inner: SweepExecutor): SweepExecutor => ({
+      async run(task, hooks) {
+        log.push(`+${name}`);
+        try {
+          return await inner.run(task, hooks);
+        } finally {
+          log.push(`-${name}`);
+        }
+      },
+    });
+    const narrow = shuffledExecutors(s, n, seed).map((e, i) => wrap(`n${i}`, e));
+    const wide = wrap('wide', shuffledExecutors(s, 1, seed + 100)[0]!);
+    return { narrow, wide };
+  }
+
+  /** True when the wide executor ran while another executor had a run. */
+  function overlapped(log: readonly string[]): boolean {
+    const running = new Set<string>();
+    for (const e of log) {
+      const name = e.slice(1);
+      if (e.startsWith('+')) {
+        if (running.size > 0 && (name === 'wide' || running.has('wide'))) return true;
+        running.add(name);
+      } else running.delete(name);
+    }
+    return false;
+  }
+
+  for (const search of ['grid', 'bisect'] as const)
+    it(`${search}: the records of the sequential sweep; it never runs beside the others`, async () => {
+      // At most 244 runs for the grid (4 columns of 61 values) and 52 for bisection (2 columns of
+      // 26): one over whole rounds of 3, so the wide executor takes the first run.
+      const s = { ...uvSettings(search), ...(search === 'bisect' ? { seeds: [0] } : {}) };
+      const want = await sequential(s);
+      let wideRuns = 0;
+      for (const n of [2, 3]) {
+        const log: string[] = [];
+        const { narrow, wide } = logged(s, n, log, 21 + n);
+        const out: Rec[] = [];
+        const res = await runScheduledSweep(
+          s,
+          narrow,
+          [],
+          { now: () => 0, onRun: (r) => out.push(r), onColumn: (c) => out.push(c) },
+          { order: 'canonical', wide },
+        );
+        expect(out.map(untimed), `${n} executors and a wide one`).toEqual(want);
+        expect(overlapped(log), log.join(' ')).toBe(false);
+        expect(res.wideRuns).toBe(log.filter((e) => e === '+wide').length);
+        wideRuns += res.wideRuns;
+      }
+      expect(wideRuns).toBeGreaterThan(0);
+    });
+
+  it('a column of 3 runs on 2 executors: the first run goes wide, the other two side by side', async () => {
+    const s = {
+      ...uvSettings('grid'),
+      widths: [256],
+      seeds: [0],
+      cGrid: { kind: 'list' as const, values: [1, 2, 3] },
+    };
+    const log: string[] = [];
+    const { narrow, wide } = logged(s, 2, log, 3);
+    const res = await runScheduledSweep(
+      s,
+      narrow,
+      [],
+      { now: () => 0, onRun: () => {}, onColumn: () => {} },
+      { order: 'canonical', wide },
+    );
+    expect(res.runs).toBe(3);
+    expect(res.wideRuns).toBe(1);
+    expect(log.slice(0, 2)).toEqual(['+wide', '-wide']);
+    expect(
+      log
+        .slice(2)
+        .filter((e) => e.startsWith('+'))
+        .sort(),
+    ).toEqual(['+n0', '+n1']);
+  });
+
+  it('wantsWide: only with nothing in flight and one run over whole rounds', () => {
+    expect(wantsWide(0, 3, 2)).toBe(true);
+    expect(wantsWide(0, 4, 2)).toBe(false);
+    expect(wantsWide(1, 3, 2)).toBe(false);
+    expect(wantsWide(0, 7, 3)).toBe(true);
+    expect(wantsWide(0, 8, 3)).toBe(false);
+    expect(wantsWide(0, 1, 1)).toBe(false);
   });
 });
 

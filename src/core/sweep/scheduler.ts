@@ -239,6 +239,23 @@ export interface ScheduledSweepOptions {
   order?: RecordOrder;
   /** Attempts per task before the sweep fails (an executor that keeps dying). Default 3. */
   maxAttempts?: number;
+  /**
+   * An executor that uses every core the others share (wasm on several XNNPACK threads), for
+   * the run that would otherwise leave executors idle: see `wantsWide`. It never runs beside
+   * them: while it runs nothing else starts, and it starts only when nothing is in flight.
+   */
+  wide?: SweepExecutor;
+}
+
+/**
+ * Whether the next run should go to the wide executor: nothing is in flight and the runs the
+ * columns may still need (`remaining`, an upper bound) leave one over after filling whole rounds
+ * of the `narrow` executors. That one run would otherwise have a round to itself with the other
+ * executors idle; on the wide one it runs on all their cores. A column of 3 runs on 2 executors
+ * so takes one wide run and one round of 2, instead of two rounds (docs/BENCH.md).
+ */
+export function wantsWide(inFlight: number, remaining: number, narrow: number): boolean {
+  return inFlight === 0 && narrow >= 2 && remaining % narrow === 1;
 }
 
 export interface ScheduledSweepResult {
@@ -253,6 +270,8 @@ export interface ScheduledSweepResult {
   started: number;
   /** Times an executor measured a column's λ_0 (at most once per tensor column; 0 for uv). */
   lambda0Measured: number;
+  /** Runs handed to the wide executor (`ScheduledSweepOptions.wide`). */
+  wideRuns: number;
 }
 
 interface ColumnState {
@@ -324,9 +343,21 @@ export async function runScheduledSweep(
     cancelledRuns: 0,
     started: 0,
     lambda0Measured: 0,
+    wideRuns: 0,
   };
   const flights = new Map<number, Flight>();
   const busy = new Set<number>();
+  // The wide executor, when there is one, is executor number `executors.length`.
+  const all: readonly SweepExecutor[] = options.wide ? [...executors, options.wide] : executors;
+  const wideIndex = options.wide ? executors.length : -1;
+  const maxRuns = plannerFor(settings).maxRuns;
+  /** Runs the unfinished columns may still need: at most their planner's, less those known. */
+  const remainingRuns = (): number =>
+    cols.reduce((n, col, j) => {
+      if (col.complete) return n;
+      const inFlight = [...flights.values()].filter((f) => f.column === j).length;
+      return n + Math.max(0, maxRuns - col.known.size - inFlight);
+    }, 0);
   const lastColumnOf = new Map<number, string>();
   const attempts = new Map<string, number>();
   let nextTaskId = 1;
@@ -461,7 +492,7 @@ export async function runScheduledSweep(
       };
       const isCancelled = (): boolean =>
         flight.cancelled || result.cancelled || failure !== null || cancelled();
-      executors[executor]!.run(task, { onStep, isCancelled, onInit }).then(
+      all[executor]!.run(task, { onStep, isCancelled, onInit }).then(
         (out) => {
           flights.delete(task.id);
           busy.delete(executor);
@@ -498,10 +529,17 @@ export async function runScheduledSweep(
       if (result.cancelled || failure) return;
       const views = cols.map((_, j) => view(j));
       const freeList = executors.map((_, i) => i).filter((i) => !busy.has(i));
-      const plan = planDispatch(views, freeList.length);
+      // Nothing starts beside the wide executor: it already has every core.
+      const plan = planDispatch(views, busy.has(wideIndex) ? 0 : freeList.length);
       for (const x of plan.cancel)
         for (const f of flights.values())
           if (f.column === x.column && cKey(f.task.c) === cKey(x.c)) f.cancelled = true;
+      const first = plan.start[0];
+      if (first && wideIndex >= 0 && wantsWide(flights.size, remainingRuns(), executors.length)) {
+        result.wideRuns++;
+        launch(first.column, first.c, wideIndex);
+        return;
+      }
       for (const s of plan.start) {
         // Prefer an executor that last ran this column: it still holds the column's model.
         const id = columnId(cols[s.column]!.key);
