@@ -197,6 +197,10 @@ export function cifarColumnSettings(quick: boolean): Settings {
     lanczosMaxIters: 5,
     // No tolerance: every estimate takes exactly lanczosMaxIters HVPs, as the column does.
     lanczosTol: 0,
+    // The column is the T steps alone: no interpolation barrier after a run and no
+    // saturation steps (τ = K/c, 100 more steps at c = 1), which the FLOP count leaves out too.
+    barrier: false,
+    saturationK: 0,
     cGrid: { kind: 'list', values: quick ? [1, 2] : [1, 2, 4] },
   };
 }
