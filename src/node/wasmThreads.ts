@@ -6,7 +6,7 @@
  *
  * - the pthread worker script and the module factory reach emscripten as Blob URLs, which Node's
  *   `Worker` does not accept: the two Blobs are written to files in a temporary folder and their
- *   paths returned instead;
+ *   paths returned instead (the folder is removed once the backend has started);
  * - the factory, once in its own file, refers to the bundle's module variables (`commonjsGlobal`
  *   and the `require$$n` of fs, path, perf_hooks and os): they are declared at its top, as the
  *   bundle declares them;
@@ -53,27 +53,21 @@ function factoryGlobals(factoryText: string): string {
   return lines.join('\n') + '\n';
 }
 
-let folder: string | null = null;
-
-function tempFolder(): string {
-  if (folder !== null) return folder;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phase-wasm-threads-'));
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  folder = dir;
-  return dir;
-}
-
 /**
  * Run `start` (which initialises the wasm backend) with the hooks above in place, for `threads`
  * pthreads; the hooks are removed when it settles. What `start` returns is returned. Throws when
  * the threaded build's files do not look as this module expects (another tfjs version).
  */
 export async function withWasmThreadHooks<T>(threads: number, start: () => Promise<T>): Promise<T> {
-  const dir = tempFolder();
+  // The files are read while the backend starts (emscripten loads its whole pool of pthread
+  // workers, 8, before the module runs; XNNPACK takes at most 4 of them), then removed.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phase-wasm-threads-'));
   const g = globalThis as unknown as { Blob: typeof Blob };
   const RealBlob = g.Blob;
-  const realCreate = URL.createObjectURL.bind(URL);
-  const realCpus = os.cpus.bind(os);
+  const originalCreate = URL.createObjectURL;
+  const realCreate = originalCreate.bind(URL);
+  const originalCpus = os.cpus;
+  const realCpus = originalCpus.bind(os);
   const texts = new WeakMap<Blob, string>();
   let factoryPath: string | null = null;
   let workerPath: string | null = null;
@@ -130,7 +124,8 @@ export async function withWasmThreadHooks<T>(threads: number, start: () => Promi
     return out;
   } finally {
     g.Blob = RealBlob;
-    URL.createObjectURL = realCreate;
-    os.cpus = realCpus;
+    URL.createObjectURL = originalCreate;
+    os.cpus = originalCpus;
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
