@@ -26,6 +26,7 @@ function convDefinition(
 ): ModelDefinition {
   return {
     kind,
+    denseInput: false,
     paramShapes: (spec) => build(spec).paramShapes,
     initParams: (spec, seed) => init(build(spec), spec, seed),
     forward: (spec, params, x) => convNetForward(build(spec), params, x),

@@ -22,6 +22,12 @@ export interface ModelDefinition {
   /** f(x; θ), [batch, K], for x of shape [batch, inputDim] (or [batch, H, W, C] for conv nets). */
   forward(spec: ModelSpec, params: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor2D;
   /**
+   * Whether the forward pass multiplies the flat input, as given, by its first weight matrix
+   * through `fixedMatMul` (core/tf/fixedOperand.ts): a column then holds its measurement set's
+   * transpose, which spares a transpose of the set in every gradient of it.
+   */
+  denseInput: boolean;
+  /**
    * FLOPs of the products (matMuls, convs) of one forward pass on n examples: `all` = S, and
    * `notFirst` = S' = S minus the first layer (whose input is data), as `train/flops.ts` uses them.
    */

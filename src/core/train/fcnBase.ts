@@ -14,6 +14,8 @@ import { loss as lossFn } from '../models/loss';
 import { makeFlatHvp } from '../hessian/hvp';
 import { topEigen, type TopEigenResult } from '../hessian/lanczos';
 import { registerGradientFixes } from '../tf/gradients';
+import { holdTranspose } from '../tf/fixedOperand';
+import { modelDefinition } from '../models/registry';
 import { measuresOf, type MeasureOptions } from './saturation';
 import type { ModelKind, ResNetStem } from '../models/kinds';
 
@@ -91,14 +93,9 @@ export interface FcnColumnData {
   readonly shapes: number[][];
   /** Parameter count P. */
   readonly dim: number;
-  /** The first N training examples [N, D] and their targets [N, k]. */
-  readonly xAll: tf.Tensor2D;
-  readonly yAll: tf.Tensor2D;
-  /** The measurement set: the first M of them. */
+  /** The measurement set: the first M training examples [M, D] and their targets [M, k]. */
   readonly xM: tf.Tensor2D;
   readonly yM: tf.Tensor2D;
-  /** Batch indices of steps 1..T (step t uses `batches[t − 1]`). */
-  readonly batches: tf.Tensor1D[];
   /** The extra measurements of each run. */
   readonly measures: MeasureOptions;
   readonly theta0: tf.Tensor[];
@@ -130,6 +127,13 @@ export interface FcnColumnBase extends FcnColumnData {
   readonly est0: TopEigenResult;
 }
 
+/** Rows `idx` of a row-major host matrix `width` wide, copied in that order. */
+function gatherRows(src: Float32Array, width: number, idx: Int32Array): Float32Array {
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
 /**
  * Upload a column's data (the first N examples; the measurement set is the first M of them),
  * draw θ_0 from the init stream of `o.seed`, the batches from the data-order stream of
@@ -147,12 +151,14 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
   const m = Math.min(s.measureSize, n);
   const orderSeed = orderSeedOf(o);
 
-  // Device-resident data, kept for the whole column.
-  const xAll = tf.tensor2d(o.data.x.subarray(0, n * o.data.dim), [n, o.data.dim]);
-  const yAll = tf.tensor2d(o.data.y.subarray(0, n * k), [n, k]);
-  const xM = xAll.slice([0, 0], [m, o.data.dim]);
-  const yM = yAll.slice([0, 0], [m, k]);
-  const batches = batchIndices(n, s.batch, s.steps, orderSeed).map((b) => tf.tensor1d(b, 'int32'));
+  // The measurement set stays on the device for the whole column. A batch is gathered on the
+  // host from the first N examples and uploaded for its step: tfjs's gather runs on one wasm
+  // thread (about 30 ms a CIFAR-10 batch of 512), and the N examples need no device copy.
+  const xM = tf.tensor2d(o.data.x.subarray(0, m * o.data.dim), [m, o.data.dim]);
+  const yM = tf.tensor2d(o.data.y.subarray(0, m * k), [m, k]);
+  // Every loss, gradient and HVP on the measurement set multiplies by it: hold its transpose.
+  const releaseXM = modelDefinition(spec.kind).denseInput ? holdTranspose(xM) : () => {};
+  const batches = batchIndices(n, s.batch, s.steps, orderSeed);
   const theta0 = initParams(spec, o.seed).map((a, i) => tf.tensor(a, shapes[i]!));
   // Centred output trains f(x; θ) − f(x; θ_0); θ_0 is a constant here.
   const f0M = s.centered ? forward(spec, theta0, xM) : null;
@@ -185,11 +191,8 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
     spec,
     shapes,
     dim,
-    xAll,
-    yAll,
     xM,
     yM,
-    batches,
     measures: o.measures ?? measuresOf(o.settings),
     theta0,
     f0M,
@@ -197,13 +200,14 @@ export function uploadFcnColumn(o: FcnColumnOptions): FcnColumnData {
     hvpAt,
     estimate,
     batch(t) {
-      const idx = t <= batches.length ? batches[t - 1]! : tf.tensor1d(indicesAt(t), 'int32');
-      const xb = tf.gather(xAll, idx) as tf.Tensor2D;
-      const yb = tf.gather(yAll, idx) as tf.Tensor2D;
+      const idx = t <= batches.length ? batches[t - 1]! : indicesAt(t);
+      const xb = tf.tensor2d(gatherRows(o.data.x, o.data.dim, idx), [idx.length, o.data.dim]);
+      const yb = tf.tensor2d(gatherRows(o.data.y, k, idx), [idx.length, k]);
       return { xb, yb, f0b: s.centered ? forward(spec, theta0, xb) : null };
     },
     dispose() {
-      tf.dispose([xAll, yAll, xM, yM, ...batches, ...theta0]);
+      releaseXM();
+      tf.dispose([xM, yM, ...theta0]);
       if (f0M) f0M.dispose();
     },
   };

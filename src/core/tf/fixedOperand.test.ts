@@ -1,0 +1,131 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../../node/backend';
+import { createRng, normalArray } from '../random/prng';
+import { makeHvp } from '../hessian/hvp';
+import { fcnModel } from '../models/fcn';
+import type { ModelSpec } from '../models/model';
+import { cloneDefaults } from '../settings/codec';
+import { prepareData } from '../data/prepare';
+import { syntheticDataset } from '../data/synthetic';
+import { uploadFcnColumn } from '../train/fcnBase';
+import { fixedMatMul, holdTranspose, isHeld } from './fixedOperand';
+
+const M = 24;
+const D = 30;
+const spec: ModelSpec = {
+  kind: 'fcn',
+  depth: 3,
+  width: 16,
+  inputDim: D,
+  numClasses: 4,
+  activation: 'relu',
+  param: 'sp',
+  readout: 'normal',
+  bias: true,
+};
+
+/** Bits of a tensor list, for exact comparison. */
+function bits(ts: readonly tf.Tensor[]): number[][] {
+  return ts.map((t) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer)));
+}
+
+/** Transposes run by `f` whose input has the shape of x ([M, D]). */
+async function transposesOfX(f: () => tf.Tensor[]): Promise<number> {
+  const profile = await tf.profile(() => {
+    tf.dispose(f());
+  });
+  return profile.kernels.filter(
+    (k) => k.name === 'Transpose' && k.inputShapes[0]?.join('x') === `${M}x${D}`,
+  ).length;
+}
+
+afterAll(async () => {
+  await initNodeBackend('cpu');
+});
+
+describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
+  it('gives the bits of a plain product to third order, and never transposes x', async () => {
+    await initNodeBackend(backend);
+    const before = tf.memory().numTensors;
+    const rng = createRng(7, 'test');
+    const xData = normalArray(rng, M * D, 1);
+    const x = tf.tensor2d(xData, [M, D]);
+    const xPlain = tf.tensor2d(xData, [M, D]);
+    const y = tf.tensor2d(normalArray(rng, M * 4, 1), [M, 4]);
+    const params = fcnModel
+      .initParams(spec, 3)
+      .map((a, i) => tf.tensor(a, fcnModel.paramShapes(spec)[i]));
+    const v = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
+    const u = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
+    const lossWith = (input: tf.Tensor2D) => (ps: tf.Tensor[]) =>
+      tf.losses.meanSquaredError(y, fcnModel.forward(spec, ps, input)) as tf.Scalar;
+    // Gradient, H v, and ∇⟨H v, u⟩ (a third derivative).
+    const orders = (input: tf.Tensor2D) => (): tf.Tensor[] => {
+      const loss = lossWith(input);
+      const hvp = makeHvp(loss);
+      const g = tf.grads((...ps: tf.Tensor[]) => loss(ps))(params);
+      const hv = hvp(params, v);
+      const third = tf.grads((...ps: tf.Tensor[]) =>
+        tf.addN(hvp(ps, v).map((h, i) => tf.sum(tf.mul(h, u[i]!)))),
+      )(params);
+      return [...g, ...hv, ...third];
+    };
+
+    const release = holdTranspose(x);
+    expect(isHeld(x)).toBe(true);
+    expect(isHeld(xPlain)).toBe(false);
+    const held = orders(x)();
+    const plain = orders(xPlain)();
+    expect(bits(held)).toEqual(bits(plain));
+    expect(await transposesOfX(orders(x))).toBe(0);
+    // The check can fail: the plain product transposes x in its gradients.
+    expect(await transposesOfX(orders(xPlain))).toBeGreaterThan(0);
+
+    release();
+    expect(isHeld(x)).toBe(false);
+    expect(await transposesOfX(orders(x))).toBeGreaterThan(0);
+    tf.dispose([x, xPlain, y, ...params, ...v, ...u, ...held, ...plain]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('holdTranspose', () => {
+  it('refuses a non-matrix and a second hold, and a release is idempotent', async () => {
+    await initNodeBackend('cpu');
+    const x = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(() => holdTranspose(tf.zeros([2, 3, 1]) as unknown as tf.Tensor2D)).toThrow(/rank 3/);
+    const release = holdTranspose(x);
+    expect(() => holdTranspose(x)).toThrow(/already held/);
+    const n = tf.memory().numTensors;
+    release();
+    release();
+    expect(tf.memory().numTensors).toBe(n - 1);
+    const w = tf.ones([3, 2]) as tf.Tensor2D;
+    expect(Array.from(fixedMatMul(x, w).dataSync())).toEqual([0, 0, 0, 0]);
+    tf.dispose([x, w]);
+  });
+
+  it('is held by an FCN column for its life, and by no conv-net column', async () => {
+    await initNodeBackend('cpu');
+    const prepared = prepareData(syntheticDataset({ count: 32, seed: 0 }), 32);
+    if (!prepared.ok) throw new Error(prepared.error);
+    const settings = { ...cloneDefaults(), trainSize: 32, measureSize: 16, batch: 8, steps: 2 };
+    const column = (model: 'fcn' | 'myrtle', depth: number) =>
+      uploadFcnColumn({
+        settings,
+        data: prepared.value,
+        depth,
+        width: 4,
+        seed: 0,
+        model: { kind: model },
+      });
+    const fcn = column('fcn', 2);
+    expect(isHeld(fcn.xM)).toBe(true);
+    fcn.dispose();
+    expect(isHeld(fcn.xM)).toBe(false);
+    const cnn = column('myrtle', 5);
+    expect(isHeld(cnn.xM)).toBe(false);
+    cnn.dispose();
+  });
+});
