@@ -3,7 +3,7 @@
  * results whenever the run-affecting settings change. Components reach it through context.
  */
 import { createContext, useContext } from 'react';
-import { BACKEND_CHAIN, type BackendName } from '../worker/protocol';
+import { BACKEND_CHAIN, type BackendName, type GpuPolicy } from '../worker/protocol';
 import { memoryRunStore, openRunStore, type RunStore } from './storage/runStore';
 import { appStore, type AppStore } from './store/store';
 import { SweepController, type ControllerOptions } from './sweep/controller';
@@ -58,14 +58,17 @@ function safeStorage(): Storage | null {
  * Test hooks in the query string (never in the hash, which is the settings):
  * `?backends=wasm,cpu` limits the backend chain, `?failAfterRuns=N` makes the first backend
  * fail after N runs so the restart path can be exercised, `?loseDeviceAfterRuns=N` destroys the
- * WebGPU device after N runs, `?workers=N` runs N training workers (not remembered), and
- * `?testHooks=1` exposes `window.__phaseExplorer.killWorker(i)` (worker i of the pool, default 0).
+ * WebGPU device after N runs, `?workers=N` runs N training workers (not remembered),
+ * `?gpuProbe=1` judges every GPU adapter by the timed probe alone, software ones included (the
+ * probe's test in a browser whose only GPU is SwiftShader), and `?testHooks=1` exposes
+ * `window.__phaseExplorer.killWorker(i)` (worker i of the pool, default 0).
  */
 function testHooks(): {
   backends: BackendName[] | null;
   failAfterRuns: number | undefined;
   loseDeviceAfterRuns: number | undefined;
   workers: PoolChoice | null;
+  gpuProbe: boolean;
   expose: boolean;
 } {
   const q = new URLSearchParams(window.location.search);
@@ -82,6 +85,7 @@ function testHooks(): {
     failAfterRuns: count('failAfterRuns'),
     loseDeviceAfterRuns: count('loseDeviceAfterRuns'),
     workers: q.has('workers') ? parsePoolChoice(q.get('workers')) : null,
+    gpuProbe: q.get('gpuProbe') === '1',
     expose: q.get('testHooks') === '1',
   };
 }
@@ -142,6 +146,8 @@ export function startServices(store: AppStore = appStore): Services {
     },
   };
   let workerCount = 0;
+  // How the automatic choice judges a GPU (protocol.ts, GpuPolicy).
+  const autoPolicy: GpuPolicy = hooks.gpuProbe ? 'probe' : 'skip-software';
   const nav = navigator as Navigator & { deviceMemory?: number };
   const controllerOptions: ControllerOptions = {
     store,
@@ -153,7 +159,7 @@ export function startServices(store: AppStore = appStore): Services {
       }),
     backends: hooks.backends ?? (readPreference(storage) === 'cpu' ? CPU_CHAIN : BACKEND_CHAIN),
     // A URL that names the backends asks for exactly those (tests of the GPU paths).
-    gpuPolicy: hooks.backends || readPreference(storage) === 'gpu' ? 'any' : 'skip-software',
+    gpuPolicy: hooks.backends || readPreference(storage) === 'gpu' ? 'any' : autoPolicy,
     now: () => performance.now(),
     scheduleFlush,
     marker,
@@ -270,7 +276,7 @@ export function startServices(store: AppStore = appStore): Services {
       }
       controller.switchBackends(
         choice === 'cpu' ? CPU_CHAIN : [...BACKEND_CHAIN],
-        choice === 'gpu' ? 'any' : 'skip-software',
+        choice === 'gpu' ? 'any' : autoPolicy,
       );
     },
     backendPreference: () => readPreference(storage),

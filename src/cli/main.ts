@@ -24,7 +24,6 @@ import { initNodeBackend, nodeGpuAdapter, nodeWasmThreads } from '../node/backen
 import type { CliIo } from './process';
 import { availableParallelism } from 'node:os';
 import { resolveWasmThreads, resolveWorkers, runOnThreads } from './workers';
-import { MAX_WASM_THREADS } from '../node/wasmThreads';
 
 export type { CliIo } from './process';
 
@@ -195,10 +194,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     let result: { runs: number };
     if (workers > 1) {
       // With the default threads, a wide thread takes the run that would leave the others idle.
-      const wideThreads =
-        o.backend === 'wasm' && o.wasmThreads === null
-          ? Math.min(availableParallelism(), MAX_WASM_THREADS)
-          : 1;
+      const wideThreads = wasm.wide;
       const r = await runOnThreads(s, data, o.backend, workers, hooks, {
         wasmThreads: wasm.threads,
         wideThreads,

@@ -43,20 +43,25 @@ describe('--wasm-threads', () => {
     }
   });
 
-  it('defaults to the cores (at most 4) for one worker and to 1 beside other workers', () => {
-    expect(resolveWasmThreads(null, 'wasm', 1, 2)).toEqual({ ok: true, threads: 2, warning: null });
-    expect(resolveWasmThreads(null, 'wasm', 1, 16)).toEqual({
-      ok: true,
-      threads: 4,
-      warning: null,
-    });
-    expect(resolveWasmThreads(null, 'wasm', 1, 1)).toEqual({ ok: true, threads: 1, warning: null });
-    expect(resolveWasmThreads(null, 'wasm', 2, 2)).toEqual({ ok: true, threads: 1, warning: null });
-    expect(resolveWasmThreads(null, 'cpu', 1, 8)).toEqual({ ok: true, threads: 1, warning: null });
+  it('defaults to the cores (at most 4) for one worker and to 1 beside other workers, with a wide thread of the cores', () => {
+    const ok = (threads: number, wide: number) => ({ ok: true, threads, wide, warning: null });
+    expect(resolveWasmThreads(null, 'wasm', 1, 2)).toEqual(ok(2, 1));
+    expect(resolveWasmThreads(null, 'wasm', 1, 16)).toEqual(ok(4, 1));
+    expect(resolveWasmThreads(null, 'wasm', 1, 1)).toEqual(ok(1, 1));
+    expect(resolveWasmThreads(null, 'wasm', 2, 2)).toEqual(ok(1, 2));
+    expect(resolveWasmThreads(null, 'wasm', 3, 16)).toEqual(ok(1, 4));
+    expect(resolveWasmThreads(null, 'cpu', 1, 8)).toEqual(ok(1, 1));
+    expect(resolveWasmThreads(null, 'cpu', 4, 8)).toEqual(ok(1, 1));
   });
 
   it('takes what is asked, warns when workers × threads exceed the cores, refuses threads off wasm', () => {
-    expect(resolveWasmThreads(2, 'wasm', 2, 4)).toEqual({ ok: true, threads: 2, warning: null });
+    // Threads the user chose: no wide thread.
+    expect(resolveWasmThreads(2, 'wasm', 2, 4)).toEqual({
+      ok: true,
+      threads: 2,
+      wide: 1,
+      warning: null,
+    });
     const over = resolveWasmThreads(2, 'wasm', 2, 2);
     expect(over.ok && over.warning).toMatch(
       /2 worker threads × 2 wasm threads is more threads than the 2 cores/,
@@ -65,6 +70,11 @@ describe('--wasm-threads', () => {
     expect(gpu.ok ? 'accepted' : gpu.error).toBe(
       '--wasm-threads 2: only the wasm backend has threads',
     );
-    expect(resolveWasmThreads(1, 'cpu', 1, 8)).toEqual({ ok: true, threads: 1, warning: null });
+    expect(resolveWasmThreads(1, 'cpu', 1, 8)).toEqual({
+      ok: true,
+      threads: 1,
+      wide: 1,
+      warning: null,
+    });
   });
 });

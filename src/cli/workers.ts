@@ -46,30 +46,34 @@ export function resolveWorkers(
  * several worker threads share the cores (each worker on K threads would put workers × K threads
  * on the cores, and XNNPACK's spinning pool threads then slow everything down: docs/BENCH.md),
  * else every available core up to `MAX_WASM_THREADS` (a shard, a resumed file, `--workers 1`).
- * Only wasm has threads.
+ * Only wasm has threads. `wide`: the threads of the wide thread beside several one-thread
+ * workers (`ThreadRunOptions.wideThreads`), the cores up to `MAX_WASM_THREADS` with the default
+ * threads, else 1 (none): threads the user chose are not second-guessed.
  */
 export function resolveWasmThreads(
   asked: number | null,
   backend: NodeBackendName,
   workers: number,
   cores: number,
-): { ok: true; threads: number; warning: string | null } | { ok: false; error: string } {
+):
+  | { ok: true; threads: number; wide: number; warning: string | null }
+  | { ok: false; error: string } {
   if (backend !== 'wasm') {
     if (asked !== null && asked > 1)
       return { ok: false, error: `--wasm-threads ${asked}: only the wasm backend has threads` };
-    return { ok: true, threads: 1, warning: null };
+    return { ok: true, threads: 1, wide: 1, warning: null };
   }
-  if (asked === null)
-    return {
-      ok: true,
-      threads: workers > 1 ? 1 : Math.max(1, Math.min(cores, MAX_WASM_THREADS)),
-      warning: null,
-    };
+  if (asked === null) {
+    const all = Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+    return workers > 1
+      ? { ok: true, threads: 1, wide: all, warning: null }
+      : { ok: true, threads: all, wide: 1, warning: null };
+  }
   const warning =
     workers * asked > cores
       ? `${workers} worker thread${workers > 1 ? 's' : ''} × ${asked} wasm threads is more threads than the ${cores} cores: expect it to be slower, not faster`
       : null;
-  return { ok: true, threads: asked, warning };
+  return { ok: true, threads: asked, wide: 1, warning };
 }
 
 /** The optional parts of `runOnThreads`. */

@@ -13,7 +13,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Result } from '../core/result';
 import { describeGpuAdapter, SOFTWARE_ADAPTER, type AdapterLike } from '../core/tf/adapters';
-import type { BackendName, BackendRefusal } from './protocol';
+import { PROBE_MARGIN, type BackendName, type BackendRefusal } from './protocol';
 import type { HandlerEnv } from './handler';
 
 /** The parts of WebGPU we touch (the DOM lib of TypeScript 5.9 does not declare them). */
@@ -81,6 +81,82 @@ function softwareReason(adapter: string | null): string {
   return `${adapter ?? 'the adapter'} is a software (CPU-emulated) GPU: WebAssembly on the same cores is many times faster`;
 }
 
+/** The probe repeats its gradient until this long has passed (after one warm-up)… */
+const PROBE_MIN_MS = 120;
+/** …or this many times. */
+const PROBE_MAX_REPS = 20;
+
+/**
+ * Milliseconds per gradient of a small two-layer ReLU net (256 × 256 inputs, width 256, 10
+ * outputs: about 0.1 GFLOP) on the active backend, read back each time as a run reads its
+ * loss, after one warm-up that compiles the kernels. The data are the same on every backend.
+ */
+async function probeMs(): Promise<number> {
+  const [x, w1, w2] = tf.tidy(() => [
+    tf.randomUniform([256, 256], -1, 1, 'float32', 1),
+    tf.randomUniform([256, 256], -0.1, 0.1, 'float32', 2),
+    tf.randomUniform([256, 10], -0.1, 0.1, 'float32', 3),
+  ]) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const once = async (): Promise<void> => {
+    const total = tf.tidy(() => {
+      const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar =>
+        tf.mean(tf.square(tf.matMul(tf.relu(tf.matMul(x, a as tf.Tensor2D)), b as tf.Tensor2D)));
+      const [ga, gb] = tf.grads(loss)([w1, w2]) as [tf.Tensor, tf.Tensor];
+      return tf.add(tf.sum(ga), tf.sum(gb));
+    });
+    await total.data();
+    total.dispose();
+  };
+  try {
+    await once();
+    const t0 = performance.now();
+    let reps = 0;
+    do {
+      await once();
+      reps++;
+    } while (reps < PROBE_MAX_REPS && performance.now() - t0 < PROBE_MIN_MS);
+    return (performance.now() - t0) / reps;
+  } finally {
+    tf.dispose([x, w1, w2]);
+  }
+}
+
+/** WebAssembly's probe time in this worker, measured once. */
+let wasmProbe: Promise<number | null> | null = null;
+
+function wasmProbeMs(): Promise<number | null> {
+  wasmProbe ??= (async () => {
+    configureWasm();
+    if (tf.findBackendFactory('wasm') === null) return null;
+    if (!(await tf.setBackend('wasm'))) return null;
+    await tf.ready();
+    return probeMs();
+  })().catch(() => null);
+  return wasmProbe;
+}
+
+/**
+ * The timed probe of a GPU backend that passed its checks (and is active): the same gradient on
+ * it and on WebAssembly. Returns why the GPU is refused when WebAssembly is `PROBE_MARGIN` times
+ * faster, else null with the GPU active again. WebAssembly that cannot start keeps the GPU.
+ */
+async function probeAgainstWasm(name: BackendName): Promise<string | null> {
+  const gpuMs = await probeMs();
+  const wasmMs = await wasmProbeMs();
+  const faster = wasmMs !== null && wasmMs * PROBE_MARGIN < gpuMs;
+  if (!faster) {
+    await tf.setBackend(name);
+    return null;
+  }
+  const label = name === 'webgpu' ? 'WebGPU' : 'WebGL';
+  return `a timed probe ran a test gradient in ${wasmMs.toFixed(1)} ms on WebAssembly and ${gpuMs.toFixed(1)} ms on ${label}: WebAssembly is faster on this machine`;
+}
+
+/** Whether an adapter or renderer name is a software one (SwiftShader, llvmpipe, …). */
+function isSoftwareName(adapter: string | null): boolean {
+  return SOFTWARE_ADAPTER.test(adapter ?? '');
+}
+
 async function tryBackend(
   name: BackendName,
   skipSoftware: boolean,
@@ -123,8 +199,9 @@ async function tryBackend(
 export const initBackend: HandlerEnv['initBackend'] = async (names, gpuPolicy = 'any') => {
   const refused: BackendRefusal[] = [];
   for (const [i, name] of names.entries()) {
-    // A software GPU is skipped only when a CPU backend is left to fall back on.
-    const cpuLater = names.slice(i + 1).some((n) => n === 'wasm' || n === 'cpu');
+    // A software GPU is skipped, and a GPU probed, only when a CPU backend is left to fall back on.
+    const later = names.slice(i + 1);
+    const cpuLater = later.some((n) => n === 'wasm' || n === 'cpu');
     const r = await tryBackend(name, gpuPolicy === 'skip-software' && cpuLater).catch(
       (err: unknown) => ({
         ok: false as const,
@@ -132,9 +209,24 @@ export const initBackend: HandlerEnv['initBackend'] = async (names, gpuPolicy = 
       }),
     );
     if (!r.ok) {
-      refused.push({ backend: name, reason: r.error });
+      const software = /software \(CPU-emulated\)/.test(r.error);
+      refused.push({ backend: name, reason: r.error, ...(software ? { why: 'software' } : {}) });
       if (tf.getBackend() === name) tf.removeBackend(name);
       continue;
+    }
+    // A hardware GPU, or any GPU under 'probe', against WebAssembly when it comes later.
+    const gpu = name === 'webgpu' || name === 'webgl';
+    const probe =
+      gpu &&
+      later.includes('wasm') &&
+      (gpuPolicy === 'probe' || (gpuPolicy === 'skip-software' && !isSoftwareName(r.value)));
+    if (probe) {
+      const slower = await probeAgainstWasm(name).catch(() => null);
+      if (slower !== null) {
+        refused.push({ backend: name, reason: slower, why: 'slower' });
+        tf.removeBackend(name);
+        continue;
+      }
     }
     let lost: Promise<string> | undefined;
     if (name === 'webgpu') {

@@ -15,11 +15,20 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /**
- * Whether a GPU backend on a software (CPU-emulated) adapter may be used: 'skip-software' (the
- * automatic choice) refuses it when a CPU backend comes later in the list, because WebAssembly is
- * many times faster on the same cores; 'any' (the user asked for the GPU) takes it.
+ * How a GPU backend is judged, when a CPU backend comes later in the list:
+ * - 'skip-software' (the automatic choice): a software (CPU-emulated) adapter is refused by its
+ *   name, since WebAssembly is many times faster on the same cores; a hardware one runs a short
+ *   timed probe against WebAssembly and is refused when WebAssembly is clearly faster;
+ * - 'probe': every adapter, software ones included, is judged by the probe alone (`?gpuProbe=1`:
+ *   how the probe is tested in a browser whose only GPU is SwiftShader);
+ * - 'any' (the user asked for the GPU): the GPU is taken untested.
  */
-export type GpuPolicy = 'skip-software' | 'any';
+export type GpuPolicy = 'skip-software' | 'probe' | 'any';
+export const GPU_POLICIES: readonly GpuPolicy[] = ['skip-software', 'probe', 'any'];
+
+/** WebAssembly must beat a GPU by this factor in the timed probe to be chosen over it: the
+ * probe's net is small, and a GPU gains more than WebAssembly does as the nets grow. */
+export const PROBE_MARGIN = 1.5;
 
 /** Datasets that come from user files. */
 export type FileDataset = 'cifar10' | 'fashion-mnist' | 'mnist';
@@ -102,6 +111,11 @@ export type StepProgress = StepUpdate;
 export interface BackendRefusal {
   backend: BackendName;
   reason: string;
+  /**
+   * A GPU refused for speed, not for failing: 'software', an emulated adapter (by its name);
+   * 'slower', WebAssembly won the timed probe. The badge says which, and offers the GPU anyway.
+   */
+  why?: 'software' | 'slower';
 }
 
 export type WorkerEvent =
@@ -198,8 +212,8 @@ export function commandError(cmd: unknown): string | null {
       if (cmd['aliveLock'] !== undefined && typeof cmd['aliveLock'] !== 'string')
         return 'init: aliveLock must be a string';
       const g = cmd['gpuPolicy'];
-      if (g !== undefined && g !== 'skip-software' && g !== 'any')
-        return "init: gpuPolicy must be 'skip-software' or 'any'";
+      if (g !== undefined && !(GPU_POLICIES as readonly unknown[]).includes(g))
+        return `init: gpuPolicy must be one of ${GPU_POLICIES.join(', ')}`;
       return null;
     }
     case 'load-files': {

@@ -17,6 +17,7 @@ import {
   type Browser,
   type Served,
 } from './harness';
+import { PROBE_MARGIN } from '../../src/worker/protocol';
 
 let server: Served;
 let browser: Browser | null = null;
@@ -67,6 +68,32 @@ describe('backends', () => {
     await expect.poll(() => appAttr(page, 'data-backend')).toBe('wasm');
     await page.reload();
     expect(await waitForBackend(page)).toBe('wasm');
+    expect(errors).toEqual([]);
+  });
+
+  it('judges a GPU by a timed probe against WebAssembly, and says what it measured', async () => {
+    browser = await launch({ webgpu: true });
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    // The hook makes the probe judge SwiftShader as it would a hardware GPU: by timing it, not
+    // by its name. WebAssembly wins on these cores.
+    await page.goto(`${server.url}?gpuProbe=1${LINKS.tinyMnist}`);
+    expect(await waitForBackend(page)).toBe('wasm');
+    expect(await page.getByTestId('backend-why').textContent()).toMatch(/measured faster/);
+    const title = (await page.getByTestId('backend').getAttribute('title')) ?? '';
+    const probe =
+      /Chosen over WebGPU: a timed probe ran a test gradient in ([\d.]+) ms on WebAssembly and ([\d.]+) ms on WebGPU/.exec(
+        title,
+      );
+    expect(probe, title).not.toBeNull();
+    const [wasmMs, gpuMs] = [Number(probe![1]), Number(probe![2])];
+    expect(wasmMs * PROBE_MARGIN).toBeLessThan(gpuMs);
+    console.log(`timed probe: WebAssembly ${wasmMs} ms, WebGPU (SwiftShader) ${gpuMs} ms`);
+    expect(await page.getByRole('button', { name: 'Use the GPU anyway' }).count()).toBe(1);
+    // The sweep runs on the backend the probe chose.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    expect(await waitForStatus(page, ['done', 'error'], 300_000)).toBe('done');
+    expect(await cellCount(page)).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
   });
 

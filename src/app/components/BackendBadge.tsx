@@ -7,8 +7,9 @@ const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU
 
 /**
  * The active backend and GPU adapter, always visible; why better backends were refused on hover.
- * A software GPU is skipped for WebAssembly by default, and the badge says so; the user may still
- * pick the GPU ("Use the GPU anyway") or WebAssembly outright, and the choice is kept.
+ * A software GPU is skipped for WebAssembly by default, and so is a hardware one that WebAssembly
+ * beats in a short timed probe; the badge says which. The user may still pick the GPU ("Use the
+ * GPU anyway") or WebAssembly outright, and the choice is kept.
  */
 export function BackendBadge() {
   const services = useServices();
@@ -17,11 +18,13 @@ export function BackendBadge() {
   const restarts = useApp((s) => s.restarts);
   const busy = useApp((s) => sweepInProgress(s.status));
   const pref = services.backendPreference();
-  // A GPU backend refused because its adapter is emulated in software (see worker/backends.ts).
-  const skipped =
-    backend?.refused.find(
-      (r) => (r.backend === 'webgpu' || r.backend === 'webgl') && /software/i.test(r.reason),
-    ) ?? null;
+  // A GPU backend refused for speed: its adapter is emulated in software, or WebAssembly won
+  // the timed probe (see worker/backends.ts).
+  const skipped = backend?.refused.find((r) => r.why !== undefined) ?? null;
+  const because =
+    skipped?.why === 'slower'
+      ? 'measured faster here than the GPU'
+      : 'faster here: the GPU is emulated in software';
   let text: string;
   let title: string;
   if (state === 'booting') {
@@ -53,14 +56,14 @@ export function BackendBadge() {
         data-backend={backend?.name ?? ''}
         title={title}
         role="status"
-        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}${skipped ? ', chosen because the GPU is a software one' : ''}`}
+        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}${skipped ? (skipped.why === 'slower' ? ', chosen because a timed probe found it faster than the GPU' : ', chosen because the GPU is a software one') : ''}`}
       >
         <span className="backend-dot" aria-hidden="true" />
         <span className="backend-name">{text}</span>
         {backend?.adapter ? <span className="backend-adapter">{backend.adapter}</span> : null}
         {skipped && ready ? (
           <span className="backend-why" data-testid="backend-why">
-            faster here: the GPU is emulated in software
+            {because}
           </span>
         ) : null}
         {restarts.length > 0 ? (

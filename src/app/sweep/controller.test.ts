@@ -554,10 +554,12 @@ describe('SweepController with a pool of workers', () => {
     expect(workers).toHaveLength(1);
     workers[0]!.emit({ type: 'ready', backend: 'webgl', adapter: 'SwiftShader', refused: [] });
     expect(workers).toHaveLength(3);
+    // Worker 0 judged the GPU; the others take it untested (no second timed probe).
+    expect(workers[0]!.sent[0]).toMatchObject({ gpuPolicy: 'skip-software' });
     expect(workers[2]!.sent[0]).toEqual({
       type: 'init',
       backends: ['webgl', 'wasm', 'cpu'],
-      gpuPolicy: 'skip-software',
+      gpuPolicy: 'any',
     });
     expect(controller.pool.getState()).toMatchObject({ size: 3, why: '3 cores', ready: 1 });
   });

@@ -260,7 +260,9 @@ export class SweepController {
     this.postTo(slot, {
       type: 'init',
       backends: chain,
-      gpuPolicy: this.gpuPolicy,
+      // Worker 0 judges the GPU (a software adapter, the timed probe); the others start on the
+      // backend it found, untested again, so that probes never run side by side.
+      gpuPolicy: slot.index === 0 ? this.gpuPolicy : 'any',
       ...(slot.lockName !== null ? { aliveLock: slot.lockName } : {}),
     });
     this.publishPool();

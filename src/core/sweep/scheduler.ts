@@ -535,7 +535,13 @@ export async function runScheduledSweep(
         for (const f of flights.values())
           if (f.column === x.column && cKey(f.task.c) === cKey(x.c)) f.cancelled = true;
       const first = plan.start[0];
-      if (first && wideIndex >= 0 && wantsWide(flights.size, remainingRuns(), executors.length)) {
+      // (Nothing in flight is tested first: counting the remaining runs walks every column.)
+      if (
+        first &&
+        wideIndex >= 0 &&
+        flights.size === 0 &&
+        wantsWide(flights.size, remainingRuns(), executors.length)
+      ) {
         result.wideRuns++;
         launch(first.column, first.c, wideIndex);
         return;
