@@ -82,6 +82,22 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
     // The check can fail: the plain product transposes x in its gradients.
     expect(await transposesOfX(orders(xPlain))).toBeGreaterThan(0);
 
+    // HVPs at the same parameters share x·W₁: 3 of them make 2 products by x more than 1 does
+    // (their second-order ones), where the plain product makes 4 more (x·W₁ again each time).
+    const productsByX = async (input: tf.Tensor2D, n: number): Promise<number> => {
+      const at = params.map((p) => p.clone());
+      const hvp = makeHvp(lossWith(input));
+      const profile = await tf.profile(() => {
+        for (let i = 0; i < n; i++) tf.dispose(hvp(at, v));
+      });
+      tf.dispose(at);
+      return profile.kernels.filter(
+        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${M}x${D}`,
+      ).length;
+    };
+    expect((await productsByX(x, 3)) - (await productsByX(x, 1))).toBe(2);
+    expect((await productsByX(xPlain, 3)) - (await productsByX(xPlain, 1))).toBe(4);
+
     release();
     expect(isHeld(x)).toBe(false);
     expect(await transposesOfX(orders(x))).toBeGreaterThan(0);
@@ -104,6 +120,27 @@ describe('holdTranspose', () => {
     const w = tf.ones([3, 2]) as tf.Tensor2D;
     expect(Array.from(fixedMatMul(x, w).dataSync())).toEqual([0, 0, 0, 0]);
     tf.dispose([x, w]);
+  });
+
+  it('hands out the kept product only for the same live weight', async () => {
+    await initNodeBackend('cpu');
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const release = holdTranspose(x);
+    const w1 = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+    const w2 = tf.tensor2d([2, 0, 0, 2], [2, 2]);
+    const read = (w: tf.Tensor2D) => tf.tidy(() => Array.from(fixedMatMul(x, w).dataSync()));
+    expect(read(w1)).toEqual([1, 2, 3, 4]);
+    expect(read(w1)).toEqual([1, 2, 3, 4]);
+    expect(read(w2)).toEqual([2, 4, 6, 8]);
+    const v = tf.variable(w1);
+    expect(read(v)).toEqual([1, 2, 3, 4]);
+    v.assign(w2);
+    expect(read(v)).toEqual([2, 4, 6, 8]);
+    const n = tf.memory().numTensors;
+    release();
+    // The transpose and the kept product go.
+    expect(tf.memory().numTensors).toBe(n - 2);
+    tf.dispose([x, w1, w2, v]);
   });
 
   it('is held by an FCN column for its life, and by no conv-net column', async () => {

@@ -10,6 +10,7 @@
  * once; `fixedMatMul(X, W)` then multiplies by X or by the held Xᵀ, to any order of
  * differentiation, without a transpose. The products are the ones the plain gradient computes,
  * the same pairs added in the same order, so every result keeps its bits (fixedOperand.test.ts).
+ * The last product by X is kept too (`Memo`): the HVPs of one estimate share it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -24,14 +25,43 @@ interface Held {
 
 const held = new WeakMap<tf.Tensor, Held>();
 
-/** left·w with the gradient `grad` (the product by left's transpose), both looked up lazily. */
-function product(left: () => tf.Tensor2D, grad: () => (dy: tf.Tensor2D) => tf.Tensor2D) {
+/**
+ * The last product by x and the weight it was of. A sharpness estimate runs its HVPs, and the
+ * loss before it, at the same parameter tensors, so x·W₁ (a quarter of an HVP's largest
+ * products) is computed once per estimate instead of once per HVP. Tensors never change once
+ * made (variables, which can, are never memoised), so the same live W₁ means the same product.
+ */
+interface Memo {
+  w: tf.Tensor | null;
+  value: tf.Tensor2D | null;
+}
+
+/**
+ * left·w with the gradient `grad` (the product by left's transpose), both looked up lazily;
+ * with `memo`, the product of the last weight seen is kept and handed out again as a copy.
+ */
+function product(
+  left: () => tf.Tensor2D,
+  grad: () => (dy: tf.Tensor2D) => tf.Tensor2D,
+  memo: Memo | null,
+) {
   // tfjs passes the inputs, then the save function; nothing needs saving (w is not used).
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([]);
+    let value: tf.Tensor2D;
+    if (memo && memo.w === w && !w.isDisposed && memo.value && !memo.value.isDisposed) {
+      value = tf.clone(memo.value);
+    } else {
+      value = tf.matMul(left(), w);
+      if (memo && !(w instanceof tf.Variable)) {
+        memo.value?.dispose();
+        memo.value = tf.keep(tf.clone(value));
+        memo.w = w;
+      }
+    }
     return {
-      value: tf.matMul(left(), w),
+      value,
       gradFunc: (dy: tf.Tensor) => grad()(dy as tf.Tensor2D),
     };
   }) as (w: tf.Tensor2D) => tf.Tensor2D;
@@ -39,30 +69,43 @@ function product(left: () => tf.Tensor2D, grad: () => (dy: tf.Tensor2D) => tf.Te
 
 /**
  * Keep `x` (rank 2) with its transpose so that `fixedMatMul(x, ·)` never transposes it. The
- * transpose costs |x| floats while held. Returns the release: it disposes the transpose (never
+ * transpose costs |x| floats while held, the last product x·w as many as it has. Returns the release: it disposes the transpose (never
  * `x`, which stays the caller's) and makes `fixedMatMul(x, ·)` a plain matMul again.
  */
 export function holdTranspose(x: tf.Tensor2D): () => void {
   if (x.rank !== 2) throw new Error(`holdTranspose: a matrix is needed, not rank ${x.rank}`);
   if (held.has(x)) throw new Error('holdTranspose: this tensor is already held');
   const xT = tf.keep(tf.transpose(x));
+  const memo: Memo = { w: null, value: null };
   const h: Held = {
     x,
     xT,
+    // Only the forward product by x is memoised: its weight is a parameter. The products inside
+    // gradients (byT, and byX again in second-order passes) multiply fresh gradients.
     byX: product(
       () => h.x,
       () => h.byT,
+      memo,
     ),
     byT: product(
       () => h.xT,
-      () => h.byX,
+      () => byXInGradient,
+      null,
     ),
   };
+  const byXInGradient = product(
+    () => h.x,
+    () => h.byT,
+    null,
+  );
   held.set(x, h);
   return () => {
     if (held.get(x) !== h) return;
     held.delete(x);
     xT.dispose();
+    memo.value?.dispose();
+    memo.value = null;
+    memo.w = null;
   };
 }
 

@@ -5,7 +5,9 @@ import { forward, initParams, paramShapes, type ModelSpec } from '../models/mode
 import { loss } from '../models/loss';
 import { makeFlatHvp } from '../hessian/hvp';
 import { createRng, normalArray } from '../random/prng';
+import { holdTranspose } from '../tf/fixedOperand';
 import {
+  estimateHvpFlops,
   forwardFlops,
   gradientFlops,
   hvpFlops,
@@ -102,6 +104,20 @@ describe('FLOP counts', () => {
       const hvp = makeFlatHvp(lossOf, params);
       const v = tf.tensor1d(normalArray(createRng(2, 'v'), parameterCount(spec), 1));
       expect(await tracedMatmulFlops(() => hvp(v))).toBe(hvpFlops(spec, n));
+      tf.dispose([...params, x, y, v]);
+    });
+
+    it('the HVPs of an estimate with the measurement set held share the forward x·W₁', async () => {
+      const { params, x, y, lossOf } = setup();
+      const release = holdTranspose(x);
+      const hvp = makeFlatHvp(lossOf, params);
+      const v = tf.tensor1d(normalArray(createRng(2, 'v'), parameterCount(spec), 1));
+      // The loss before the estimate, then three HVPs at the same θ.
+      const traced = await tracedMatmulFlops(() => [lossOf(params), hvp(v), hvp(v), hvp(v)]);
+      expect(traced).toBe(forwardFlops(spec, n) + 3 * estimateHvpFlops(spec, n));
+      const f1 = 2 * n * 5 * 4;
+      expect(estimateHvpFlops(spec, n)).toBe(hvpFlops(spec, n) - f1);
+      release();
       tf.dispose([...params, x, y, v]);
     });
 

@@ -21,6 +21,8 @@
  *                                              outer backward through every product on the inner
  *                                              tape: h·W → S + S' (W, and h for l ≥ 2);
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
+ * Inside a sharpness estimate an FCN's HVP costs F_1 less (`estimateHvpFlops`: the forward x·W₁
+ * is shared by the estimate's HVPs).
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
  * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
@@ -74,6 +76,17 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
 }
 
 /**
+ * One HVP of a sharpness estimate on `n` measurement examples: 4S + 5S', less the first layer's
+ * forward product F_1 = S − S' when the model multiplies its input through `fixedMatMul`
+ * (`denseInput`: an FCN column holds its measurement set). Every estimate follows a loss on the
+ * set at the same parameters (L_0 before λ_0, L_t before λ_t), and its HVPs reuse that x·W₁.
+ */
+export function estimateHvpFlops(spec: ModelSpec, n: number): number {
+  const { all, notFirst } = layerSums(spec, n);
+  return hvpFlops(spec, n) - (modelDefinition(spec.kind).denseInput ? all - notFirst : 0);
+}
+
+/**
  * Vector work of Lanczos iteration j (1-based, j vectors in the basis) on R^P, besides its HVP:
  * α = qᵀw (2P), the three-term recurrence w − αq_j − βq_{j−1} (2P, plus 2P from j = 2), one
  * pass of w − Q(Qᵀw) (4jP), β = ‖w‖ (2P), q = w/β (P). Small next to an HVP unless the network
@@ -87,7 +100,7 @@ export function lanczosIterationFlops(params: number, j: number): number {
 export function lanczosFlops(spec: ModelSpec, m: number, iters: number): number {
   const p = parameterCount(spec);
   let total = 0;
-  for (let j = 1; j <= iters; j++) total += hvpFlops(spec, m) + lanczosIterationFlops(p, j);
+  for (let j = 1; j <= iters; j++) total += estimateHvpFlops(spec, m) + lanczosIterationFlops(p, j);
   return total;
 }
 
