@@ -209,6 +209,7 @@ export const initBackend: HandlerEnv['initBackend'] = async (names, gpuPolicy = 
       }),
     );
     if (!r.ok) {
+      // The refusal `softwareReason` wrote: a GPU refused for speed, which the badge offers anyway.
       const software = /software \(CPU-emulated\)/.test(r.error);
       refused.push({ backend: name, reason: r.error, ...(software ? { why: 'software' } : {}) });
       if (tf.getBackend() === name) tf.removeBackend(name);
@@ -221,7 +222,11 @@ export const initBackend: HandlerEnv['initBackend'] = async (names, gpuPolicy = 
       later.includes('wasm') &&
       (gpuPolicy === 'probe' || (gpuPolicy === 'skip-software' && !isSoftwareName(r.value)));
     if (probe) {
-      const slower = await probeAgainstWasm(name).catch(() => null);
+      // A probe that fails keeps the GPU, which passed its checks: active again, as it was.
+      const slower = await probeAgainstWasm(name).catch(async () => {
+        await tf.setBackend(name).catch(() => false);
+        return null;
+      });
       if (slower !== null) {
         refused.push({ backend: name, reason: slower, why: 'slower' });
         tf.removeBackend(name);
