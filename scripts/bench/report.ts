@@ -5,7 +5,7 @@
 import { cloneDefaults, expandCGrid } from '../../src/core/settings/codec';
 import type { EnsembleFigures } from '../../src/bench/measure';
 import { CELL_C, WIDE_SWEEP_CS } from './common';
-import type { GpuFigures, Report, WorkersCase, WorkersFigures } from './types';
+import type { CoreCeiling, GpuFigures, Report, WorkersCase, WorkersFigures } from './types';
 
 const fmt = (v: number | null | undefined, digits = 1): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -283,6 +283,11 @@ function workersTable(c: WorkersCase): string[] {
   return L;
 }
 
+function ceilingText(c: CoreCeiling | string): string {
+  if (typeof c === 'string') return c;
+  return `${fmt(c.aloneGflops, 1)} GFLOP/s alone, ${c.togetherGflops.map((g) => fmt(g, 1)).join(' + ')} at once (×${fmt(c.ratio, 2)})`;
+}
+
 /** The workers section of docs/BENCH.md (exported: a workers-only run can be spliced in). */
 export function workersMarkdown(w: WorkersFigures | null): string[] {
   const L: string[] = ['## Worker threads (`--workers N`, `--wasm-threads K`, wasm, Node)', ''];
@@ -297,6 +302,7 @@ export function workersMarkdown(w: WorkersFigures | null): string[] {
     "*+MB per thread*: peak RSS over one thread's, per thread added. FLOPs counted as below (λ_0 once per column; the T",
     'steps of each run only: the quick demo also measures barriers and saturation, so its GFLOP/s are lower bounds).',
     "The load average is the machine's (1 / 5 / 15 min): other processes share these cores.",
+    `*Cores together*: 512³ matMul processes on one wasm thread each (scripts/bench/matmulChild.ts), as many at once as the most workers timed, against one alone just before and after (their mean): before the timings ${ceilingText(w.ceilingBefore)}; after them ${ceilingText(w.ceilingAfter)}. What the cores give a compute-bound product together at that moment; a sweep also moves memory and runs V8's own threads, and the figure moves with the machine.`,
     '',
     ...workersTable(w.demo),
   );

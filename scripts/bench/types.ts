@@ -197,7 +197,20 @@ export interface WorkersCase {
   rows: WorkersRow[];
 }
 
+/** k one-thread matMul processes at once against one alone (sections/workers.ts, `coreCeiling`). */
+export interface CoreCeiling {
+  k: number;
+  /** The mean of one process alone just before and just after the k together. */
+  aloneGflops: number;
+  togetherGflops: number[];
+  /** Σ together / alone: what k cores give a compute-bound product at that moment. */
+  ratio: number;
+}
+
 export interface WorkersFigures {
+  /** The cores together before and after the timings, or why it was not measured. */
+  ceilingBefore: CoreCeiling | string;
+  ceilingAfter: CoreCeiling | string;
   cores: number;
   cpu: string;
   /** The one-core wasm matMul (512³) in the bench's own process. */

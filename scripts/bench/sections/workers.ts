@@ -12,6 +12,7 @@
  * source into tmp/bench/ (under tsx each thread would load tsx and compile the core again:
  * seconds of start-up each), unless `--thread-entry tsx`.
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,7 @@ import { runOnThreads } from '../../../src/cli/workers';
 import { MAX_WASM_THREADS } from '../../../src/node/wasmThreads';
 import { emit, now, progress, repoRoot } from '../common';
 import { cifar10DirOrWhy } from './paper';
-import type { SectionRunner, WorkersCase, WorkersRow } from '../types';
+import type { CoreCeiling, SectionRunner, WorkersCase, WorkersRow } from '../types';
 
 const loadavg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -183,6 +184,56 @@ async function timeCase(
   return { name, description, settings: s, rows };
 }
 
+/** How long each process of `coreCeiling` multiplies, and how long they get to start first. */
+const CEILING_WINDOW_MS = 3000;
+const CEILING_START_MS = 4000;
+
+/** The median 512³ matMul rate of `k` one-thread processes (matmulChild.ts) over one window. */
+async function matmulProcesses(k: number): Promise<number[]> {
+  const child = path.join(repoRoot, 'scripts/bench/matmulChild.ts');
+  const start = Date.now() + CEILING_START_MS;
+  const one = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      // The bench runs under tsx: its loader flags (execArgv) let the child run TypeScript too.
+      const p = spawn(
+        process.execPath,
+        [...process.execArgv, child, String(start), String(CEILING_WINDOW_MS)],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      p.on('error', reject);
+      p.on('close', (code) => {
+        const line = out.trim().split('\n').pop() ?? '';
+        const g = code === 0 ? (JSON.parse(line) as { gflops: number | null }).gflops : null;
+        if (g === null) reject(new Error(`matmulChild exited ${code}: ${err.slice(-300)}`));
+        else resolve(g);
+      });
+    });
+  return Promise.all(Array.from({ length: k }, one));
+}
+
+/**
+ * What k cores give here now: one 512³ matMul process alone, k at once, and one alone again,
+ * each on one wasm thread. The sum of the k over the mean of the two alone is what the cores give
+ * a compute-bound product together at that moment (two vCPUs of a shared host may give less
+ * than twice one); it moves as the machine does, so it is measured before and after the timings.
+ */
+async function coreCeiling(k: number): Promise<CoreCeiling> {
+  const [first] = await matmulProcesses(1);
+  const together = await matmulProcesses(k);
+  const [last] = await matmulProcesses(1);
+  const alone = (first! + last!) / 2;
+  const sum = together.reduce((a, b) => a + b, 0);
+  const c: CoreCeiling = { k, aloneGflops: alone, togetherGflops: together, ratio: sum / alone };
+  progress(
+    `workers: ${k} cores together: one matMul process alone ${first!.toFixed(1)} and ${last!.toFixed(1)} GFLOP/s, ${k} at once ${together.map((g) => g.toFixed(1)).join(' + ')} (×${c.ratio.toFixed(2)})`,
+  );
+  return c;
+}
+
 /** The issue's CIFAR-10 column: a fixed 5 HVPs per sharpness estimate (λ_0 included). */
 export function cifarColumnSettings(quick: boolean): Settings {
   return {
@@ -223,6 +274,14 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
           : []),
       ]),
   );
+  const most = Math.max(...counts);
+  const ceiling = async (): Promise<CoreCeiling | string> =>
+    most > 1
+      ? coreCeiling(most).catch(
+          (e: unknown) => `not measured: ${e instanceof Error ? e.message : String(e)}`,
+        )
+      : 'one worker only';
+  const ceilingBefore = await ceiling();
   await initNodeBackend('wasm');
   const mm = await measureMatmul(512, 8, now);
   progress(`workers: one-core wasm matMul 512³ ${mm.gflops.toFixed(1)} GFLOP/s (median of 8)`);
@@ -269,7 +328,10 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
       cores,
     );
   }
+  const ceilingAfter = await ceiling();
   report.workers = {
+    ceilingBefore,
+    ceilingAfter,
     cores,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     matmul: mm,
