@@ -68,9 +68,10 @@ function product(
 }
 
 /**
- * Keep `x` (rank 2) with its transpose so that `fixedMatMul(x, ·)` never transposes it. The
- * transpose costs |x| floats while held, the last product x·w as many as it has. Returns the release: it disposes the transpose (never
- * `x`, which stays the caller's) and makes `fixedMatMul(x, ·)` a plain matMul again.
+ * Keep `x` (rank 2) with its transpose so that `fixedMatMul(x, ·)` never transposes it. While
+ * held it costs |x| floats for the transpose and |x·w| for the kept product. Returns the
+ * release: it disposes both (never `x`, which stays the caller's) and makes `fixedMatMul(x, ·)`
+ * a plain matMul again.
  */
 export function holdTranspose(x: tf.Tensor2D): () => void {
   if (x.rank !== 2) throw new Error(`holdTranspose: a matrix is needed, not rank ${x.rank}`);
