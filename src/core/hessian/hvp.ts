@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradientFixes } from '../tf/gradients';
+import { unreadWeightGradients } from '../tf/fixedOperand';
 import { sumAll } from '../tf/sum';
 
 /** A scalar loss as a pure function of the parameter tensors (data captured in the closure). */
@@ -30,7 +31,9 @@ export function makeHvp(lossOf: LossOf): Hvp {
     registerGradientFixes();
     return tf.tidy(() => {
       const gradDotV = (...ps: tf.Tensor[]): tf.Scalar => {
-        const g = tf.grads((...qs: tf.Tensor[]) => lossOf(qs))(ps);
+        // g is only multiplied by v and differentiated again: its values at the weights of
+        // held products need not be computed (fixedOperand.ts).
+        const g = unreadWeightGradients(() => tf.grads((...qs: tf.Tensor[]) => lossOf(qs))(ps));
         const terms = g.map((gi, i) => tf.sum(tf.mul(gi, v[i] as tf.Tensor)));
         return sumAll(terms) as tf.Scalar;
       };

@@ -9,7 +9,7 @@ import { cloneDefaults } from '../settings/codec';
 import { prepareData } from '../data/prepare';
 import { syntheticDataset } from '../data/synthetic';
 import { uploadFcnColumn } from '../train/fcnBase';
-import { fixedMatMul, holdTranspose, isHeld } from './fixedOperand';
+import { fixedMatMul, holdTranspose, isHeld, unreadWeightGradients } from './fixedOperand';
 
 const M = 24;
 const D = 30;
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
-  it('gives the bits of a plain product to third order, and never transposes x', async () => {
+  it('gives the bits of a plain product to third order, never transposes x, and skips the unread xᵀ·dz₁', async () => {
     await initNodeBackend(backend);
     const before = tf.memory().numTensors;
     const rng = createRng(7, 'test');
@@ -97,6 +97,30 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
     };
     expect((await productsByX(x, 3)) - (await productsByX(x, 1))).toBe(2);
     expect((await productsByX(xPlain, 3)) - (await productsByX(xPlain, 1))).toBe(4);
+
+    // Products by xᵀ in one HVP: the plain one makes the first pass's xᵀ·dz₁ and the second's
+    // xᵀ·(…); the held one skips the first (its value only enters ⟨g, v⟩), and its ⟨g, v⟩ reads 0
+    // at W₁ while the HVP above kept its bits.
+    const productsByXT = async (input: tf.Tensor2D): Promise<number> => {
+      const hvp = makeHvp(lossWith(input));
+      const profile = await tf.profile(() => {
+        tf.dispose(hvp(params, v));
+      });
+      return profile.kernels.filter(
+        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${D}x${M}`,
+      ).length;
+    };
+    expect(await productsByXT(x)).toBe(1);
+    expect(await productsByXT(xPlain)).toBe(2);
+    const firstPass = (input: tf.Tensor2D): tf.Tensor[] =>
+      unreadWeightGradients(() => tf.grads((...ps: tf.Tensor[]) => lossWith(input)(ps))(params));
+    const unread = firstPass(x);
+    const read = firstPass(xPlain);
+    expect(tf.tidy(() => unread[0]!.abs().max().dataSync()[0])).toBe(0);
+    expect(tf.tidy(() => read[0]!.abs().max().dataSync()[0])).toBeGreaterThan(0);
+    // Only the held product's weight gradient is a stand-in: the other layers' are computed.
+    expect(bits(unread.slice(1))).toEqual(bits(read.slice(1)));
+    tf.dispose([...unread, ...read]);
 
     release();
     expect(isHeld(x)).toBe(false);

@@ -11,6 +11,12 @@
  * differentiation, without a transpose. The products are the ones the plain gradient computes,
  * the same pairs added in the same order, so every result keeps its bits (fixedOperand.test.ts).
  * The last product by X is kept too (`Memo`): the HVPs of one estimate share it.
+ *
+ * An HVP's first pass makes ∇_{W₁}L = Xᵀ·dz₁ only to take its inner product with v₁: the second
+ * pass differentiates that product, whose gradient in dz₁ is X·(v₁ ⋯) and needs Xᵀ·dz₁'s value
+ * nowhere. Inside `unreadWeightGradients` (makeHvp's first pass) the held product's weight
+ * gradient is a stand-in whose value is zeros and whose gradient is the true one, so each HVP
+ * skips its largest product and every result keeps its bits.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -21,9 +27,29 @@ interface Held {
   /** w ↦ x·w, whose gradient in w is dy ↦ xᵀ·dy (the `byT` product). */
   byX: (w: tf.Tensor2D) => tf.Tensor2D;
   byT: (w: tf.Tensor2D) => tf.Tensor2D;
+  /** `byT` for a gradient that is only differentiated (`unreadWeightGradients`). */
+  byTUnread: (w: tf.Tensor2D) => tf.Tensor2D;
 }
 
 const held = new WeakMap<tf.Tensor, Held>();
+
+/** Depth of `unreadWeightGradients` calls now running. */
+let unreadDepth = 0;
+
+/**
+ * Run `f`, a gradient whose values at the weights of held products are never read, only
+ * differentiated again: an HVP's first pass, whose gradient g only enters ⟨g, v⟩. Inside it the
+ * weight gradient xᵀ·dy of `fixedMatMul(x, W)` has the value zeros (never computed) and the
+ * gradient of the true product, so a gradient of ⟨g, v⟩ is exact while g itself reads 0 at W.
+ */
+export function unreadWeightGradients<T>(f: () => T): T {
+  unreadDepth++;
+  try {
+    return f();
+  } finally {
+    unreadDepth--;
+  }
+}
 
 /**
  * The last product by x and the weight it was of. A sharpness estimate runs its HVPs, and the
@@ -68,6 +94,21 @@ function product(
 }
 
 /**
+ * A stand-in for left·w whose value is never read: zeros of its shape, with the gradient of
+ * the true product (`grad`, the product by left's transpose).
+ */
+function unreadProduct(rows: number, grad: () => (dy: tf.Tensor2D) => tf.Tensor2D) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([]);
+    return {
+      value: tf.zeros([rows, w.shape[1]]) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor) => grad()(dy as tf.Tensor2D),
+    };
+  }) as (w: tf.Tensor2D) => tf.Tensor2D;
+}
+
+/**
  * Keep `x` (rank 2) with its transpose so that `fixedMatMul(x, ·)` never transposes it. While
  * held it costs |x| floats for the transpose and |x·w| for the kept product. Returns the
  * release: it disposes both (never `x`, which stays the caller's) and makes `fixedMatMul(x, ·)`
@@ -85,7 +126,7 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
     // gradients (byT, and byX again in second-order passes) multiply fresh gradients.
     byX: product(
       () => h.x,
-      () => h.byT,
+      () => (unreadDepth > 0 ? h.byTUnread : h.byT),
       memo,
     ),
     byT: product(
@@ -93,6 +134,7 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
       () => byXInGradient,
       null,
     ),
+    byTUnread: unreadProduct(xT.shape[0], () => byXInGradient),
   };
   const byXInGradient = product(
     () => h.x,

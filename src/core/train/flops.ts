@@ -21,8 +21,8 @@
  *                                              outer backward through every product on the inner
  *                                              tape: h·W → S + S' (W, and h for l ≥ 2);
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
- * Inside a sharpness estimate an FCN's HVP costs F_1 less (`estimateHvpFlops`: the forward x·W₁
- * is shared by the estimate's HVPs).
+ * Inside a sharpness estimate an FCN's HVP costs 2F_1 less (`estimateHvpFlops`): the forward x·W₁
+ * is shared by the estimate's HVPs, and the first pass's xᵀdz₁, never read, is not computed.
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
  * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
@@ -76,14 +76,15 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
 }
 
 /**
- * One HVP of a sharpness estimate on `n` measurement examples: 4S + 5S', less the first layer's
- * forward product F_1 = S − S' when the model multiplies its input through `fixedMatMul`
+ * One HVP of a sharpness estimate on `n` measurement examples: 4S + 5S', less two of the first
+ * layer's products F_1 = S − S' when the model multiplies its input through `fixedMatMul`
  * (`denseInput`: an FCN column holds its measurement set). Every estimate follows a loss on the
- * set at the same parameters (L_0 before λ_0, L_t before λ_t), and its HVPs reuse that x·W₁.
+ * set at the same parameters (L_0 before λ_0, L_t before λ_t), and its HVPs reuse that x·W₁; the
+ * first pass's xᵀdz₁ only enters ⟨g, v⟩, and is not computed (`unreadWeightGradients`).
  */
 export function estimateHvpFlops(spec: ModelSpec, n: number): number {
   const { all, notFirst } = layerSums(spec, n);
-  return hvpFlops(spec, n) - (modelDefinition(spec.kind).denseInput ? all - notFirst : 0);
+  return hvpFlops(spec, n) - (modelDefinition(spec.kind).denseInput ? 2 * (all - notFirst) : 0);
 }
 
 /**
