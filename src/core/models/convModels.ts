@@ -27,6 +27,7 @@ function convDefinition(
   return {
     kind,
     denseInput: false,
+    unreadWeightGradients: false,
     paramShapes: (spec) => build(spec).paramShapes,
     initParams: (spec, seed) => init(build(spec), spec, seed),
     forward: (spec, params, x) => convNetForward(build(spec), params, x),

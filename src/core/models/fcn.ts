@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, normalArray } from '../random/prng';
 import type { Activation } from '../settings/schema';
-import { fixedMatMul } from '../tf/fixedOperand';
+import { fixedMatMul, weightMatMul } from '../tf/fixedOperand';
 import type { ModelSpec } from './model';
 import type { ModelDefinition } from './registry';
 
@@ -62,6 +62,7 @@ function param(params: readonly tf.Tensor[], i: number): tf.Tensor {
 export const fcnModel: ModelDefinition = {
   kind: 'fcn',
   denseInput: true,
+  unreadWeightGradients: true,
   paramShapes(spec) {
     const shapes: number[][] = [];
     for (const [fanIn, fanOut] of fcnLayerDims(spec)) {
@@ -93,8 +94,9 @@ export const fcnModel: ModelDefinition = {
     let i = 0;
     for (let l = 0; l < spec.depth; l++) {
       const w = param(params, i++) as tf.Tensor2D;
-      // The first layer's input is data: held with its transpose when the column holds it.
-      let z = l === 0 ? fixedMatMul(h, w) : tf.matMul<tf.Tensor2D>(h, w);
+      // The first layer's input is data: held with its transpose when the column holds it. The
+      // others' is a function of θ, and their weight gradients may go unread (fixedOperand.ts).
+      let z = l === 0 ? fixedMatMul(h, w) : weightMatMul(h, w);
       const m = scales[l]?.multiplier ?? 1;
       if (m !== 1) z = tf.mul<tf.Tensor2D>(z, m);
       if (spec.bias) z = tf.add<tf.Tensor2D>(z, param(params, i++));

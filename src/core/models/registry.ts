@@ -28,6 +28,12 @@ export interface ModelDefinition {
    */
   denseInput: boolean;
   /**
+   * Whether the forward multiplies by every weight matrix through `fixedMatMul` or `weightMatMul`
+   * (core/tf/fixedOperand.ts), so that an HVP's first pass, whose weight gradients are only
+   * multiplied by v, skips computing them (`unreadWeightGradients`).
+   */
+  unreadWeightGradients: boolean;
+  /**
    * FLOPs of the products (matMuls, convs) of one forward pass on n examples: `all` = S, and
    * `notFirst` = S' = S minus the first layer (whose input is data), as `train/flops.ts` uses them.
    */

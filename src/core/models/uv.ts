@@ -14,6 +14,7 @@ import type { ModelDefinition } from './registry';
 export const uvModel: ModelDefinition = {
   kind: 'uv',
   denseInput: false,
+  unreadWeightGradients: false,
   paramShapes: (spec) => [[spec.width], [spec.width]],
   initParams(spec, seed) {
     const rng = createRng(seed, 'init');

@@ -130,6 +130,67 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
   });
 });
 
+describe.each(['cpu', 'wasm'] as const)('weight products on %s', (backend) => {
+  it('give the bits of tf.matMul to third order, and an HVP skips the hidden hᵀ·dz', async () => {
+    await initNodeBackend(backend);
+    const before = tf.memory().numTensors;
+    const rng = createRng(11, 'test');
+    const x = tf.tensor2d(normalArray(rng, M * D, 1), [M, D]);
+    const y = tf.tensor2d(normalArray(rng, M * 4, 1), [M, 4]);
+    const tanhSpec: ModelSpec = { ...spec, activation: 'tanh' };
+    const params = fcnModel
+      .initParams(tanhSpec, 5)
+      .map((a, i) => tf.tensor(a, fcnModel.paramShapes(tanhSpec)[i]));
+    const v = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
+    const u = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
+    // The same network with tf.matMul for every layer (SP: no multipliers).
+    const plainForward = (ps: readonly tf.Tensor[]): tf.Tensor2D => {
+      let h = x;
+      for (let l = 0; l < tanhSpec.depth; l++) {
+        const z = tf.add(tf.matMul(h, ps[2 * l] as tf.Tensor2D), ps[2 * l + 1]!) as tf.Tensor2D;
+        h = l === tanhSpec.depth - 1 ? z : tf.tanh(z);
+      }
+      return h;
+    };
+    const modelLoss = (ps: tf.Tensor[]) =>
+      tf.losses.meanSquaredError(y, fcnModel.forward(tanhSpec, ps, x)) as tf.Scalar;
+    const plainLoss = (ps: tf.Tensor[]) =>
+      tf.losses.meanSquaredError(y, plainForward(ps)) as tf.Scalar;
+    const orders = (loss: (ps: tf.Tensor[]) => tf.Scalar): tf.Tensor[] => {
+      const hvp = makeHvp(loss);
+      const g = tf.grads((...ps: tf.Tensor[]) => loss(ps))(params);
+      const hv = hvp(params, v);
+      const third = tf.grads((...ps: tf.Tensor[]) =>
+        tf.addN(hvp(ps, v).map((h, i) => tf.sum(tf.mul(h, u[i]!)))),
+      )(params);
+      return [...g, ...hv, ...third];
+    };
+    const viaModel = orders(modelLoss);
+    const plain = orders(plainLoss);
+    expect(bits(viaModel)).toEqual(bits(plain));
+    // Products [width × M] by [M × ·] of the later layers: hᵀ·dz in the first pass and through
+    // the forward in the second (both layers), and dzᵀ·(…) through dz·Wᵀ (the hidden layer only:
+    // the readout's dz is [M × 4]). The plain HVP makes 5; through weightMatMul the first pass's
+    // two are stand-ins.
+    const hiddenWeightGradients = async (loss: (ps: tf.Tensor[]) => tf.Scalar) => {
+      const hvp = makeHvp(loss);
+      const profile = await tf.profile(() => {
+        tf.dispose(hvp(params, v));
+      });
+      return profile.kernels.filter(
+        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${spec.width}x${M}`,
+      ).length;
+    };
+    expect(await hiddenWeightGradients(plainLoss)).toBe(5);
+    expect(await hiddenWeightGradients(modelLoss)).toBe(3);
+    // Outside a first pass the model's product is a plain matMul: a gradient computes them all.
+    const g = tf.grads((...ps: tf.Tensor[]) => modelLoss(ps))(params);
+    expect(g.every((t) => tf.tidy(() => t.abs().max().dataSync()[0]!) > 0)).toBe(true);
+    tf.dispose([x, y, ...params, ...v, ...u, ...viaModel, ...plain, ...g]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('holdTranspose', () => {
   it('refuses a non-matrix and a second hold, and a release is idempotent', async () => {
     await initNodeBackend('cpu');

@@ -152,6 +152,53 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
   };
 }
 
+/**
+ * hᵀ·dy's stand-in in a first pass (`unreadWeightGradients`): zeros, with the gradient of the
+ * ops it replaces, `matMul(transpose(h), dy)` as `gradients.ts` makes it, pair for pair: the
+ * product's gradient (ct·dyᵀ for hᵀ, hᵀᵀ·ct = h·ct for dy) and the transpose's (the first, back).
+ */
+const unreadWeightGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [h, dy, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([h, dy]);
+  return {
+    value: tf.zeros([h.shape[1], dy.shape[1]]) as tf.Tensor2D,
+    gradFunc: (ct: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [hs, dys] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const c = ct as tf.Tensor2D;
+      return [tf.transpose(tf.matMul(c, tf.transpose(dys))), tf.matMul(hs, c)];
+    },
+  };
+}) as (h: tf.Tensor2D, dy: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * The product through a custom gradient inside a first pass: gradients.ts's matMul gradient, op
+ * for op, but with the weight gradient hᵀ·dy a stand-in while the pass is unread.
+ */
+const weightProduct = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([h, w]);
+  return {
+    value: tf.matMul(h, w),
+    gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dy = dyIn as tf.Tensor2D;
+      const dh = tf.matMul(dy, tf.transpose(ws));
+      const dw = unreadDepth > 0 ? unreadWeightGradient(hs, dy) : tf.matMul(tf.transpose(hs), dy);
+      return [dh, dw];
+    },
+  };
+}) as (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * h·w for a hidden activation h (a function of θ) and a weight w (one of θ itself). Outside
+ * `unreadWeightGradients` it is a plain matMul; inside (the forward of an HVP's first pass) its
+ * first gradient in w, hᵀ·dy, is a stand-in, as for `fixedMatMul`, and every other gradient is
+ * the plain one: the results keep their bits (fixedOperand.test.ts).
+ */
+export function weightMatMul(h: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return unreadDepth > 0 ? weightProduct(h, w) : tf.matMul(h, w);
+}
+
 /** x·w: through the held transpose when `x` is held (`holdTranspose`), else a plain matMul. */
 export function fixedMatMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const h = held.get(x);

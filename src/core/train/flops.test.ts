@@ -66,7 +66,8 @@ describe('FLOP counts', () => {
     // S = 2·6·(20 + 16 + 8) = 528; S' = 2·6·(16 + 8) = 288.
     expect(forwardFlops(spec, n)).toBe(528);
     expect(gradientFlops(spec, n)).toBe(2 * 528 + 288);
-    expect(hvpFlops(spec, n)).toBe(4 * 528 + 5 * 288);
+    // The FCN's first pass skips its hidden weight gradients: 4S + 4S', not 4S + 5S'.
+    expect(hvpFlops(spec, n)).toBe(4 * 528 + 4 * 288);
     expect(parameterCount(spec)).toBe(20 + 16 + 8);
     expect(sgdStepFlops(spec, n)).toBe(2 * 528 + 288 + 2 * 44);
     expect(lanczosIterationFlops(10, 3)).toBe(4 * 3 * 10 + 9 * 10);

@@ -21,8 +21,10 @@
  *                                              outer backward through every product on the inner
  *                                              tape: h·W → S + S' (W, and h for l ≥ 2);
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
- * Inside a sharpness estimate an FCN's HVP costs 2F_1 less (`estimateHvpFlops`): the forward x·W₁
- * is shared by the estimate's HVPs, and the first pass's xᵀdz₁, never read, is not computed.
+ * An FCN's HVP costs S' less: its first pass's weight gradients are only multiplied by v, and the
+ * hidden layers' h_{l−1}ᵀdz_l are not computed (`unreadWeightGradients`, core/tf/fixedOperand.ts).
+ * Inside a sharpness estimate it costs 2F_1 less again (`estimateHvpFlops`): the forward x·W₁ is
+ * shared by the estimate's HVPs, and the first pass's xᵀdz₁ is not computed either.
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
  * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
@@ -69,10 +71,14 @@ export function sgdStepFlops(spec: ModelSpec, n: number): number {
   return gradientFlops(spec, n) + 2 * parameterCount(spec);
 }
 
-/** One exact Hessian-vector product (reverse over reverse) on `n` examples: 4S + 5S'. */
+/**
+ * One exact Hessian-vector product (reverse over reverse) on `n` examples: 4S + 5S', or 4S + 4S'
+ * for a model whose first pass leaves its weight gradients unread (`unreadWeightGradients`: the
+ * hidden layers' h_{l−1}ᵀdz_l are never computed; the first layer's xᵀdz₁ only when x is held).
+ */
 export function hvpFlops(spec: ModelSpec, n: number): number {
   const { all, notFirst } = layerSums(spec, n);
-  return 4 * all + 5 * notFirst;
+  return 4 * all + (modelDefinition(spec.kind).unreadWeightGradients ? 4 : 5) * notFirst;
 }
 
 /**
@@ -84,7 +90,9 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
  */
 export function estimateHvpFlops(spec: ModelSpec, n: number): number {
   const { all, notFirst } = layerSums(spec, n);
-  return hvpFlops(spec, n) - (modelDefinition(spec.kind).denseInput ? 2 * (all - notFirst) : 0);
+  const def = modelDefinition(spec.kind);
+  const held = def.denseInput ? (def.unreadWeightGradients ? 2 : 1) : 0;
+  return hvpFlops(spec, n) - held * (all - notFirst);
 }
 
 /**
