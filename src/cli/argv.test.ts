@@ -74,4 +74,13 @@ describe('flag parser', () => {
     expect(lines).toContain('  --quick');
     expect(lines).toContain('  --mode a|b');
   });
+
+  it('says how to turn a switch the other way from its default', () => {
+    // bias is off by default; the barrier is on, and its help says how to turn it off.
+    expect(settingFlag('bias').help).toMatch(/\(default off\)$/);
+    const barrier = settingFlag('barrier');
+    expect(barrier.help).toMatch(/\(default on; --barrier=0 turns it off\)$/);
+    const off = parseArgv(['--barrier=0'], { barrier });
+    expect(off.ok && off.values.barrier).toBe(false);
+  });
 });

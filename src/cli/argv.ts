@@ -107,9 +107,17 @@ export function settingFlag<K extends SettingKey>(
       : row.kind === 'bool'
         ? ''
         : 'VALUE';
-  const def = formatField(row, cloneDefaults()[key]);
+  const value = cloneDefaults()[key];
+  const flag = override.flag ?? row.flag;
+  // A switch is on by naming it; its default says how to turn it the other way.
+  const def =
+    row.kind === 'bool'
+      ? value
+        ? `on; --${flag}=0 turns it off`
+        : 'off'
+      : formatField(row, value);
   return {
-    flag: override.flag ?? row.flag,
+    flag,
     arg,
     help: override.help ?? `${row.help} (default ${def})`,
     isSwitch: row.kind === 'bool',
