@@ -11,7 +11,6 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { Result } from '../core/result';
 import { describeGpuAdapter, SOFTWARE_ADAPTER, type AdapterLike } from '../core/tf/adapters';
 import { PROBE_MARGIN, type BackendName, type BackendRefusal } from './protocol';
 import type { HandlerEnv } from './handler';
@@ -157,10 +156,14 @@ function isSoftwareName(adapter: string | null): boolean {
   return SOFTWARE_ADAPTER.test(adapter ?? '');
 }
 
-async function tryBackend(
-  name: BackendName,
-  skipSoftware: boolean,
-): Promise<Result<string | null>> {
+/** A backend started (with its adapter's name, if any), or why not: `why` for a software GPU. */
+type Tried = { ok: true; value: string | null } | { ok: false; error: string; why?: 'software' };
+
+function refuseSoftware(adapter: string | null): Tried {
+  return { ok: false, error: softwareReason(adapter), why: 'software' };
+}
+
+async function tryBackend(name: BackendName, skipSoftware: boolean): Promise<Tried> {
   let adapter: string | null = null;
   if (name === 'webgpu') {
     const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
@@ -170,7 +173,7 @@ async function tryBackend(
     const described = describeGpuAdapter(a);
     adapter = described.name;
     // Refused before the backend starts: creating a device on SwiftShader is itself slow.
-    if (skipSoftware && described.software) return { ok: false, error: softwareReason(adapter) };
+    if (skipSoftware && described.software) return refuseSoftware(adapter);
   }
   if (name === 'wasm') configureWasm();
   if (tf.findBackendFactory(name) === null) return { ok: false, error: 'not available here' };
@@ -186,8 +189,7 @@ async function tryBackend(
     return { ok: false, error: 'no float32 render targets (half precision would spoil λ)' };
   if (name === 'webgl') {
     adapter = webglRenderer();
-    if (skipSoftware && SOFTWARE_ADAPTER.test(adapter ?? ''))
-      return { ok: false, error: softwareReason(adapter) };
+    if (skipSoftware && SOFTWARE_ADAPTER.test(adapter ?? '')) return refuseSoftware(adapter);
   }
   const wrong = await smokeTest().catch((err: unknown) =>
     err instanceof Error ? err.message : String(err),
@@ -203,15 +205,14 @@ export const initBackend: HandlerEnv['initBackend'] = async (names, gpuPolicy = 
     const later = names.slice(i + 1);
     const cpuLater = later.some((n) => n === 'wasm' || n === 'cpu');
     const r = await tryBackend(name, gpuPolicy === 'skip-software' && cpuLater).catch(
-      (err: unknown) => ({
-        ok: false as const,
+      (err: unknown): Tried => ({
+        ok: false,
         error: err instanceof Error ? err.message : String(err),
       }),
     );
     if (!r.ok) {
-      // The refusal `softwareReason` wrote: a GPU refused for speed, which the badge offers anyway.
-      const software = /software \(CPU-emulated\)/.test(r.error);
-      refused.push({ backend: name, reason: r.error, ...(software ? { why: 'software' } : {}) });
+      // A software GPU is refused for speed, and the badge offers it anyway.
+      refused.push({ backend: name, reason: r.error, ...(r.why ? { why: r.why } : {}) });
       if (tf.getBackend() === name) tf.removeBackend(name);
       continue;
     }

@@ -5,6 +5,18 @@ import { isSoftwareAdapter } from '../sweep/poolSize';
 
 const NAMES = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
 
+/** Why a GPU was refused for speed: the badge's words, and the longer ones read aloud. */
+const BECAUSE = {
+  slower: {
+    shown: 'measured faster here than the GPU',
+    spoken: 'chosen because a timed probe found it faster than the GPU',
+  },
+  software: {
+    shown: 'faster here: the GPU is emulated in software',
+    spoken: 'chosen because the GPU is a software one',
+  },
+};
+
 /**
  * The active backend and GPU adapter, always visible; why better backends were refused on hover.
  * A software GPU is skipped for WebAssembly by default, and so is a hardware one that WebAssembly
@@ -21,10 +33,7 @@ export function BackendBadge() {
   // A GPU backend refused for speed: its adapter is emulated in software, or WebAssembly won
   // the timed probe (see worker/backends.ts).
   const skipped = backend?.refused.find((r) => r.why !== undefined) ?? null;
-  const because =
-    skipped?.why === 'slower'
-      ? 'measured faster here than the GPU'
-      : 'faster here: the GPU is emulated in software';
+  const because = skipped?.why ? BECAUSE[skipped.why] : null;
   let text: string;
   let title: string;
   if (state === 'booting') {
@@ -56,14 +65,14 @@ export function BackendBadge() {
         data-backend={backend?.name ?? ''}
         title={title}
         role="status"
-        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}${skipped ? (skipped.why === 'slower' ? ', chosen because a timed probe found it faster than the GPU' : ', chosen because the GPU is a software one') : ''}`}
+        aria-label={`Backend: ${text}${backend?.adapter ? `, adapter ${backend.adapter}` : ''}${because ? `, ${because.spoken}` : ''}`}
       >
         <span className="backend-dot" aria-hidden="true" />
         <span className="backend-name">{text}</span>
         {backend?.adapter ? <span className="backend-adapter">{backend.adapter}</span> : null}
-        {skipped && ready ? (
+        {because && ready ? (
           <span className="backend-why" data-testid="backend-why">
-            {because}
+            {because.shown}
           </span>
         ) : null}
         {restarts.length > 0 ? (
