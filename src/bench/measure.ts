@@ -121,8 +121,8 @@ export async function measureHvpProducts(
     }
     return median(times);
   };
-  // An FCN column's HVPs share the first layer's forward product, and their first pass skips
-  // every weight gradient, which it only multiplies by v (`estimateHvpFlops`).
+  // An FCN column's HVPs share the forward's products, and their first pass skips every weight
+  // gradient, which it only multiplies by v (`estimateHvpFlops`).
   const def = modelDefinition(spec.kind);
   const shared = def.denseInput ? 1 : 0;
   const unread = def.unreadWeightGradients ? 1 : 0;
@@ -130,7 +130,7 @@ export async function measureHvpProducts(
   for (const [l, [a, b]] of dims.entries()) {
     const later = l >= 1 ? 1 : 0;
     const skipped = l === 0 ? shared * unread : unread;
-    ms += (2 + later - (l === 0 ? shared : 0)) * (await timeProduct(n, a, b)); // forward type
+    ms += (2 + later - shared) * (await timeProduct(n, a, b)); // forward type
     ms += (2 + later - skipped) * (await timeProduct(a, n, b)); // weight-gradient type
     if (later) ms += 3 * (await timeProduct(n, b, a)); // input-gradient type
   }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, normalArray } from '../random/prng';
 import type { Activation } from '../settings/schema';
-import { fixedMatMul, weightMatMul } from '../tf/fixedOperand';
+import { fixedMatMul, isHeld, weightMatMul } from '../tf/fixedOperand';
 import type { ModelSpec } from './model';
 import type { ModelDefinition } from './registry';
 
@@ -91,12 +91,16 @@ export const fcnModel: ModelDefinition = {
     const scales = fcnLayerScales(spec);
     const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [x.shape[0] ?? 0, -1]);
     let h = x2 as tf.Tensor2D;
+    // On a held input every layer's product is kept for the next forward at the same θ.
+    const sig = isHeld(x2) ? JSON.stringify(spec) : null;
     let i = 0;
     for (let l = 0; l < spec.depth; l++) {
       const w = param(params, i++) as tf.Tensor2D;
       // The first layer's input is data: held with its transpose when the column holds it. The
       // others' is a function of θ, and their weight gradients may go unread (fixedOperand.ts).
-      let z = l === 0 ? fixedMatMul(h, w) : weightMatMul(h, w);
+      const key =
+        sig === null ? undefined : { x: x2, upstream: params.slice(0, i), at: `${l} ${sig}` };
+      let z = l === 0 ? fixedMatMul(h, w) : weightMatMul(h, w, key);
       const m = scales[l]?.multiplier ?? 1;
       if (m !== 1) z = tf.mul<tf.Tensor2D>(z, m);
       if (spec.bias) z = tf.add<tf.Tensor2D>(z, param(params, i++));

@@ -228,6 +228,49 @@ describe('holdTranspose', () => {
     tf.dispose([x, w1, w2, v]);
   });
 
+  it("keeps a forward's later products only while x, every upstream parameter and the layer are the same", async () => {
+    await initNodeBackend('cpu');
+    const rng = createRng(3, 'chain');
+    const xData = normalArray(rng, M * D, 1);
+    const x = tf.tensor2d(xData, [M, D]);
+    const xPlain = tf.tensor2d(xData, [M, D]);
+    const release = holdTranspose(x);
+    const shapes = fcnModel.paramShapes(spec);
+    const params = fcnModel.initParams(spec, 1).map((a, i) => tf.tensor(a, shapes[i]));
+    // A new first-layer bias: every later layer's input changes, though their weights do not.
+    const bias = tf.tensor(normalArray(rng, spec.width, 1), shapes[1]);
+    const moved = [params[0]!, bias, ...params.slice(2)];
+    const out = (s: ModelSpec, ps: tf.Tensor[], input: tf.Tensor2D) =>
+      tf.tidy(() => bits([fcnModel.forward(s, ps, input)])[0]);
+    // Inside a first pass a kept product serves; a forward outside one keeps its products.
+    const served = (s: ModelSpec, ps: tf.Tensor[]) => unreadWeightGradients(() => out(s, ps, x));
+    const laterProducts = async (f: () => void): Promise<number> => {
+      const profile = await tf.profile(f);
+      return profile.kernels.filter(
+        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${M}x${spec.width}`,
+      ).length;
+    };
+    const tanhSpec: ModelSpec = { ...spec, activation: 'tanh' };
+    // Each forward agrees with the unheld one, whatever was kept before it: other upstream
+    // parameters, another activation, or the first ones again.
+    out(spec, params, x);
+    expect(served(spec, moved)).toEqual(out(spec, moved, xPlain));
+    out(spec, moved, x);
+    expect(served(tanhSpec, moved)).toEqual(out(tanhSpec, moved, xPlain));
+    expect(served(spec, params)).toEqual(out(spec, params, xPlain));
+    expect(served(spec, params)).toEqual(out(spec, params, xPlain));
+    // Outside an HVP's first pass the products run (and are kept); inside it, the kept ones serve.
+    expect(await laterProducts(() => tf.dispose(fcnModel.forward(spec, params, x)))).toBe(2);
+    const firstPassForward = () =>
+      unreadWeightGradients(() => tf.dispose(fcnModel.forward(spec, params, x)));
+    expect(await laterProducts(firstPassForward)).toBe(0);
+    const n = tf.memory().numTensors;
+    release();
+    // The transpose, the kept x·W₁ and the later products of both activations (2 each) go.
+    expect(tf.memory().numTensors).toBe(n - 6);
+    tf.dispose([x, xPlain, ...params, bias]);
+  });
+
   it('is held by an FCN column for its life, and by no conv-net column', async () => {
     await initNodeBackend('cpu');
     const prepared = prepareData(syntheticDataset({ count: 32, seed: 0 }), 32);

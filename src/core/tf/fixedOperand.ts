@@ -29,6 +29,25 @@ interface Held {
   byT: (w: tf.Tensor2D) => tf.Tensor2D;
   /** `byT` for a gradient that is only differentiated (`unreadWeightGradients`). */
   byTUnread: (w: tf.Tensor2D) => tf.Tensor2D;
+  /** The later layers' products of the last forward on x, by `ChainKey.at` (`weightMatMul`). */
+  chain: Map<string, ChainMemo>;
+}
+
+/** A later layer's product h·w on a held x, and what it was computed from. */
+interface ChainMemo {
+  upstream: readonly tf.Tensor[];
+  value: tf.Tensor2D;
+}
+
+/**
+ * What a later layer's input depends on, for `weightMatMul` to keep its product: the held input
+ * of the first layer, every parameter up to and including w (`upstream`), and the layer under
+ * everything else the forward does to them (`at`: its index, activation and multipliers).
+ */
+export interface ChainKey {
+  x: tf.Tensor;
+  upstream: readonly tf.Tensor[];
+  at: string;
 }
 
 const held = new WeakMap<tf.Tensor, Held>();
@@ -135,6 +154,7 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
       null,
     ),
     byTUnread: unreadProduct(xT.shape[0], () => byXInGradient),
+    chain: new Map(),
   };
   const byXInGradient = product(
     () => h.x,
@@ -149,6 +169,8 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
     memo.value?.dispose();
     memo.value = null;
     memo.w = null;
+    for (const c of h.chain.values()) c.value.dispose();
+    h.chain.clear();
   };
 }
 
@@ -172,31 +194,76 @@ const unreadWeightGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
 
 /**
  * The product through a custom gradient inside a first pass: gradients.ts's matMul gradient, op
- * for op, but with the weight gradient hᵀ·dy a stand-in while the pass is unread.
+ * for op, but with the weight gradient hᵀ·dy a stand-in while the pass is unread. With a `slot`,
+ * its value is the kept product when that is still valid.
  */
-const weightProduct = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([h, w]);
-  return {
-    value: tf.matMul(h, w),
-    gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dy = dyIn as tf.Tensor2D;
-      const dh = tf.matMul(dy, tf.transpose(ws));
-      const dw = unreadDepth > 0 ? unreadWeightGradient(hs, dy) : tf.matMul(tf.transpose(hs), dy);
-      return [dh, dw];
-    },
-  };
-}) as (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+function weightProduct(slot: Slot | null) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [h, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([h, w]);
+    const kept = slot?.hit() ?? null;
+    return {
+      value: kept ?? slot?.keep(tf.matMul(h, w)) ?? tf.matMul(h, w),
+      gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const dy = dyIn as tf.Tensor2D;
+        const dh = tf.matMul(dy, tf.transpose(ws));
+        const dw = unreadDepth > 0 ? unreadWeightGradient(hs, dy) : tf.matMul(tf.transpose(hs), dy);
+        return [dh, dw];
+      },
+    };
+  }) as (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+}
 
 /**
  * h·w for a hidden activation h (a function of θ) and a weight w (one of θ itself). Outside
  * `unreadWeightGradients` it is a plain matMul; inside (the forward of an HVP's first pass) its
  * first gradient in w, hᵀ·dy, is a stand-in, as for `fixedMatMul`, and every other gradient is
- * the plain one: the results keep their bits (fixedOperand.test.ts).
+ * the plain one: the results keep their bits (fixedOperand.test.ts). With a `key` on a held x,
+ * the product of the last forward is kept like x·W₁: a sharpness estimate's HVPs follow a loss
+ * at the same θ, and all of them share every layer's forward product.
  */
-export function weightMatMul(h: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return unreadDepth > 0 ? weightProduct(h, w) : tf.matMul(h, w);
+export function weightMatMul(h: tf.Tensor2D, w: tf.Tensor2D, key?: ChainKey): tf.Tensor2D {
+  const slot = key ? slotFor(key) : null;
+  if (unreadDepth > 0) return weightProduct(slot)(h, w);
+  // Outside a first pass the product stays a plain matMul on the tape; it is only kept.
+  const value = tf.matMul<tf.Tensor2D>(h, w);
+  slot?.keep(value);
+  return value;
+}
+
+/** A kept product's place: its copy when it is still valid, and how to keep a new one. */
+interface Slot {
+  hit(): tf.Tensor2D | null;
+  /** Keeps a copy of `value` (replacing the last) and returns `value`. */
+  keep(value: tf.Tensor2D): tf.Tensor2D;
+}
+
+/**
+ * Where a later layer keeps its product: only when the first layer's input is held and no
+ * upstream parameter is a variable (variables change in place; tensors never do, so the same
+ * live tensors mean the same input h and the same product).
+ */
+function slotFor(key: ChainKey): Slot | null {
+  const h = held.get(key.x);
+  if (!h || key.upstream.some((t) => t instanceof tf.Variable)) return null;
+  const { upstream, at } = key;
+  return {
+    hit: () => {
+      const c = h.chain.get(at);
+      const valid =
+        c !== undefined &&
+        !c.value.isDisposed &&
+        c.upstream.length === upstream.length &&
+        c.upstream.every((t, i) => t === upstream[i] && !t.isDisposed);
+      return valid ? tf.clone(c.value) : null;
+    },
+    keep: (value) => {
+      h.chain.get(at)?.value.dispose();
+      h.chain.set(at, { upstream: [...upstream], value: tf.keep(tf.clone(value)) });
+      return value;
+    },
+  };
 }
 
 /** x·w: through the held transpose when `x` is held (`holdTranspose`), else a plain matMul. */

@@ -23,8 +23,8 @@
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
  * An FCN's HVP costs S' less: its first pass's weight gradients are only multiplied by v, and the
  * hidden layers' h_{l−1}ᵀdz_l are not computed (`unreadWeightGradients`, core/tf/fixedOperand.ts).
- * Inside a sharpness estimate it costs 2F_1 less again (`estimateHvpFlops`): the forward x·W₁ is
- * shared by the estimate's HVPs, and the first pass's xᵀdz₁ is not computed either.
+ * Inside a sharpness estimate it costs S + F_1 less again (`estimateHvpFlops`): the forward's
+ * products are shared by the estimate's HVPs, and the first pass's xᵀdz₁ is not computed either.
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
  * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
@@ -82,17 +82,19 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
 }
 
 /**
- * One HVP of a sharpness estimate on `n` measurement examples: 4S + 5S', less two of the first
- * layer's products F_1 = S − S' when the model multiplies its input through `fixedMatMul`
- * (`denseInput`: an FCN column holds its measurement set). Every estimate follows a loss on the
- * set at the same parameters (L_0 before λ_0, L_t before λ_t), and its HVPs reuse that x·W₁; the
- * first pass's xᵀdz₁ only enters ⟨g, v⟩, and is not computed (`unreadWeightGradients`).
+ * One HVP of a sharpness estimate on `n` measurement examples: `hvpFlops`, less the forward S
+ * and the first layer's xᵀdz₁ (F_1 = S − S') when the model multiplies its input through
+ * `fixedMatMul` (`denseInput`: an FCN column holds its measurement set): 4S + 4S' − S − F_1 for
+ * an FCN. Every estimate follows a loss on the set at the same parameters (L_0 before λ_0, L_t
+ * before λ_t), and its HVPs reuse that forward's products, x·W₁ and every later h·W; the first
+ * pass's xᵀdz₁ only enters ⟨g, v⟩, and is not computed (`unreadWeightGradients`).
  */
 export function estimateHvpFlops(spec: ModelSpec, n: number): number {
   const { all, notFirst } = layerSums(spec, n);
   const def = modelDefinition(spec.kind);
-  const held = def.denseInput ? (def.unreadWeightGradients ? 2 : 1) : 0;
-  return hvpFlops(spec, n) - held * (all - notFirst);
+  if (!def.denseInput) return hvpFlops(spec, n);
+  // The whole forward is kept (S), and the first pass skips the held xᵀdz₁ too (F_1).
+  return hvpFlops(spec, n) - all - (def.unreadWeightGradients ? all - notFirst : 0);
 }
 
 /**
