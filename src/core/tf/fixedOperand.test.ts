@@ -30,6 +30,22 @@ function bits(ts: readonly tf.Tensor[]): number[][] {
   return ts.map((t) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer)));
 }
 
+/** Gradient, H v and ∇⟨H v, u⟩ (a third derivative) of `loss` at `params`, in one list. */
+function threeOrders(
+  loss: (ps: tf.Tensor[]) => tf.Scalar,
+  params: tf.Tensor[],
+  v: tf.Tensor[],
+  u: tf.Tensor[],
+): tf.Tensor[] {
+  const hvp = makeHvp(loss);
+  const g = tf.grads((...ps: tf.Tensor[]) => loss(ps))(params);
+  const hv = hvp(params, v);
+  const third = tf.grads((...ps: tf.Tensor[]) =>
+    tf.addN(hvp(ps, v).map((h, i) => tf.sum(tf.mul(h, u[i]!)))),
+  )(params);
+  return [...g, ...hv, ...third];
+}
+
 /** Transposes run by `f` whose input has the shape of x ([M, D]). */
 async function transposesOfX(f: () => tf.Tensor[]): Promise<number> {
   const profile = await tf.profile(() => {
@@ -60,17 +76,8 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
     const u = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
     const lossWith = (input: tf.Tensor2D) => (ps: tf.Tensor[]) =>
       tf.losses.meanSquaredError(y, fcnModel.forward(spec, ps, input)) as tf.Scalar;
-    // Gradient, H v, and ∇⟨H v, u⟩ (a third derivative).
-    const orders = (input: tf.Tensor2D) => (): tf.Tensor[] => {
-      const loss = lossWith(input);
-      const hvp = makeHvp(loss);
-      const g = tf.grads((...ps: tf.Tensor[]) => loss(ps))(params);
-      const hv = hvp(params, v);
-      const third = tf.grads((...ps: tf.Tensor[]) =>
-        tf.addN(hvp(ps, v).map((h, i) => tf.sum(tf.mul(h, u[i]!)))),
-      )(params);
-      return [...g, ...hv, ...third];
-    };
+    const orders = (input: tf.Tensor2D) => (): tf.Tensor[] =>
+      threeOrders(lossWith(input), params, v, u);
 
     const release = holdTranspose(x);
     expect(isHeld(x)).toBe(true);
@@ -156,17 +163,8 @@ describe.each(['cpu', 'wasm'] as const)('weight products on %s', (backend) => {
       tf.losses.meanSquaredError(y, fcnModel.forward(tanhSpec, ps, x)) as tf.Scalar;
     const plainLoss = (ps: tf.Tensor[]) =>
       tf.losses.meanSquaredError(y, plainForward(ps)) as tf.Scalar;
-    const orders = (loss: (ps: tf.Tensor[]) => tf.Scalar): tf.Tensor[] => {
-      const hvp = makeHvp(loss);
-      const g = tf.grads((...ps: tf.Tensor[]) => loss(ps))(params);
-      const hv = hvp(params, v);
-      const third = tf.grads((...ps: tf.Tensor[]) =>
-        tf.addN(hvp(ps, v).map((h, i) => tf.sum(tf.mul(h, u[i]!)))),
-      )(params);
-      return [...g, ...hv, ...third];
-    };
-    const viaModel = orders(modelLoss);
-    const plain = orders(plainLoss);
+    const viaModel = threeOrders(modelLoss, params, v, u);
+    const plain = threeOrders(plainLoss, params, v, u);
     expect(bits(viaModel)).toEqual(bits(plain));
     // Products [width × M] by [M × ·] of the later layers: hᵀ·dz in the first pass and through
     // the forward in the second (both layers), and dzᵀ·(…) through dz·Wᵀ (the hidden layer only:
