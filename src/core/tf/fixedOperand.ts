@@ -10,7 +10,7 @@
  * once; `fixedMatMul(X, W)` then multiplies by X or by the held Xᵀ, to any order of
  * differentiation, without a transpose. The products are the ones the plain gradient computes,
  * the same pairs added in the same order, so every result keeps its bits (fixedOperand.test.ts).
- * The last product by X is kept too (`Memo`): the HVPs of one estimate share it.
+ * The last product by X is kept too (`slotIn`): the HVPs of one estimate share it.
  *
  * An HVP's first pass makes ∇_{W₁}L = Xᵀ·dz₁ only to take its inner product with v₁: the second
  * pass differentiates that product, whose gradient in dz₁ is X·(v₁ ⋯) and needs Xᵀ·dz₁'s value
@@ -29,11 +29,11 @@ interface Held {
   byT: (w: tf.Tensor2D) => tf.Tensor2D;
   /** `byT` for a gradient that is only differentiated (`unreadWeightGradients`). */
   byTUnread: (w: tf.Tensor2D) => tf.Tensor2D;
-  /** The later layers' products of the last forward on x, by `ChainKey.at` (`weightMatMul`). */
+  /** The products of the last forward on x: x·W₁ (`FIRST`) and the later layers' (`ChainKey.at`). */
   chain: Map<string, ChainMemo>;
 }
 
-/** A later layer's product h·w on a held x, and what it was computed from. */
+/** A forward product on a held x, and the tensors it was computed from. */
 interface ChainMemo {
   upstream: readonly tf.Tensor[];
   value: tf.Tensor2D;
@@ -71,42 +71,23 @@ export function unreadWeightGradients<T>(f: () => T): T {
 }
 
 /**
- * The last product by x and the weight it was of. A sharpness estimate runs its HVPs, and the
- * loss before it, at the same parameter tensors, so x·W₁ (a quarter of an HVP's largest
- * products) is computed once per estimate instead of once per HVP. Tensors never change once
- * made (variables, which can, are never memoised), so the same live W₁ means the same product.
- */
-interface Memo {
-  w: tf.Tensor | null;
-  value: tf.Tensor2D | null;
-}
-
-/**
  * left·w with the gradient `grad` (the product by left's transpose), both looked up lazily;
- * with `memo`, the product of the last weight seen is kept and handed out again as a copy.
+ * with `slotOf`, the product is kept for the same weight and handed out again as a copy (a
+ * sharpness estimate runs its HVPs, and the loss before it, at the same parameter tensors, so
+ * x·W₁ is computed once per estimate instead of once per HVP).
  */
 function product(
   left: () => tf.Tensor2D,
   grad: () => (dy: tf.Tensor2D) => tf.Tensor2D,
-  memo: Memo | null,
+  slotOf: ((w: tf.Tensor2D) => Slot | null) | null,
 ) {
   // tfjs passes the inputs, then the save function; nothing needs saving (w is not used).
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([]);
-    let value: tf.Tensor2D;
-    if (memo && memo.w === w && !w.isDisposed && memo.value && !memo.value.isDisposed) {
-      value = tf.clone(memo.value);
-    } else {
-      value = tf.matMul(left(), w);
-      if (memo && !(w instanceof tf.Variable)) {
-        memo.value?.dispose();
-        memo.value = tf.keep(tf.clone(value));
-        memo.w = w;
-      }
-    }
+    const slot = slotOf?.(w) ?? null;
     return {
-      value,
+      value: slot?.hit() ?? slot?.keep(tf.matMul(left(), w)) ?? tf.matMul(left(), w),
       gradFunc: (dy: tf.Tensor) => grad()(dy as tf.Tensor2D),
     };
   }) as (w: tf.Tensor2D) => tf.Tensor2D;
@@ -137,16 +118,15 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
   if (x.rank !== 2) throw new Error(`holdTranspose: a matrix is needed, not rank ${x.rank}`);
   if (held.has(x)) throw new Error('holdTranspose: this tensor is already held');
   const xT = tf.keep(tf.transpose(x));
-  const memo: Memo = { w: null, value: null };
   const h: Held = {
     x,
     xT,
-    // Only the forward product by x is memoised: its weight is a parameter. The products inside
+    // Only the forward product by x is kept: its weight is a parameter. The products inside
     // gradients (byT, and byX again in second-order passes) multiply fresh gradients.
     byX: product(
       () => h.x,
       () => (unreadDepth > 0 ? h.byTUnread : h.byT),
-      memo,
+      (w) => slotIn(h, FIRST, [w]),
     ),
     byT: product(
       () => h.xT,
@@ -166,9 +146,6 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
     if (held.get(x) !== h) return;
     held.delete(x);
     xT.dispose();
-    memo.value?.dispose();
-    memo.value = null;
-    memo.w = null;
     for (const c of h.chain.values()) c.value.dispose();
     h.chain.clear();
   };
@@ -239,15 +216,22 @@ interface Slot {
   keep(value: tf.Tensor2D): tf.Tensor2D;
 }
 
-/**
- * Where a later layer keeps its product: only when the first layer's input is held and no
- * upstream parameter is a variable (variables change in place; tensors never do, so the same
- * live tensors mean the same input h and the same product).
- */
+/** The chain's place for x·W₁ (`ChainKey.at` of later layers starts with their index). */
+const FIRST = 'x·W₁';
+
+/** Where a later layer keeps its product (`slotIn`), when the first layer's input is held. */
 function slotFor(key: ChainKey): Slot | null {
   const h = held.get(key.x);
-  if (!h || key.upstream.some((t) => t instanceof tf.Variable)) return null;
-  const { upstream, at } = key;
+  return h ? slotIn(h, key.at, key.upstream) : null;
+}
+
+/**
+ * A kept product's place in `h.chain`, valid while every tensor it was computed from is the
+ * same live one: none for a variable (variables change in place; tensors never do, so the same
+ * live tensors mean the same input and the same product).
+ */
+function slotIn(h: Held, at: string, upstream: readonly tf.Tensor[]): Slot | null {
+  if (upstream.some((t) => t instanceof tf.Variable)) return null;
   return {
     hit: () => {
       const c = h.chain.get(at);
