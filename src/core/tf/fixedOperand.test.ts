@@ -104,6 +104,25 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
     };
     expect((await productsByX(x, 3)) - (await productsByX(x, 1))).toBe(2);
     expect((await productsByX(xPlain, 3)) - (await productsByX(xPlain, 1))).toBe(4);
+    // They share the transposed inputs of the later layers' products too (hᵀ for hᵀ·dy in the
+    // second pass): the readout's and the hidden layer's, once per estimate instead of per HVP.
+    const hiddenTransposes = async (input: tf.Tensor2D, n: number): Promise<number> => {
+      const at = params.map((p) => p.clone());
+      const hvp = makeHvp(lossWith(input));
+      const profile = await tf.profile(() => {
+        for (let i = 0; i < n; i++) tf.dispose(hvp(at, v));
+      });
+      tf.dispose(at);
+      return profile.kernels.filter(
+        (k) => k.name === 'Transpose' && k.inputShapes[0]?.join('x') === `${M}x${spec.width}`,
+      ).length;
+    };
+    // Each HVP transposes three [M × width] matrices: those two and the hidden layer's dz (for
+    // dzᵀ·(…) through dz·Wᵀ, a fresh gradient each time). Later HVPs transpose only the dz.
+    expect(await hiddenTransposes(x, 1)).toBe(3);
+    expect(await hiddenTransposes(xPlain, 1)).toBe(3);
+    expect((await hiddenTransposes(x, 3)) - (await hiddenTransposes(x, 1))).toBe(2);
+    expect((await hiddenTransposes(xPlain, 3)) - (await hiddenTransposes(xPlain, 1))).toBe(6);
 
     // Products by xᵀ in one HVP: the plain one makes the first pass's xᵀ·dz₁ and the second's
     // xᵀ·(…); the held one skips the first (its value only enters ⟨g, v⟩), and its ⟨g, v⟩ reads 0

@@ -10,7 +10,8 @@
  * once; `fixedMatMul(X, W)` then multiplies by X or by the held Xᵀ, to any order of
  * differentiation, without a transpose. The products are the ones the plain gradient computes,
  * the same pairs added in the same order, so every result keeps its bits (fixedOperand.test.ts).
- * The last product by X is kept too (`slotIn`): the HVPs of one estimate share it.
+ * The last product by X is kept too (`slotIn`): the HVPs of one estimate share it, and the later
+ * layers' products with the transposes of their inputs that the second passes multiply by.
  *
  * An HVP's first pass makes ∇_{W₁}L = Xᵀ·dz₁ only to take its inner product with v₁: the second
  * pass differentiates that product, whose gradient in dz₁ is X·(v₁ ⋯) and needs Xᵀ·dz₁'s value
@@ -37,6 +38,8 @@ interface Held {
 interface ChainMemo {
   upstream: readonly tf.Tensor[];
   value: tf.Tensor2D;
+  /** The transpose of the product's left operand, once a second pass has asked for it. */
+  inputT?: tf.Tensor2D;
 }
 
 /**
@@ -146,15 +149,15 @@ export function holdTranspose(x: tf.Tensor2D): () => void {
     if (held.get(x) !== h) return;
     held.delete(x);
     xT.dispose();
-    for (const c of h.chain.values()) c.value.dispose();
+    for (const c of h.chain.values()) disposeMemo(c);
     h.chain.clear();
   };
 }
 
 /**
  * hᵀ·dy's stand-in in a first pass (`unreadWeightGradients`): zeros, with the gradient of the
- * ops it replaces, `matMul(transpose(h), dy)` as `gradients.ts` makes it, pair for pair: the
- * product's gradient (ct·dyᵀ for hᵀ, hᵀᵀ·ct = h·ct for dy) and the transpose's (the first, back).
+ * ops it replaces, `matMul(transpose(h), dy)`: (ct·dyᵀ)ᵀ for h, as dy·ctᵀ (the same products
+ * summed in the same order, without transposing two [rows × width] matrices), and h·ct for dy.
  */
 const unreadWeightGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [h, dy, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -164,7 +167,7 @@ const unreadWeightGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
     gradFunc: (ct: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [hs, dys] = saved as [tf.Tensor2D, tf.Tensor2D];
       const c = ct as tf.Tensor2D;
-      return [tf.transpose(tf.matMul(c, tf.transpose(dys))), tf.matMul(hs, c)];
+      return [tf.matMul(dys, tf.transpose(c)), tf.matMul(hs, c)];
     },
   };
 }) as (h: tf.Tensor2D, dy: tf.Tensor2D) => tf.Tensor2D;
@@ -185,7 +188,10 @@ function weightProduct(slot: Slot | null) {
         const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy = dyIn as tf.Tensor2D;
         const dh = tf.matMul(dy, tf.transpose(ws));
-        const dw = unreadDepth > 0 ? unreadWeightGradient(hs, dy) : tf.matMul(tf.transpose(hs), dy);
+        const dw =
+          unreadDepth > 0
+            ? unreadWeightGradient(hs, dy)
+            : tf.matMul(slot?.inputT(hs) ?? tf.transpose(hs), dy);
         return [dh, dw];
       },
     };
@@ -214,6 +220,23 @@ interface Slot {
   hit(): tf.Tensor2D | null;
   /** Keeps a copy of `value` (replacing the last) and returns `value`. */
   keep(value: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * hᵀ for the product's left operand h, kept beside the product while it is valid: an HVP's
+   * second pass multiplies by it (hᵀ·dy), once per HVP of an estimate, at the same h.
+   */
+  inputT(h: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** hᵀ as `kept` (a transpose of a tensor equal to h), with the gradient of tf.transpose(h). */
+function keptTranspose(kept: tf.Tensor2D) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[1] as tf.GradSaveFunc;
+    save([]);
+    return {
+      value: tf.clone(kept),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.transpose(dy as tf.Tensor2D),
+    };
+  }) as (h: tf.Tensor2D) => tf.Tensor2D;
 }
 
 /** The chain's place for x·W₁ (`ChainKey.at` of later layers starts with their index). */
@@ -232,20 +255,32 @@ function slotFor(key: ChainKey): Slot | null {
  */
 function slotIn(h: Held, at: string, upstream: readonly tf.Tensor[]): Slot | null {
   if (upstream.some((t) => t instanceof tf.Variable)) return null;
+  const valid = (): ChainMemo | null => {
+    const c = h.chain.get(at);
+    return c !== undefined &&
+      !c.value.isDisposed &&
+      c.upstream.length === upstream.length &&
+      c.upstream.every((t, i) => t === upstream[i] && !t.isDisposed)
+      ? c
+      : null;
+  };
   return {
     hit: () => {
-      const c = h.chain.get(at);
-      const valid =
-        c !== undefined &&
-        !c.value.isDisposed &&
-        c.upstream.length === upstream.length &&
-        c.upstream.every((t, i) => t === upstream[i] && !t.isDisposed);
-      return valid ? tf.clone(c.value) : null;
+      const c = valid();
+      return c ? tf.clone(c.value) : null;
     },
     keep: (value) => {
-      h.chain.get(at)?.value.dispose();
+      disposeMemo(h.chain.get(at));
       h.chain.set(at, { upstream: [...upstream], value: tf.keep(tf.clone(value)) });
       return value;
+    },
+    inputT: (input) => {
+      const c = valid();
+      if (c === null) return tf.transpose(input);
+      if (c.inputT !== undefined && !c.inputT.isDisposed) return keptTranspose(c.inputT)(input);
+      const t = tf.transpose(input);
+      c.inputT = tf.keep(tf.clone(t));
+      return t;
     },
   };
 }
@@ -254,6 +289,11 @@ function slotIn(h: Held, at: string, upstream: readonly tf.Tensor[]): Slot | nul
 export function fixedMatMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const h = held.get(x);
   return h ? h.byX(w) : tf.matMul(x, w);
+}
+
+function disposeMemo(c: ChainMemo | undefined): void {
+  c?.value.dispose();
+  c?.inputT?.dispose();
 }
 
 /** Whether `x` is held now (for tests and callers that report memory). */
