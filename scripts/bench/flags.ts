@@ -64,6 +64,21 @@ const wasmThreadCounts = countList(
   MAX_WASM_THREADS,
 );
 
+/** Most rounds the workers section accepts in --rounds (a typo guard). */
+const MAX_ROUNDS = 20;
+
+const rounds: FlagSpec<number> = {
+  flag: 'rounds',
+  arg: 'N',
+  help: 'times the workers section runs all its configurations in turn, interleaved (default 1); with more than one it reports medians and each ratio within its round',
+  parse(text) {
+    const n = Number(text.trim());
+    return Number.isInteger(n) && n >= 1 && n <= MAX_ROUNDS
+      ? { ok: true, value: n }
+      : { ok: false, error: `${JSON.stringify(text)}: not a whole number from 1 to ${MAX_ROUNDS}` };
+  },
+};
+
 const SPECS = {
   quick: switchFlag(
     'quick',
@@ -84,6 +99,7 @@ const SPECS = {
   ),
   workers: workerCounts,
   wasmThreads: wasmThreadCounts,
+  rounds,
   threadEntry: choiceFlag(
     'thread-entry',
     ['built', 'tsx'] as const,
@@ -91,7 +107,7 @@ const SPECS = {
   ),
 };
 
-export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}] [--data-dir DIR] [--workers LIST] [--wasm-threads LIST]
+export const USAGE = `usage: npm run bench -- [--quick] [--no-browser] [--allow-software] [--out FILE] [--only ${SECTIONS.join(',')}] [--data-dir DIR] [--workers LIST] [--wasm-threads LIST] [--rounds N]
 
 ${flagHelp(SPECS).join('\n')}
   --help
@@ -126,6 +142,7 @@ export function parseBenchFlags(
       dataDir: v.dataDir ?? (envDir !== undefined && envDir !== '' ? envDir : null),
       workers: v.workers ?? null,
       wasmThreads: v.wasmThreads ?? null,
+      rounds: v.rounds ?? 1,
       threadEntry: v.threadEntry ?? 'built',
     },
   };

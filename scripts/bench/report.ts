@@ -268,16 +268,22 @@ export function markdown(r: Report): string {
 
 const loads = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 
+/** A median with the timings it came from, when there are several rounds. */
+function byRound(median: string, rounds: readonly number[] | undefined, f: (x: number) => string): string {
+  return rounds !== undefined && rounds.length > 1 ? `${median} (${rounds.map(f).join(' / ')})` : median;
+}
+
 function workersTable(c: WorkersCase): string[] {
+  const rounds = c.rows[0]?.secondsByRound?.length ?? 1;
   const L: string[] = [
-    `${c.description}:`,
+    `${c.description}${rounds > 1 ? `; medians of ${rounds} rounds, each round's in brackets (a speed-up within its round)` : ''}:`,
     '',
     '| workers × wasm threads | s | speed-up | CPU s | CPU over 1 | runs | started | discarded / cancelled | λ_0 measured | idle | thread start-up s | peak RSS MB | +MB per thread | GFLOP/s | of cores used × matMul | load before → after |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const t of c.rows)
     L.push(
-      `| ${t.workers} × ${t.wasmThreads ?? 1}${(t.wideThreads ?? 1) > 1 ? ` + wide ${t.wideThreads} (${t.wideRuns} run${t.wideRuns === 1 ? '' : 's'})` : ''} | ${fmt(t.seconds)} | ×${fmt(t.speedup, 2)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.ofNMatmul)} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
+      `| ${t.workers} × ${t.wasmThreads ?? 1}${(t.wideThreads ?? 1) > 1 ? ` + wide ${t.wideThreads} (${t.wideRuns} run${t.wideRuns === 1 ? '' : 's'})` : ''} | ${byRound(fmt(t.seconds), t.secondsByRound, (x) => fmt(x))} | ${byRound(`×${fmt(t.speedup, 2)}`, t.speedupByRound, (x) => `×${fmt(x, 2)}`)} | ${fmt(t.cpuSeconds)} | ×${fmt(t.cpuOverOne, 2)} | ${t.runs} | ${t.started} | ${t.discarded} / ${t.cancelledInFlight} | ${t.lambda0Measured} | ${pct(t.idleShare)} | ${t.threadStartupSeconds.map((x) => fmt(x)).join(', ')} | ${fmt(t.peakRssMb, 0)} | ${fmt(t.mbPerAddedWorker, 0)} | ${fmt(t.gflops)} | ${pct(t.ofNMatmul)} | ${loads(t.loadBefore)} → ${loads(t.loadAfter)} |`,
     );
   L.push('');
   return L;
@@ -387,6 +393,7 @@ export function summary(report: Report, out: string): object {
                     wideThreads: t.wideThreads,
                     seconds: t.seconds,
                     speedup: t.speedup,
+                    speedupByRound: t.speedupByRound,
                     cpuOverOne: t.cpuOverOne,
                     discarded: t.discarded + t.cancelledInFlight,
                     mbPerAddedWorker: t.mbPerAddedWorker,

@@ -39,6 +39,8 @@ export interface Options {
   workers: number[] | null;
   /** XNNPACK thread counts of each worker's wasm (null: 1 and min(cores, 4)). */
   wasmThreads: number[] | null;
+  /** Rounds of the workers section: each runs every configuration once, in the same order. */
+  rounds: number;
   /** How the workers section starts its threads. */
   threadEntry: 'built' | 'tsx';
 }
@@ -149,9 +151,16 @@ export interface WorkersRow {
   wideThreads: number;
   /** Runs the wide thread took. */
   wideRuns: number;
+  /** The median of `secondsByRound`; the other figures are those of the round it came from. */
   seconds: number;
-  /** One thread's seconds over these (the first row's count, normally 1). */
+  /** Wall seconds in each round, in order. */
+  secondsByRound: number[];
+  /**
+   * One thread's seconds over these (the first row's count, normally 1): the median of
+   * `speedupByRound`, each a ratio of two timings minutes apart in the same round.
+   */
   speedup: number;
+  speedupByRound: number[];
   /**
    * CPU seconds of the whole process, every thread: the work done, which other processes on the
    * machine change far less than the wall time. Over one thread's: the work N threads add

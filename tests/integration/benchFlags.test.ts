@@ -15,12 +15,13 @@ describe('npm run bench flags', () => {
         dataDir: null,
         workers: null,
         wasmThreads: null,
+        rounds: 1,
         threadEntry: 'built',
       },
     });
   });
 
-  it('takes the data folder from --data-dir, else PHASE_DATA_DIR; worker counts from --workers', () => {
+  it('takes the data folder from --data-dir, else PHASE_DATA_DIR; worker counts from --workers, rounds from --rounds', () => {
     const env = { PHASE_DATA_DIR: '/data' };
     const fromEnv = parseBenchFlags([], env);
     expect(fromEnv.ok && fromEnv.options.dataDir).toBe('/data');
@@ -33,6 +34,13 @@ describe('npm run bench flags', () => {
       ok: false,
       error: '--workers: "0", "x": not a whole number from 1 to 256',
     });
+    const r = parseBenchFlags(['--rounds', '3']);
+    expect(r.ok && r.options.rounds).toBe(3);
+    expect(parseBenchFlags(['--rounds=0'])).toEqual({
+      ok: false,
+      error: '--rounds: "0": not a whole number from 1 to 20',
+    });
+    expect(parseBenchFlags(['--rounds', '2.5']).ok).toBe(false);
   });
 
   it('reads --quick, --allow-software, --out, --only and --no-browser', () => {

@@ -6,6 +6,8 @@
  * side by side in one run: wall seconds, speed-up over one thread, peak RSS and
  * memory per added thread, achieved GFLOP/s against N × the one-core wasm matMul rate, runs
  * started and thrown away, thread start-up, and the load average before and after each timing.
+ * With `--rounds N` every configuration runs once per round, in turn: each speed-up is taken
+ * within a round, and a row gives the medians (these shared cores drift by ±10 % over minutes).
  *
  * One thread is `--workers 1` on a thread too (not the CLI's in-process path), so the ratios
  * compare threads with threads. The threads start from a `sweepThread.js` built from the current
@@ -91,7 +93,9 @@ async function timeOne(
   entry: URL | undefined,
   rate: number,
   cores: number,
-): Promise<Omit<WorkersRow, 'speedup' | 'cpuOverOne' | 'mbPerAddedWorker'>> {
+): Promise<
+  Omit<WorkersRow, 'speedup' | 'speedupByRound' | 'secondsByRound' | 'cpuOverOne' | 'mbPerAddedWorker'>
+> {
   const runs: RunRecord[] = [];
   const loadBefore = loadavg();
   let peak = process.memoryUsage().rss;
@@ -147,6 +151,25 @@ async function timeOne(
   };
 }
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The round whose seconds are the median's (the lower of the middle two for an even count). */
+function medianRound(ts: readonly Timing[]): number {
+  const order = ts.map((_, r) => r).sort((a, b) => ts[a]!.seconds - ts[b]!.seconds);
+  return order[Math.floor((order.length - 1) / 2)]!;
+}
+
+type Timing = Awaited<ReturnType<typeof timeOne>>;
+
+/**
+ * Every configuration once per round, in the same order, for `rounds` rounds: a ratio is taken
+ * within a round (timings minutes apart, not a round apart) and a row gives the medians.
+ */
 async function timeCase(
   name: string,
   description: string,
@@ -156,31 +179,51 @@ async function timeCase(
   entry: URL | undefined,
   rate: number,
   cores: number,
+  rounds: number,
 ): Promise<WorkersCase> {
-  progress(`workers: ${name}: ${description}`);
-  const rows: WorkersRow[] = [];
-  for (const config of configs) {
+  progress(`workers: ${name}: ${description}${rounds > 1 ? `, ${rounds} rounds` : ''}`);
+  const byConfig: Timing[][] = configs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, config] of configs.entries()) {
+      const t = await timeOne(s, data, config, entry, rate, cores);
+      byConfig[i]!.push(t);
+      const one = byConfig[0]![round]!;
+      progress(
+        `  ${rounds > 1 ? `round ${round + 1}/${rounds}, ` : ''}${configName(config)}: ${t.seconds.toFixed(1)} s (×${(one.seconds / t.seconds).toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${(t.cpuSeconds / one.cpuSeconds).toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
+          `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
+          `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${Math.min(cores, config.workers * config.wasmThreads)}× matMul, ` +
+          `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
+      );
+    }
+  }
+  const base = byConfig[0]!;
+  const baseOne = base[medianRound(base)]!;
+  const rows = configs.map((config, i): WorkersRow => {
+    const ts = byConfig[i]!;
+    const t = ts[medianRound(ts)]!;
+    const speedupByRound = ts.map((x, r) => base[r]!.seconds / x.seconds);
     const n = config.workers;
-    const t = await timeOne(s, data, config, entry, rate, cores);
-    const one = rows[0];
     const row: WorkersRow = {
       ...t,
-      speedup: one ? one.seconds / t.seconds : 1,
-      cpuOverOne: one ? t.cpuSeconds / one.cpuSeconds : 1,
+      seconds: median(ts.map((x) => x.seconds)),
+      secondsByRound: ts.map((x) => x.seconds),
+      speedup: median(speedupByRound),
+      speedupByRound,
+      cpuOverOne: median(ts.map((x, r) => x.cpuSeconds / base[r]!.cpuSeconds)),
       mbPerAddedWorker:
-        one && n > one.workers && config.wasmThreads === one.wasmThreads && config.wideThreads === 1
-          ? (t.peakRssMb - one.peakRssMb) / (n - one.workers)
+        i > 0 && n > baseOne.workers && config.wasmThreads === baseOne.wasmThreads && config.wideThreads === 1
+          ? (Math.max(...ts.map((x) => x.peakRssMb)) - Math.max(...base.map((x) => x.peakRssMb))) /
+            (n - baseOne.workers)
           : null,
     };
-    rows.push(row);
-    progress(
-      `  ${configName(config)}: ${t.seconds.toFixed(1)} s (×${row.speedup.toFixed(2)}), CPU ${t.cpuSeconds.toFixed(1)} s (×${row.cpuOverOne.toFixed(2)} one thread's), ${t.runs} runs of ${t.started} started ` +
-        `(${t.discarded} discarded, ${t.cancelledInFlight} cancelled), λ0 measured ${t.lambda0Measured}×, ` +
-        `peak RSS ${t.peakRssMb.toFixed(0)} MB, ${t.gflops.toFixed(1)} GFLOP/s = ${(100 * t.ofNMatmul).toFixed(0)} % of ${Math.min(cores, n * config.wasmThreads)}× matMul, ` +
-        `idle ${(100 * t.idleShare).toFixed(0)} %, start-up ${t.threadStartupSeconds.map((x) => x.toFixed(1)).join('/')} s, load ${t.loadBefore[0]} → ${t.loadAfter[0]}`,
-    );
     emit({ type: 'workers', name, ...row });
-  }
+    return row;
+  });
+  if (rounds > 1)
+    for (const [i, config] of configs.entries())
+      progress(
+        `  ${configName(config)}: median ${rows[i]!.seconds.toFixed(1)} s, ×${rows[i]!.speedup.toFixed(2)} (rounds ${rows[i]!.speedupByRound.map((x) => x.toFixed(2)).join(' / ')})`,
+      );
   return { name, description, settings: s, rows };
 }
 
@@ -303,6 +346,7 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
       entry,
       mm.gflops,
       cores,
+      opts.rounds,
     ),
   );
 
@@ -326,6 +370,7 @@ export const workersSection: SectionRunner = async ({ opts, report }) => {
       entry,
       mm.gflops,
       cores,
+      opts.rounds,
     );
   }
   const ceilingAfter = await ceiling();
