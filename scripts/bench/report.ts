@@ -235,7 +235,7 @@ export function markdown(r: Report): string {
       );
       for (const x of p.pools)
         L.push(
-          `- ${x.workers} worker${x.workers === 1 ? '' : 's'}: ${secs(x.seconds)} for ${x.runs} runs${x.speedup !== null ? `, ${x.speedup.toFixed(2)}× one worker` : ''}`,
+          `- ${x.workers} worker${x.workers === 1 ? '' : 's'}: ${secs(x.seconds)} for ${x.runs} runs${x.speedup !== null ? `, ${x.speedup.toFixed(2)}× one worker` : ''}; the page's main thread busy ${secs(x.mainThreadSeconds)} of it`,
         );
       L.push('');
     }
@@ -254,6 +254,11 @@ export function markdown(r: Report): string {
     '- SGD step: gradient on B + 2P for the update',
     "- HVP (reverse over reverse): 4S + 5S' — the gradient's 2S + S', then the outer backward through each",
     "  product of the inner tape: h·W gives S + S', hᵀdz gives S + S', dz·Wᵀ gives 2S'. Between 2 and 3 gradients.",
+    "  An FCN's is 4S + 4S': the first pass's weight gradients h_{l−1}ᵀdz_l (l ≥ 2) are only multiplied by v,",
+    '  and not computed (`unreadWeightGradients`, core/tf/fixedOperand.ts)',
+    "- HVP inside a sharpness estimate, FCN with its measurement set held: 4S + 4S' − S − F₁ (2F₁ + 7S') for the",
+    "  estimate's first, 2F₁ + 6S' for the others: the forward's products are shared by the estimate's HVPs, the first",
+    "  pass's xᵀdz₁ is not computed either, and every first pass after the first shares its dz_l·W_lᵀ (S')",
     '- Lanczos iteration j: its HVP plus 4jP + 9P of vector work (α, the three-term recurrence, one reorthogonalisation',
     '  pass against j vectors, β, the division; 4P + 7P at j = 1)',
     '- cell: T × (SGD step on B + forward on M + warm λ_t iterations), using the iterations the run actually took',

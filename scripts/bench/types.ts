@@ -257,8 +257,17 @@ export interface BrowserPoolFigures {
   backend: 'wasm';
   /** os.availableParallelism() of the machine. */
   cores: number;
-  /** Per pool size: seconds from Run to Finished, runs computed, speed-up over one worker. */
-  pools: { workers: number; seconds: number; runs: number; speedup: number | null }[];
+  /**
+   * Per pool size: seconds from Run to Finished, runs computed, speed-up over one worker, and
+   * the seconds the page's main thread was busy meanwhile (Chromium's TaskDuration).
+   */
+  pools: {
+    workers: number;
+    seconds: number;
+    runs: number;
+    speedup: number | null;
+    mainThreadSeconds: number;
+  }[];
   /** 1-minute load average before and after (other work on the machine skews the figures). */
   loadAverage: { before: number; after: number };
 }

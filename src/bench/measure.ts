@@ -121,8 +121,9 @@ export async function measureHvpProducts(
     }
     return median(times);
   };
-  // An FCN column's HVPs share the forward's products, and their first pass skips every weight
-  // gradient, which it only multiplies by v (`estimateHvpFlops`).
+  // An FCN column's HVPs share the forward's products and their first pass's dz·Wᵀ, and that
+  // pass skips every weight gradient, which it only multiplies by v (`estimateHvpFlops`; the
+  // HVPs timed are not an estimate's first).
   const def = modelDefinition(spec.kind);
   const shared = def.denseInput ? 1 : 0;
   const unread = def.unreadWeightGradients ? 1 : 0;
@@ -132,7 +133,7 @@ export async function measureHvpProducts(
     const skipped = l === 0 ? shared * unread : unread;
     ms += (2 + later - shared) * (await timeProduct(n, a, b)); // forward type
     ms += (2 + later - skipped) * (await timeProduct(a, n, b)); // weight-gradient type
-    if (later) ms += 3 * (await timeProduct(n, b, a)); // input-gradient type
+    if (later) ms += (3 - shared * unread) * (await timeProduct(n, b, a)); // input-gradient type
   }
   return { n, msPerHvp: ms, gflops: gflops(estimateHvpFlops(spec, n), ms) };
 }

@@ -118,10 +118,36 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
       ).length;
     };
     // Each HVP transposes three [M × width] matrices: those two and the hidden layer's dz (for
-    // dzᵀ·(…) through dz·Wᵀ, a fresh gradient each time). Later HVPs transpose only the dz.
+    // dzᵀ·(…) through dz·Wᵀ), the same at the same θ. Later HVPs transpose none of them.
     expect(await hiddenTransposes(x, 1)).toBe(3);
     expect(await hiddenTransposes(xPlain, 1)).toBe(3);
-    expect((await hiddenTransposes(x, 3)) - (await hiddenTransposes(x, 1))).toBe(2);
+    expect((await hiddenTransposes(x, 3)) - (await hiddenTransposes(x, 1))).toBe(0);
+    // And the first pass's backward products: dz·Wᵀ of the hidden layer and of the readout.
+    // Over two more HVPs the held input makes 8 [M × w]·[w × w] products where the plain one
+    // makes 12 (h₁·W₂ of the forward and dz₂·W₂ᵀ of the first pass, twice each), and 4
+    // [M × 4]·[4 × w] where it makes 6 (dz₃·W₃ᵀ twice).
+    const moreProducts = async (input: tf.Tensor2D, a: string, b: string): Promise<number> => {
+      const count = async (n: number): Promise<number> => {
+        const at = params.map((p) => p.clone());
+        const hvp = makeHvp(lossWith(input));
+        const profile = await tf.profile(() => {
+          for (let i = 0; i < n; i++) tf.dispose(hvp(at, v));
+        });
+        tf.dispose(at);
+        return profile.kernels.filter(
+          (k) =>
+            k.name === 'BatchMatMul' &&
+            k.inputShapes[0]?.join('x') === a &&
+            k.inputShapes[1]?.join('x') === b,
+        ).length;
+      };
+      return (await count(3)) - (await count(1));
+    };
+    const w = spec.width;
+    expect(await moreProducts(x, `${M}x${w}`, `${w}x${w}`)).toBe(8);
+    expect(await moreProducts(xPlain, `${M}x${w}`, `${w}x${w}`)).toBe(12);
+    expect(await moreProducts(x, `${M}x4`, `4x${w}`)).toBe(4);
+    expect(await moreProducts(xPlain, `${M}x4`, `4x${w}`)).toBe(6);
     expect((await hiddenTransposes(xPlain, 3)) - (await hiddenTransposes(xPlain, 1))).toBe(6);
 
     // Products by xᵀ in one HVP: the plain one makes the first pass's xᵀ·dz₁ and the second's
@@ -286,6 +312,37 @@ describe('holdTranspose', () => {
     // The transpose, the kept x·W₁ and the later products of both activations (2 each) go.
     expect(tf.memory().numTensors).toBe(n - 6);
     tf.dispose([x, xPlain, ...params, bias]);
+  });
+
+  it("shares a first pass's backward products only for the same loss at the same parameters", async () => {
+    await initNodeBackend('cpu');
+    const before = tf.memory().numTensors;
+    const rng = createRng(5, 'backward');
+    const xData = normalArray(rng, M * D, 1);
+    const x = tf.tensor2d(xData, [M, D]);
+    const xPlain = tf.tensor2d(xData, [M, D]);
+    const release = holdTranspose(x);
+    const shapes = fcnModel.paramShapes(spec);
+    const params = fcnModel.initParams(spec, 2).map((a, i) => tf.tensor(a, shapes[i]));
+    // Another readout weight: the layers below see the same input but another dy.
+    const readout = tf.tensor(normalArray(rng, shapes[4]!.reduce((a, b) => a * b, 1), 1), shapes[4]);
+    const moved = [...params.slice(0, 4), readout, params[5]!];
+    const v = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
+    const ys = [0, 1].map(() => tf.tensor2d(normalArray(rng, M * 4, 1), [M, 4]));
+    const hvps = (input: tf.Tensor2D) =>
+      ys.map((y) =>
+        makeHvp((ps) => tf.losses.meanSquaredError(y, fcnModel.forward(spec, ps, input)) as tf.Scalar),
+      );
+    const held = hvps(x);
+    const plain = hvps(xPlain);
+    const hv = (f: ReturnType<typeof makeHvp>, ps: tf.Tensor[]) => tf.tidy(() => bits(f(ps, v)));
+    // Each agrees with the unheld HVP whatever ran before it: another loss at the same
+    // parameters, other downstream parameters under the same loss, or the first ones again.
+    for (const [i, ps] of [[0, params], [0, params], [1, params], [0, moved], [0, params]] as const)
+      expect(hv(held[i]!, [...ps])).toEqual(hv(plain[i]!, [...ps]));
+    release();
+    tf.dispose([x, xPlain, ...params, readout, ...v, ...ys]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is held by an FCN column for its life, and by no conv-net column', async () => {

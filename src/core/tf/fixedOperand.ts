@@ -17,7 +17,8 @@
  * pass differentiates that product, whose gradient in dz₁ is X·(v₁ ⋯) and needs Xᵀ·dz₁'s value
  * nowhere. Inside `unreadWeightGradients` (makeHvp's first pass) the held product's weight
  * gradient is a stand-in whose value is zeros and whose gradient is the true one, so each HVP
- * skips its largest product and every result keeps its bits.
+ * skips its largest product and every result keeps its bits. The first passes of an estimate
+ * (the same loss at the same θ) share their backward products dy·wᵀ as well.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -37,9 +38,13 @@ interface Held {
 /** A forward product on a held x, and the tensors it was computed from. */
 interface ChainMemo {
   upstream: readonly tf.Tensor[];
+  /** The loss of the first pass that computed it (backward products only). */
+  loss?: object;
   value: tf.Tensor2D;
   /** The transpose of the product's left operand, once a second pass has asked for it. */
   inputT?: tf.Tensor2D;
+  /** Replaced or released: its tensors are disposed, and nothing more is kept in it. */
+  gone?: boolean;
 }
 
 /**
@@ -59,17 +64,35 @@ const held = new WeakMap<tf.Tensor, Held>();
 let unreadDepth = 0;
 
 /**
+ * What a first pass computes its gradient of: the loss (a pure function of the parameters, its
+ * data captured) and the parameter tensors. Two first passes with the same loss at the same live
+ * tensors compute the same values: a sharpness estimate's HVPs, whose backward products are kept.
+ */
+export interface FirstPass {
+  loss: object;
+  params: readonly tf.Tensor[];
+}
+
+/** The innermost first pass now running with a `FirstPass`, if any. */
+let firstPass: FirstPass | null = null;
+
+/**
  * Run `f`, a gradient whose values at the weights of held products are never read, only
  * differentiated again: an HVP's first pass, whose gradient g only enters ⟨g, v⟩. Inside it the
  * weight gradient xᵀ·dy of `fixedMatMul(x, W)` has the value zeros (never computed) and the
  * gradient of the true product, so a gradient of ⟨g, v⟩ is exact while g itself reads 0 at W.
+ * With `pass`, the later layers' dy·wᵀ are kept for the next first pass of the same loss at the
+ * same parameters (`Slot.backward`).
  */
-export function unreadWeightGradients<T>(f: () => T): T {
+export function unreadWeightGradients<T>(f: () => T, pass?: FirstPass): T {
   unreadDepth++;
+  const outer = firstPass;
+  firstPass = pass ?? null;
   try {
     return f();
   } finally {
     unreadDepth--;
+    firstPass = outer;
   }
 }
 
@@ -175,7 +198,7 @@ const unreadWeightGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
 /**
  * The product through a custom gradient inside a first pass: gradients.ts's matMul gradient, op
  * for op, but with the weight gradient hᵀ·dy a stand-in while the pass is unread. With a `slot`,
- * its value is the kept product when that is still valid.
+ * its value is the kept product when that is still valid, and so is the first pass's dy·wᵀ.
  */
 function weightProduct(slot: Slot | null) {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -187,12 +210,14 @@ function weightProduct(slot: Slot | null) {
       gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy = dyIn as tf.Tensor2D;
-        const dh = tf.matMul(dy, tf.transpose(ws));
-        const dw =
-          unreadDepth > 0
-            ? unreadWeightGradient(hs, dy)
-            : tf.matMul(slot?.inputT(hs) ?? tf.transpose(hs), dy);
-        return [dh, dw];
+        if (unreadDepth > 0) {
+          const wT = tf.transpose(ws);
+          return [slot?.backward(dy, wT) ?? tf.matMul(dy, wT), unreadWeightGradient(hs, dy)];
+        }
+        return [
+          tf.matMul(dy, tf.transpose(ws)),
+          tf.matMul(slot?.inputT(hs) ?? tf.transpose(hs), dy),
+        ];
       },
     };
   }) as (h: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
@@ -225,6 +250,40 @@ interface Slot {
    * second pass multiplies by it (hᵀ·dy), once per HVP of an estimate, at the same h.
    */
   inputT(h: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * dy·wᵀ (given wᵀ) of a first pass with a `FirstPass` (null without one): kept for the next
+   * first pass of the same loss at the same parameters, whose dy is the same, with the gradient
+   * of the plain `matMul(dy, wT)`.
+   */
+  backward(dy: tf.Tensor2D, wT: tf.Tensor2D): tf.Tensor2D | null;
+}
+
+/**
+ * dy·wT as the kept `c.value`, with the gradient of `matMul(dy, wT)` as gradients.ts makes it,
+ * op for op: ct·wTᵀ for dy and dyᵀ·ct for wT, through the kept dyᵀ. Gradients reach w through
+ * the caller's transpose wT, as they do without a memo, so they are summed in the same order.
+ */
+function keptBackward(c: ChainMemo) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [dy, wT, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([dy, wT]);
+    return {
+      value: tf.clone(c.value),
+      gradFunc: (ctIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [dys, wTs] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const ct = ctIn as tf.Tensor2D;
+        return [tf.matMul(ct, tf.transpose(wTs)), tf.matMul(keptT(c, dys), ct)];
+      },
+    };
+  }) as (dy: tf.Tensor2D, wT: tf.Tensor2D) => tf.Tensor2D;
+}
+
+/** `c.inputT` (the transpose of `input`, kept on first use), with the gradient of tf.transpose. */
+function keptT(c: ChainMemo, input: tf.Tensor2D): tf.Tensor2D {
+  if (c.inputT !== undefined && !c.inputT.isDisposed) return keptTranspose(c.inputT)(input);
+  const t = tf.transpose(input);
+  if (c.gone !== true) c.inputT = tf.keep(tf.clone(t));
+  return t;
 }
 
 /** hᵀ as `kept` (a transpose of a tensor equal to h), with the gradient of tf.transpose(h). */
@@ -255,34 +314,61 @@ function slotFor(key: ChainKey): Slot | null {
  */
 function slotIn(h: Held, at: string, upstream: readonly tf.Tensor[]): Slot | null {
   if (upstream.some((t) => t instanceof tf.Variable)) return null;
-  const valid = (): ChainMemo | null => {
-    const c = h.chain.get(at);
-    return c !== undefined &&
-      !c.value.isDisposed &&
-      c.upstream.length === upstream.length &&
-      c.upstream.every((t, i) => t === upstream[i] && !t.isDisposed)
-      ? c
-      : null;
-  };
   return {
     hit: () => {
-      const c = valid();
+      const c = validMemo(h, at, upstream);
       return c ? tf.clone(c.value) : null;
     },
-    keep: (value) => {
-      disposeMemo(h.chain.get(at));
-      h.chain.set(at, { upstream: [...upstream], value: tf.keep(tf.clone(value)) });
-      return value;
-    },
+    keep: (value) => keepMemo(h, at, upstream, value),
     inputT: (input) => {
-      const c = valid();
-      if (c === null) return tf.transpose(input);
-      if (c.inputT !== undefined && !c.inputT.isDisposed) return keptTranspose(c.inputT)(input);
-      const t = tf.transpose(input);
-      c.inputT = tf.keep(tf.clone(t));
-      return t;
+      const c = validMemo(h, at, upstream);
+      return c === null ? tf.transpose(input) : keptT(c, input);
+    },
+    backward: (dy, wT) => {
+      const pass = firstPass;
+      if (pass === null || pass.params.some((t) => t instanceof tf.Variable)) return null;
+      const key = `${at} ∂`;
+      if (validMemo(h, key, pass.params, pass.loss) === null)
+        keepMemo(h, key, pass.params, tf.matMul(dy, wT), pass.loss);
+      // Through the memo from the first HVP on, so that its second pass keeps dyᵀ too.
+      const c = h.chain.get(key);
+      return c ? keptBackward(c)(dy, wT) : null;
     },
   };
+}
+
+/** The memo at `at` if it was computed from these live tensors (and this loss), else null. */
+function validMemo(
+  h: Held,
+  at: string,
+  upstream: readonly tf.Tensor[],
+  loss?: object,
+): ChainMemo | null {
+  const c = h.chain.get(at);
+  return c !== undefined &&
+    !c.value.isDisposed &&
+    c.loss === loss &&
+    c.upstream.length === upstream.length &&
+    c.upstream.every((t, i) => t === upstream[i] && !t.isDisposed)
+    ? c
+    : null;
+}
+
+/** Keeps a copy of `value` at `at` (replacing what was there) and returns `value`. */
+function keepMemo(
+  h: Held,
+  at: string,
+  upstream: readonly tf.Tensor[],
+  value: tf.Tensor2D,
+  loss?: object,
+): tf.Tensor2D {
+  disposeMemo(h.chain.get(at));
+  h.chain.set(at, {
+    upstream: [...upstream],
+    ...(loss !== undefined ? { loss } : {}),
+    value: tf.keep(tf.clone(value)),
+  });
+  return value;
 }
 
 /** x·w: through the held transpose when `x` is held (`holdTranspose`), else a plain matMul. */
@@ -292,8 +378,10 @@ export function fixedMatMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 function disposeMemo(c: ChainMemo | undefined): void {
-  c?.value.dispose();
-  c?.inputT?.dispose();
+  if (c === undefined) return;
+  c.gone = true;
+  c.value.dispose();
+  c.inputT?.dispose();
 }
 
 /** Whether `x` is held now (for tests and callers that report memory). */

@@ -108,17 +108,24 @@ describe('FLOP counts', () => {
       tf.dispose([...params, x, y, v]);
     });
 
-    it('the HVPs of an estimate with the measurement set held share the forward and skip the unread xᵀdz₁', async () => {
+    it('the HVPs of an estimate with the measurement set held share the forward and the backward, and skip the unread xᵀdz₁', async () => {
       const { params, x, y, lossOf } = setup();
       const release = holdTranspose(x);
       const hvp = makeFlatHvp(lossOf, params);
       const v = tf.tensor1d(normalArray(createRng(2, 'v'), parameterCount(spec), 1));
       // The loss before the estimate, then three HVPs at the same θ.
       const traced = await tracedMatmulFlops(() => [lossOf(params), hvp(v), hvp(v), hvp(v)]);
-      expect(traced).toBe(forwardFlops(spec, n) + 3 * estimateHvpFlops(spec, n));
+      expect(traced).toBe(
+        forwardFlops(spec, n) + estimateHvpFlops(spec, n, true) + 2 * estimateHvpFlops(spec, n),
+      );
       const f1 = 2 * n * 5 * 4;
-      // The whole forward S is kept, and the first pass's xᵀdz₁ (F_1) is not computed.
-      expect(estimateHvpFlops(spec, n)).toBe(hvpFlops(spec, n) - forwardFlops(spec, n) - f1);
+      const later = forwardFlops(spec, n) - f1;
+      // The whole forward S is kept, and the first pass's xᵀdz₁ (F_1) is not computed; after
+      // the first HVP its dz·Wᵀ (S') are not either.
+      expect(estimateHvpFlops(spec, n, true)).toBe(
+        hvpFlops(spec, n) - forwardFlops(spec, n) - f1,
+      );
+      expect(estimateHvpFlops(spec, n)).toBe(estimateHvpFlops(spec, n, true) - later);
       release();
       tf.dispose([...params, x, y, v]);
     });

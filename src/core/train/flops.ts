@@ -23,8 +23,9 @@
  *                                              hᵀdz → S + S' (dz, and h for l ≥ 2); dz·Wᵀ → 2S'
  * An FCN's HVP costs S' less: its first pass's weight gradients are only multiplied by v, and the
  * hidden layers' h_{l−1}ᵀdz_l are not computed (`unreadWeightGradients`, core/tf/fixedOperand.ts).
- * Inside a sharpness estimate it costs S + F_1 less again (`estimateHvpFlops`): the forward's
- * products are shared by the estimate's HVPs, and the first pass's xᵀdz₁ is not computed either.
+ * Inside a sharpness estimate it costs S + F_1 + S' less again (`estimateHvpFlops`): the
+ * forward's products are shared by the estimate's HVPs, the first pass's xᵀdz₁ is not computed
+ * either, and from its second HVP on the first pass's dz_l·W_lᵀ (S') are shared too.
  * So an HVP costs between 2 gradients (first layer dominant, e.g. 784 → 64) and 3 gradients
  * (deep or wide networks, S' ≈ S), which brackets the 2.6–3.5 measured (docs/ARCHITECTURE.md).
  * `flops.test.ts` checks these against the products tfjs runs, traced with `tf.profile`.
@@ -84,17 +85,22 @@ export function hvpFlops(spec: ModelSpec, n: number): number {
 /**
  * One HVP of a sharpness estimate on `n` measurement examples: `hvpFlops`, less the forward S
  * and the first layer's xᵀdz₁ (F_1 = S − S') when the model multiplies its input through
- * `fixedMatMul` (`denseInput`: an FCN column holds its measurement set): 4S + 4S' − S − F_1 for
- * an FCN. Every estimate follows a loss on the set at the same parameters (L_0 before λ_0, L_t
- * before λ_t), and its HVPs reuse that forward's products, x·W₁ and every later h·W; the first
- * pass's xᵀdz₁ only enters ⟨g, v⟩, and is not computed (`unreadWeightGradients`).
+ * `fixedMatMul` (`denseInput`: an FCN column holds its measurement set), and less the first
+ * pass's dz_l·W_lᵀ (S') after the `first` HVP of the estimate: 4S + 4S' − S − F_1 − S' =
+ * 2F_1 + 6S' for an FCN. Every estimate follows a loss on the set at the same parameters (L_0
+ * before λ_0, L_t before λ_t), and its HVPs reuse that forward's products, x·W₁ and every later
+ * h·W; the first pass's xᵀdz₁ only enters ⟨g, v⟩, and is not computed
+ * (`unreadWeightGradients`); and every first pass of the estimate computes the same gradient,
+ * whose backward products the first one keeps.
  */
-export function estimateHvpFlops(spec: ModelSpec, n: number): number {
+export function estimateHvpFlops(spec: ModelSpec, n: number, first = false): number {
   const { all, notFirst } = layerSums(spec, n);
   const def = modelDefinition(spec.kind);
   if (!def.denseInput) return hvpFlops(spec, n);
-  // The whole forward is kept (S), and the first pass skips the held xᵀdz₁ too (F_1).
-  return hvpFlops(spec, n) - all - (def.unreadWeightGradients ? all - notFirst : 0);
+  if (!def.unreadWeightGradients) return hvpFlops(spec, n) - all;
+  // The whole forward is kept (S), the first pass skips the held xᵀdz₁ (F_1), and it shares
+  // its dz·Wᵀ (S') with the estimate's first HVP.
+  return hvpFlops(spec, n) - all - (all - notFirst) - (first ? 0 : notFirst);
 }
 
 /**
@@ -111,7 +117,8 @@ export function lanczosIterationFlops(params: number, j: number): number {
 export function lanczosFlops(spec: ModelSpec, m: number, iters: number): number {
   const p = parameterCount(spec);
   let total = 0;
-  for (let j = 1; j <= iters; j++) total += estimateHvpFlops(spec, m) + lanczosIterationFlops(p, j);
+  for (let j = 1; j <= iters; j++)
+    total += estimateHvpFlops(spec, m, j === 1) + lanczosIterationFlops(p, j);
   return total;
 }
 
