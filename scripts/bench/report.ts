@@ -274,8 +274,14 @@ export function markdown(r: Report): string {
 const loads = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 
 /** A median with the timings it came from, when there are several rounds. */
-function byRound(median: string, rounds: readonly number[] | undefined, f: (x: number) => string): string {
-  return rounds !== undefined && rounds.length > 1 ? `${median} (${rounds.map(f).join(' / ')})` : median;
+function byRound(
+  median: string,
+  rounds: readonly number[] | undefined,
+  f: (x: number) => string,
+): string {
+  return rounds !== undefined && rounds.length > 1
+    ? `${median} (${rounds.map(f).join(' / ')})`
+    : median;
 }
 
 function workersTable(c: WorkersCase): string[] {

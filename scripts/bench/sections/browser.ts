@@ -43,8 +43,7 @@ export async function timePools(quick: boolean): Promise<BrowserPoolFigures | st
   const link = poolLink(quick);
   const loadBefore = os.loadavg()[0] ?? 0;
   const server = await serveBuild(repoRoot, APP_CONFIG);
-  const pools: { workers: number; seconds: number; runs: number; mainThreadSeconds: number }[] =
-    [];
+  const pools: { workers: number; seconds: number; runs: number; mainThreadSeconds: number }[] = [];
   try {
     for (const workers of POOL_SIZES) {
       // A fresh profile each time: no results stored by the previous pool size.

@@ -94,7 +94,10 @@ async function timeOne(
   rate: number,
   cores: number,
 ): Promise<
-  Omit<WorkersRow, 'speedup' | 'speedupByRound' | 'secondsByRound' | 'cpuOverOne' | 'mbPerAddedWorker'>
+  Omit<
+    WorkersRow,
+    'speedup' | 'speedupByRound' | 'secondsByRound' | 'cpuOverOne' | 'mbPerAddedWorker'
+  >
 > {
   const runs: RunRecord[] = [];
   const loadBefore = loadavg();
@@ -211,7 +214,10 @@ async function timeCase(
       speedupByRound,
       cpuOverOne: median(ts.map((x, r) => x.cpuSeconds / base[r]!.cpuSeconds)),
       mbPerAddedWorker:
-        i > 0 && n > baseOne.workers && config.wasmThreads === baseOne.wasmThreads && config.wideThreads === 1
+        i > 0 &&
+        n > baseOne.workers &&
+        config.wasmThreads === baseOne.wasmThreads &&
+        config.wideThreads === 1
           ? (Math.max(...ts.map((x) => x.peakRssMb)) - Math.max(...base.map((x) => x.peakRssMb))) /
             (n - baseOne.workers)
           : null,

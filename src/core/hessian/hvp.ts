@@ -34,10 +34,10 @@ export function makeHvp(lossOf: LossOf): Hvp {
         // g is only multiplied by v and differentiated again: its values at the weights of
         // held products need not be computed, and at the same θ the HVPs of an estimate share
         // its backward products (fixedOperand.ts).
-        const g = unreadWeightGradients(
-          () => tf.grads((...qs: tf.Tensor[]) => lossOf(qs))(ps),
-          { loss: lossOf, params: ps },
-        );
+        const g = unreadWeightGradients(() => tf.grads((...qs: tf.Tensor[]) => lossOf(qs))(ps), {
+          loss: lossOf,
+          params: ps,
+        });
         const terms = g.map((gi, i) => tf.sum(tf.mul(gi, v[i] as tf.Tensor)));
         return sumAll(terms) as tf.Scalar;
       };

@@ -325,20 +325,35 @@ describe('holdTranspose', () => {
     const shapes = fcnModel.paramShapes(spec);
     const params = fcnModel.initParams(spec, 2).map((a, i) => tf.tensor(a, shapes[i]));
     // Another readout weight: the layers below see the same input but another dy.
-    const readout = tf.tensor(normalArray(rng, shapes[4]!.reduce((a, b) => a * b, 1), 1), shapes[4]);
+    const readout = tf.tensor(
+      normalArray(
+        rng,
+        shapes[4]!.reduce((a, b) => a * b, 1),
+        1,
+      ),
+      shapes[4],
+    );
     const moved = [...params.slice(0, 4), readout, params[5]!];
     const v = params.map((p) => tf.tensor(normalArray(rng, p.size, 1), p.shape));
     const ys = [0, 1].map(() => tf.tensor2d(normalArray(rng, M * 4, 1), [M, 4]));
     const hvps = (input: tf.Tensor2D) =>
       ys.map((y) =>
-        makeHvp((ps) => tf.losses.meanSquaredError(y, fcnModel.forward(spec, ps, input)) as tf.Scalar),
+        makeHvp(
+          (ps) => tf.losses.meanSquaredError(y, fcnModel.forward(spec, ps, input)) as tf.Scalar,
+        ),
       );
     const held = hvps(x);
     const plain = hvps(xPlain);
     const hv = (f: ReturnType<typeof makeHvp>, ps: tf.Tensor[]) => tf.tidy(() => bits(f(ps, v)));
     // Each agrees with the unheld HVP whatever ran before it: another loss at the same
     // parameters, other downstream parameters under the same loss, or the first ones again.
-    for (const [i, ps] of [[0, params], [0, params], [1, params], [0, moved], [0, params]] as const)
+    for (const [i, ps] of [
+      [0, params],
+      [0, params],
+      [1, params],
+      [0, moved],
+      [0, params],
+    ] as const)
       expect(hv(held[i]!, [...ps])).toEqual(hv(plain[i]!, [...ps]));
     release();
     tf.dispose([x, xPlain, ...params, readout, ...v, ...ys]);

@@ -122,9 +122,7 @@ describe('FLOP counts', () => {
       const later = forwardFlops(spec, n) - f1;
       // The whole forward S is kept, and the first pass's xᵀdz₁ (F_1) is not computed; after
       // the first HVP its dz·Wᵀ (S') are not either.
-      expect(estimateHvpFlops(spec, n, true)).toBe(
-        hvpFlops(spec, n) - forwardFlops(spec, n) - f1,
-      );
+      expect(estimateHvpFlops(spec, n, true)).toBe(hvpFlops(spec, n) - forwardFlops(spec, n) - f1);
       expect(estimateHvpFlops(spec, n)).toBe(estimateHvpFlops(spec, n, true) - later);
       release();
       tf.dispose([...params, x, y, v]);
