@@ -8,6 +8,7 @@ import { memoryRunStore, openRunStore, type RunStore } from './storage/runStore'
 import { appStore, type AppStore } from './store/store';
 import { SweepController, type ControllerOptions } from './sweep/controller';
 import { cpuPoolSize, parsePoolChoice, type PoolChoice } from './sweep/poolSize';
+import { createRedrawPacer, redrawShare } from './sweep/redrawPacer';
 import { resultsKey } from './sweep/resultsKey';
 import { withOrderSeed } from '../core/sweep/records';
 import { startUrlSync } from './sync/urlSync';
@@ -104,22 +105,32 @@ function aliveLock(): ControllerOptions['aliveLock'] {
 }
 
 /**
- * Least time between two redraws from worker events. Quick cells send runs and steps faster than
- * anyone reads them, and each redraw (diagram, curves, table) costs the main thread tens of ms:
- * ten redraws a second keep the curves live and leave the page responsive.
+ * When to redraw from worker events: quick cells send runs and steps faster than anyone reads
+ * them, and each redraw costs the main thread, which shares the cores with the workers; the
+ * pacer keeps redraws to a share of it (sweep/redrawPacer.ts).
  */
-const MIN_REDRAW_INTERVAL_MS = 100;
-let lastFlushMs = -Infinity;
+const redrawPacer = createRedrawPacer({ share: redrawShare(navigator.hardwareConcurrency) });
+
+/** Calls `done` once the page has drawn what the current task changed (a task after the frame). */
+function afterDrawn(done: () => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    done();
+  };
+  channel.port2.postMessage(null);
+}
 
 function scheduleFlush(flush: () => void): void {
   let done = false;
   const run = (): void => {
     if (done) return;
     done = true;
-    lastFlushMs = performance.now();
+    const start = performance.now();
     flush();
+    afterDrawn(() => redrawPacer.drawn(start, performance.now()));
   };
-  const waitMs = Math.max(0, lastFlushMs + MIN_REDRAW_INTERVAL_MS - performance.now());
+  const waitMs = redrawPacer.waitMs(performance.now());
   // In the next animation frame once the interval has passed; a timer keeps hidden tabs (no
   // frames) up to date.
   if (waitMs === 0) requestAnimationFrame(run);

@@ -292,7 +292,7 @@ export function SweepBar() {
           aria-valuemax={total ?? undefined}
           aria-valuenow={done}
         >
-          <div className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+          <div className="progress-fill" style={{ transform: `scaleX(${fraction.toFixed(3)})` }} />
         </div>
         <p className="sweep-stats" aria-live="polite">
           <span className={`sweep-status status-${status}`} data-testid="sweep-status">
