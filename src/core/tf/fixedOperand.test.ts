@@ -89,9 +89,13 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
     // The check can fail: the plain product transposes x in its gradients.
     expect(await transposesOfX(orders(xPlain))).toBeGreaterThan(0);
 
-    // HVPs at the same parameters share x·W₁: 3 of them make 2 products by x more than 1 does
-    // (their second-order ones), where the plain product makes 4 more (x·W₁ again each time).
-    const productsByX = async (input: tf.Tensor2D, n: number): Promise<number> => {
+    // Kernels of n HVPs at the same parameters with this name and these first input shapes.
+    const kernels = async (
+      input: tf.Tensor2D,
+      n: number,
+      name: string,
+      ...shapes: string[]
+    ): Promise<number> => {
       const at = params.map((p) => p.clone());
       const hvp = makeHvp(lossWith(input));
       const profile = await tf.profile(() => {
@@ -99,71 +103,40 @@ describe.each(['cpu', 'wasm'] as const)('held transpose on %s', (backend) => {
       });
       tf.dispose(at);
       return profile.kernels.filter(
-        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${M}x${D}`,
+        (k) => k.name === name && shapes.every((s, i) => k.inputShapes[i]?.join('x') === s),
       ).length;
     };
-    expect((await productsByX(x, 3)) - (await productsByX(x, 1))).toBe(2);
-    expect((await productsByX(xPlain, 3)) - (await productsByX(xPlain, 1))).toBe(4);
+    // Kernels that two more HVPs at the same parameters add.
+    const more = async (input: tf.Tensor2D, name: string, ...shapes: string[]) =>
+      (await kernels(input, 3, name, ...shapes)) - (await kernels(input, 1, name, ...shapes));
+    const w = spec.width;
+
+    // HVPs at the same parameters share x·W₁: 2 more of them make 2 products by x (their
+    // second-order ones), where the plain product makes 4 (x·W₁ again each time).
+    expect(await more(x, 'BatchMatMul', `${M}x${D}`)).toBe(2);
+    expect(await more(xPlain, 'BatchMatMul', `${M}x${D}`)).toBe(4);
     // They share the transposed inputs of the later layers' products too (hᵀ for hᵀ·dy in the
-    // second pass): the readout's and the hidden layer's, once per estimate instead of per HVP.
-    const hiddenTransposes = async (input: tf.Tensor2D, n: number): Promise<number> => {
-      const at = params.map((p) => p.clone());
-      const hvp = makeHvp(lossWith(input));
-      const profile = await tf.profile(() => {
-        for (let i = 0; i < n; i++) tf.dispose(hvp(at, v));
-      });
-      tf.dispose(at);
-      return profile.kernels.filter(
-        (k) => k.name === 'Transpose' && k.inputShapes[0]?.join('x') === `${M}x${spec.width}`,
-      ).length;
-    };
-    // Each HVP transposes three [M × width] matrices: those two and the hidden layer's dz (for
-    // dzᵀ·(…) through dz·Wᵀ), the same at the same θ. Later HVPs transpose none of them.
-    expect(await hiddenTransposes(x, 1)).toBe(3);
-    expect(await hiddenTransposes(xPlain, 1)).toBe(3);
-    expect((await hiddenTransposes(x, 3)) - (await hiddenTransposes(x, 1))).toBe(0);
+    // second pass, the readout's and the hidden layer's) and the hidden layer's dzᵀ (for
+    // dzᵀ·(…) through dz·Wᵀ), the same at the same θ: each HVP transposes those three
+    // [M × width] matrices, and later HVPs at the same θ none of them.
+    expect(await kernels(x, 1, 'Transpose', `${M}x${w}`)).toBe(3);
+    expect(await kernels(xPlain, 1, 'Transpose', `${M}x${w}`)).toBe(3);
+    expect(await more(x, 'Transpose', `${M}x${w}`)).toBe(0);
+    expect(await more(xPlain, 'Transpose', `${M}x${w}`)).toBe(6);
     // And the first pass's backward products: dz·Wᵀ of the hidden layer and of the readout.
     // Over two more HVPs the held input makes 8 [M × w]·[w × w] products where the plain one
     // makes 12 (h₁·W₂ of the forward and dz₂·W₂ᵀ of the first pass, twice each), and 4
     // [M × 4]·[4 × w] where it makes 6 (dz₃·W₃ᵀ twice).
-    const moreProducts = async (input: tf.Tensor2D, a: string, b: string): Promise<number> => {
-      const count = async (n: number): Promise<number> => {
-        const at = params.map((p) => p.clone());
-        const hvp = makeHvp(lossWith(input));
-        const profile = await tf.profile(() => {
-          for (let i = 0; i < n; i++) tf.dispose(hvp(at, v));
-        });
-        tf.dispose(at);
-        return profile.kernels.filter(
-          (k) =>
-            k.name === 'BatchMatMul' &&
-            k.inputShapes[0]?.join('x') === a &&
-            k.inputShapes[1]?.join('x') === b,
-        ).length;
-      };
-      return (await count(3)) - (await count(1));
-    };
-    const w = spec.width;
-    expect(await moreProducts(x, `${M}x${w}`, `${w}x${w}`)).toBe(8);
-    expect(await moreProducts(xPlain, `${M}x${w}`, `${w}x${w}`)).toBe(12);
-    expect(await moreProducts(x, `${M}x4`, `4x${w}`)).toBe(4);
-    expect(await moreProducts(xPlain, `${M}x4`, `4x${w}`)).toBe(6);
-    expect((await hiddenTransposes(xPlain, 3)) - (await hiddenTransposes(xPlain, 1))).toBe(6);
+    expect(await more(x, 'BatchMatMul', `${M}x${w}`, `${w}x${w}`)).toBe(8);
+    expect(await more(xPlain, 'BatchMatMul', `${M}x${w}`, `${w}x${w}`)).toBe(12);
+    expect(await more(x, 'BatchMatMul', `${M}x4`, `4x${w}`)).toBe(4);
+    expect(await more(xPlain, 'BatchMatMul', `${M}x4`, `4x${w}`)).toBe(6);
 
     // Products by xᵀ in one HVP: the plain one makes the first pass's xᵀ·dz₁ and the second's
     // xᵀ·(…); the held one skips the first (its value only enters ⟨g, v⟩), and its ⟨g, v⟩ reads 0
     // at W₁ while the HVP above kept its bits.
-    const productsByXT = async (input: tf.Tensor2D): Promise<number> => {
-      const hvp = makeHvp(lossWith(input));
-      const profile = await tf.profile(() => {
-        tf.dispose(hvp(params, v));
-      });
-      return profile.kernels.filter(
-        (k) => k.name === 'BatchMatMul' && k.inputShapes[0]?.join('x') === `${D}x${M}`,
-      ).length;
-    };
-    expect(await productsByXT(x)).toBe(1);
-    expect(await productsByXT(xPlain)).toBe(2);
+    expect(await kernels(x, 1, 'BatchMatMul', `${D}x${M}`)).toBe(1);
+    expect(await kernels(xPlain, 1, 'BatchMatMul', `${D}x${M}`)).toBe(2);
     const firstPass = (input: tf.Tensor2D): tf.Tensor[] =>
       unreadWeightGradients(() => tf.grads((...ps: tf.Tensor[]) => lossWith(input)(ps))(params));
     const unread = firstPass(x);
