@@ -56,6 +56,21 @@ async function transposesOfX(f: () => tf.Tensor[]): Promise<number> {
   ).length;
 }
 
+/**
+ * An input held (`holdTranspose`) and its unheld copy, and the FCN's parameters from `initSeed`;
+ * `rng` goes on to draw what a test needs next.
+ */
+function heldPair(seed: number, initSeed: number) {
+  const rng = createRng(seed, 'held pair');
+  const xData = normalArray(rng, M * D, 1);
+  const x = tf.tensor2d(xData, [M, D]);
+  const xPlain = tf.tensor2d(xData, [M, D]);
+  const release = holdTranspose(x);
+  const shapes = fcnModel.paramShapes(spec);
+  const params = fcnModel.initParams(spec, initSeed).map((a, i) => tf.tensor(a, shapes[i]));
+  return { rng, x, xPlain, release, shapes, params };
+}
+
 afterAll(async () => {
   await initNodeBackend('cpu');
 });
@@ -246,13 +261,7 @@ describe('holdTranspose', () => {
 
   it("keeps a forward's later products only while x, every upstream parameter and the layer are the same", async () => {
     await initNodeBackend('cpu');
-    const rng = createRng(3, 'chain');
-    const xData = normalArray(rng, M * D, 1);
-    const x = tf.tensor2d(xData, [M, D]);
-    const xPlain = tf.tensor2d(xData, [M, D]);
-    const release = holdTranspose(x);
-    const shapes = fcnModel.paramShapes(spec);
-    const params = fcnModel.initParams(spec, 1).map((a, i) => tf.tensor(a, shapes[i]));
+    const { rng, x, xPlain, release, shapes, params } = heldPair(3, 1);
     // A new first-layer bias: every later layer's input changes, though their weights do not.
     const bias = tf.tensor(normalArray(rng, spec.width, 1), shapes[1]);
     const moved = [params[0]!, bias, ...params.slice(2)];
@@ -290,13 +299,7 @@ describe('holdTranspose', () => {
   it("shares a first pass's backward products only for the same loss at the same parameters", async () => {
     await initNodeBackend('cpu');
     const before = tf.memory().numTensors;
-    const rng = createRng(5, 'backward');
-    const xData = normalArray(rng, M * D, 1);
-    const x = tf.tensor2d(xData, [M, D]);
-    const xPlain = tf.tensor2d(xData, [M, D]);
-    const release = holdTranspose(x);
-    const shapes = fcnModel.paramShapes(spec);
-    const params = fcnModel.initParams(spec, 2).map((a, i) => tf.tensor(a, shapes[i]));
+    const { rng, x, xPlain, release, shapes, params } = heldPair(5, 2);
     // Another readout weight: the layers below see the same input but another dy.
     const readout = tf.tensor(
       normalArray(
