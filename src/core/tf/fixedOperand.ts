@@ -35,7 +35,10 @@ interface Held {
   chain: Map<string, ChainMemo>;
 }
 
-/** A forward product on a held x, and the tensors it was computed from. */
+/**
+ * A product kept on a held x, and the tensors it was computed from: a forward's h·W (keyed on the
+ * upstream parameters), or a first pass's dy·wᵀ (keyed on all of them and the loss).
+ */
 interface ChainMemo {
   upstream: readonly tf.Tensor[];
   /** The loss of the first pass that computed it (backward products only). */
@@ -377,6 +380,7 @@ export function fixedMatMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return h ? h.byX(w) : tf.matMul(x, w);
 }
 
+/** Frees a memo's tensors and marks it gone (a custom gradient may still hold it). */
 function disposeMemo(c: ChainMemo | undefined): void {
   if (c === undefined) return;
   c.gone = true;
