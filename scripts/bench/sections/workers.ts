@@ -26,7 +26,7 @@ import type { PreparedData } from '../../../src/core/data/types';
 import type { RunRecord } from '../../../src/core/sweep/records';
 import { fcnSpec } from '../../../src/core/train/fcnBase';
 import { forwardFlops, lanczosFlops, runFlops } from '../../../src/core/train/flops';
-import { measureMatmul } from '../../../src/bench/measure';
+import { measureMatmul, median } from '../../../src/bench/measure';
 import { loadSweepData } from '../../../src/node/loadData';
 import { runOnThreads } from '../../../src/cli/workers';
 import { MAX_WASM_THREADS } from '../../../src/node/wasmThreads';
@@ -152,13 +152,6 @@ async function timeOne(
     loadBefore,
     loadAfter: loadavg(),
   };
-}
-
-/** The median of `xs` (the mean of the middle two for an even count). */
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The round whose seconds are the median's (the lower of the middle two for an even count). */
